@@ -1,0 +1,495 @@
+/**
+ * Float64 linear algebra on flat typed arrays, written for the sGDML solvers (and reusable elsewhere):
+ *
+ * - `TiledSym`: a symmetric n×n matrix stored as its lower triangle of T×T tiles (row-major inside a
+ *   tile). Memory ≈ n²/2·8 bytes (plus the diagonal tiles' upper halves), i.e. half a dense matrix.
+ * - `choleskyTiled`: in-place right-looking tiled Cholesky A = L Lᵀ, cache-friendly (every update is a
+ *   T×T×T product on three tiles that fit in L2), with progress and abort.
+ * - `choSolveTiled`: forward/back substitution with the tiled factor.
+ * - dense row-major helpers (`choleskyDense`, `choSolveDense`, `solveLowerDense`, `solveLowerTransDense`)
+ *   for small matrices, `symEig` (cyclic Jacobi) for small symmetric eigenproblems,
+ *   `conjugateGradient` (preconditioned CG on a matrix-free operator).
+ *
+ * Everything is float64: the sGDML systems have λ = 1e-10 and coefficients of ~1e9, which float32 cannot carry.
+ */
+
+/** Thrown when the matrix is not (numerically) positive definite. */
+export class NotPositiveDefiniteError extends Error {
+  constructor(
+    readonly index: number,
+    readonly pivot: number,
+  ) {
+    super(`matrix is not positive definite (pivot ${pivot.toExponential(3)} at row ${index})`);
+  }
+}
+
+/** Thrown when an AbortSignal fires inside a long computation. */
+export class AbortError extends Error {
+  constructor() {
+    super('aborted');
+    this.name = 'AbortError';
+  }
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new AbortError();
+}
+
+/** Symmetric matrix stored as lower tiles: tile (I, J), I ≥ J, at offset (I(I+1)/2 + J)·T². */
+export class TiledSym {
+  readonly nt: number;
+  readonly data: Float64Array;
+  /** n: matrix order; T: tile size. Padding rows/cols (n..nt·T) hold the identity. */
+  constructor(
+    readonly n: number,
+    readonly T: number,
+  ) {
+    this.nt = Math.ceil(n / T);
+    const nTiles = (this.nt * (this.nt + 1)) / 2;
+    this.data = new Float64Array(nTiles * T * T);
+    for (let r = n; r < this.nt * T; r++) this.set(r, r, 1);
+  }
+  /** Bytes needed for order n and tile size T (for memory estimates, before allocating). */
+  static bytes(n: number, T: number): number {
+    const nt = Math.ceil(n / T);
+    return ((nt * (nt + 1)) / 2) * T * T * 8;
+  }
+  tileOffset(I: number, J: number): number {
+    return ((I * (I + 1)) / 2 + J) * this.T * this.T;
+  }
+  /** Element (r, c) with r ≥ c (lower triangle). */
+  get(r: number, c: number): number {
+    if (c > r) [r, c] = [c, r];
+    const T = this.T;
+    const I = Math.floor(r / T),
+      J = Math.floor(c / T);
+    return this.data[this.tileOffset(I, J) + (r - I * T) * T + (c - J * T)];
+  }
+  set(r: number, c: number, v: number): void {
+    if (c > r) [r, c] = [c, r];
+    const T = this.T;
+    const I = Math.floor(r / T),
+      J = Math.floor(c / T);
+    this.data[this.tileOffset(I, J) + (r - I * T) * T + (c - J * T)] = v;
+  }
+  /**
+   * Writes a dense row-major block (rows × cols) at (r0, c0). Only the parts on or below the diagonal are
+   * stored (entries above it are ignored), so a caller may pass any block of the symmetric matrix.
+   */
+  setBlock(r0: number, c0: number, rows: number, cols: number, src: Float64Array): void {
+    const T = this.T,
+      d = this.data;
+    for (let r = 0; r < rows; r++) {
+      const R = r0 + r;
+      const I = Math.floor(R / T),
+        ii = R - I * T;
+      let c = 0;
+      while (c < cols) {
+        const C = c0 + c;
+        if (C > R) break;
+        const J = Math.floor(C / T),
+          jj = C - J * T;
+        const len = Math.min(cols - c, T - jj, R - C + 1);
+        const off = this.tileOffset(I, J) + ii * T + jj;
+        const so = r * cols + c;
+        for (let q = 0; q < len; q++) d[off + q] = src[so + q];
+        c += len;
+      }
+    }
+  }
+  /** y = A x (uses the symmetric structure; x, y of length n). */
+  matVec(x: Float64Array, y: Float64Array): void {
+    const { n, T, nt, data } = this;
+    const N = nt * T;
+    const xp = new Float64Array(N);
+    xp.set(x.subarray(0, n));
+    const yp = new Float64Array(N);
+    for (let I = 0; I < nt; I++) {
+      for (let J = 0; J <= I; J++) {
+        const off = this.tileOffset(I, J);
+        for (let i = 0; i < T; i++) {
+          const row = off + i * T;
+          const gi = I * T + i;
+          let s = 0;
+          const xi = xp[gi];
+          const jmax = I === J ? i : T;
+          for (let j = 0; j < jmax; j++) {
+            const a = data[row + j];
+            s += a * xp[J * T + j];
+            yp[J * T + j] += a * xi;
+          }
+          if (I === J) s += data[row + i] * xi;
+          yp[gi] += s;
+        }
+      }
+    }
+    y.set(yp.subarray(0, n));
+  }
+}
+
+/** Cholesky of one T×T tile in place (lower; the strict upper part is left untouched). */
+function potrfTile(a: Float64Array, off: number, T: number, rowBase: number): void {
+  for (let j = 0; j < T; j++) {
+    const rj = off + j * T;
+    let s = a[rj + j];
+    for (let k = 0; k < j; k++) s -= a[rj + k] * a[rj + k];
+    if (!(s > 0)) throw new NotPositiveDefiniteError(rowBase + j, s);
+    const d = Math.sqrt(s);
+    a[rj + j] = d;
+    const inv = 1 / d;
+    for (let i = j + 1; i < T; i++) {
+      const ri = off + i * T;
+      let t = a[ri + j];
+      for (let k = 0; k < j; k++) t -= a[ri + k] * a[rj + k];
+      a[ri + j] = t * inv;
+    }
+  }
+}
+
+/** B ← B · L⁻ᵀ for a T×T tile B (at ob) and lower-triangular tile L (at ol). Row-wise forward substitution. */
+function trsmTile(a: Float64Array, ob: number, ol: number, T: number): void {
+  for (let i = 0; i < T; i++) {
+    const rb = ob + i * T;
+    for (let j = 0; j < T; j++) {
+      const rl = ol + j * T;
+      let t = a[rb + j];
+      for (let k = 0; k < j; k++) t -= a[rb + k] * a[rl + k];
+      a[rb + j] = t / a[rl + j];
+    }
+  }
+}
+
+/**
+ * C ← C − A·Bᵀ on T×T tiles (all row-major, inside the same array), 4×4 register blocking (T % 4 == 0).
+ * When `lowerOnly`, only the blocks touching the lower triangle of C are updated (SYRK on a diagonal tile).
+ */
+function gemmNT(d: Float64Array, oc: number, oa: number, ob: number, T: number, lowerOnly: boolean): void {
+  for (let r = 0; r < T; r += 4) {
+    const a0 = oa + r * T,
+      a1 = a0 + T,
+      a2 = a1 + T,
+      a3 = a2 + T;
+    const cmax = lowerOnly ? r + 4 : T;
+    for (let c = 0; c < cmax; c += 4) {
+      const b0 = ob + c * T,
+        b1 = b0 + T,
+        b2 = b1 + T,
+        b3 = b2 + T;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0,
+        s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0,
+        s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
+      for (let q = 0; q < T; q++) {
+        const x0 = d[a0 + q],
+          x1 = d[a1 + q],
+          x2 = d[a2 + q],
+          x3 = d[a3 + q];
+        const y0 = d[b0 + q],
+          y1 = d[b1 + q],
+          y2 = d[b2 + q],
+          y3 = d[b3 + q];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
+        s20 += x2 * y0;
+        s21 += x2 * y1;
+        s22 += x2 * y2;
+        s23 += x2 * y3;
+        s30 += x3 * y0;
+        s31 += x3 * y1;
+        s32 += x3 * y2;
+        s33 += x3 * y3;
+      }
+      const c0 = oc + r * T + c,
+        c1 = c0 + T,
+        c2 = c1 + T,
+        c3 = c2 + T;
+      d[c0] -= s00;
+      d[c0 + 1] -= s01;
+      d[c0 + 2] -= s02;
+      d[c0 + 3] -= s03;
+      d[c1] -= s10;
+      d[c1 + 1] -= s11;
+      d[c1 + 2] -= s12;
+      d[c1 + 3] -= s13;
+      d[c2] -= s20;
+      d[c2 + 1] -= s21;
+      d[c2 + 2] -= s22;
+      d[c2 + 3] -= s23;
+      d[c3] -= s30;
+      d[c3 + 1] -= s31;
+      d[c3 + 2] -= s32;
+      d[c3 + 3] -= s33;
+    }
+  }
+}
+
+export interface FactorOptions {
+  signal?: AbortSignal;
+  /** Called with the fraction (0..1) of the factorisation's work done. */
+  onProgress?: (fraction: number) => void;
+}
+
+/**
+ * In-place tiled Cholesky A = L Lᵀ (lower). Right-looking: factor the diagonal tile, solve the tiles
+ * below it, update the trailing lower triangle with T×T×T products. Work ≈ n³/3 multiply-adds.
+ * Throws NotPositiveDefiniteError on a non-positive pivot.
+ */
+export function choleskyTiled(A: TiledSym, opts: FactorOptions = {}): void {
+  const { T, nt, data } = A;
+  if (T % 4 !== 0) throw new Error('tile size must be a multiple of 4');
+  const total = (nt * nt * nt) / 3 + 1;
+  let done = 0;
+  let lastReport = 0;
+  for (let J = 0; J < nt; J++) {
+    throwIfAborted(opts.signal);
+    const oJJ = A.tileOffset(J, J);
+    potrfTile(data, oJJ, T, J * T);
+    for (let I = J + 1; I < nt; I++) trsmTile(data, A.tileOffset(I, J), oJJ, T);
+    for (let I = J + 1; I < nt; I++) {
+      const oIJ = A.tileOffset(I, J);
+      for (let K = J + 1; K <= I; K++) {
+        gemmNT(data, A.tileOffset(I, K), oIJ, A.tileOffset(K, J), T, K === I);
+      }
+      if ((I & 7) === 0) throwIfAborted(opts.signal);
+    }
+    const m = nt - J - 1;
+    done += (m * (m + 1)) / 2 + m + 1;
+    if (opts.onProgress && (done - lastReport > total / 200 || J === nt - 1)) {
+      lastReport = done;
+      opts.onProgress(Math.min(1, done / total));
+    }
+  }
+}
+
+/** Solves L Lᵀ x = b with the factor from choleskyTiled. Returns a new array of length n. */
+export function choSolveTiled(L: TiledSym, b: Float64Array): Float64Array {
+  const { n, T, nt, data } = L;
+  const N = nt * T;
+  const x = new Float64Array(N);
+  x.set(b.subarray(0, n));
+  // forward: L y = b
+  for (let I = 0; I < nt; I++) {
+    for (let J = 0; J < I; J++) {
+      const off = L.tileOffset(I, J);
+      for (let i = 0; i < T; i++) {
+        let s = 0;
+        const row = off + i * T;
+        for (let j = 0; j < T; j++) s += data[row + j] * x[J * T + j];
+        x[I * T + i] -= s;
+      }
+    }
+    const od = L.tileOffset(I, I);
+    for (let i = 0; i < T; i++) {
+      const row = od + i * T;
+      let s = x[I * T + i];
+      for (let j = 0; j < i; j++) s -= data[row + j] * x[I * T + j];
+      x[I * T + i] = s / data[row + i];
+    }
+  }
+  // backward: Lᵀ x = y
+  for (let I = nt - 1; I >= 0; I--) {
+    const od = L.tileOffset(I, I);
+    for (let i = T - 1; i >= 0; i--) {
+      const xi = (x[I * T + i] /= data[od + i * T + i]);
+      const row = od + i * T;
+      for (let j = 0; j < i; j++) x[I * T + j] -= data[row + j] * xi;
+    }
+    for (let J = 0; J < I; J++) {
+      const off = L.tileOffset(I, J);
+      for (let i = 0; i < T; i++) {
+        const xi = x[I * T + i];
+        const row = off + i * T;
+        for (let j = 0; j < T; j++) x[J * T + j] -= data[row + j] * xi;
+      }
+    }
+  }
+  return x.slice(0, n);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Dense (row-major n×n) helpers for small systems.
+
+/** In-place dense Cholesky (lower triangle of a row-major n×n matrix; upper part zeroed). */
+export function choleskyDense(a: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    let s = a[rj + j];
+    for (let k = 0; k < j; k++) s -= a[rj + k] * a[rj + k];
+    if (!(s > 0)) throw new NotPositiveDefiniteError(j, s);
+    const d = Math.sqrt(s);
+    a[rj + j] = d;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let t = a[ri + j];
+      for (let k = 0; k < j; k++) t -= a[ri + k] * a[rj + k];
+      a[ri + j] = t / d;
+    }
+    for (let k = j + 1; k < n; k++) a[rj + k] = 0;
+  }
+}
+
+/** x ← L⁻¹ x (in place) for a dense lower-triangular L. */
+export function solveLowerDense(L: Float64Array, n: number, x: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = x[i];
+    const r = i * n;
+    for (let k = 0; k < i; k++) s -= L[r + k] * x[k];
+    x[i] = s / L[r + i];
+  }
+}
+
+/** x ← L⁻ᵀ x (in place) for a dense lower-triangular L. */
+export function solveLowerTransDense(L: Float64Array, n: number, x: Float64Array): void {
+  for (let i = n - 1; i >= 0; i--) {
+    const xi = (x[i] /= L[i * n + i]);
+    const r = i * n;
+    for (let k = 0; k < i; k++) x[k] -= L[r + k] * xi;
+  }
+}
+
+/** Solves (L Lᵀ) x = b for a dense factor; returns a new array. */
+export function choSolveDense(L: Float64Array, n: number, b: Float64Array): Float64Array {
+  const x = Float64Array.from(b);
+  solveLowerDense(L, n, x);
+  solveLowerTransDense(L, n, x);
+  return x;
+}
+
+/**
+ * Eigen-decomposition of a small symmetric n×n matrix (row-major) by cyclic Jacobi rotations.
+ * Returns eigenvalues w (unsorted) and eigenvectors as the columns of v (row-major n×n).
+ */
+export function symEig(aIn: Float64Array, n: number): { w: Float64Array; v: Float64Array } {
+  const a = Float64Array.from(aIn);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0,
+      diag = 0;
+    for (let p = 0; p < n; p++) {
+      diag += a[p * n + p] * a[p * n + p];
+      for (let q = p + 1; q < n; q++) off += a[p * n + q] * a[p * n + q];
+    }
+    if (off <= 1e-30 * diag || off === 0) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q];
+        if (apq === 0) continue;
+        const app = a[p * n + p],
+          aqq = a[q * n + q];
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p],
+            akq = a[k * n + q];
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k],
+            aqk = a[q * n + k];
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p],
+            vkq = v[k * n + q];
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = a[i * n + i];
+  return { w, v };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Conjugate gradients.
+
+export interface CgOptions {
+  /** Stop when ‖r‖ ≤ tol·‖b‖. */
+  tol: number;
+  maxIter: number;
+  /** z = M⁻¹ r (preconditioner); identity when absent. */
+  precond?: (r: Float64Array, z: Float64Array) => void;
+  x0?: Float64Array;
+  signal?: AbortSignal;
+  onIter?: (iter: number, relRes: number) => void;
+}
+
+export interface CgResult {
+  x: Float64Array;
+  iterations: number;
+  relResidual: number;
+  converged: boolean;
+}
+
+/** Preconditioned conjugate gradients for a symmetric positive definite operator y = A x. */
+export function conjugateGradient(
+  apply: (x: Float64Array, y: Float64Array) => void,
+  b: Float64Array,
+  opts: CgOptions,
+): CgResult {
+  const n = b.length;
+  const x = opts.x0 ? Float64Array.from(opts.x0) : new Float64Array(n);
+  const r = Float64Array.from(b);
+  const Ap = new Float64Array(n);
+  if (opts.x0) {
+    apply(x, Ap);
+    for (let i = 0; i < n; i++) r[i] -= Ap[i];
+  }
+  const z = new Float64Array(n);
+  const pre = opts.precond ?? ((a: Float64Array, o: Float64Array) => o.set(a));
+  pre(r, z);
+  const p = Float64Array.from(z);
+  let rz = dot(r, z);
+  const bn = Math.sqrt(dot(b, b)) || 1;
+  let rel = Math.sqrt(dot(r, r)) / bn;
+  let it = 0;
+  while (rel > opts.tol && it < opts.maxIter) {
+    throwIfAborted(opts.signal);
+    apply(p, Ap);
+    const alpha = rz / dot(p, Ap);
+    for (let i = 0; i < n; i++) {
+      x[i] += alpha * p[i];
+      r[i] -= alpha * Ap[i];
+    }
+    pre(r, z);
+    const rzNew = dot(r, z);
+    const beta = rzNew / rz;
+    rz = rzNew;
+    for (let i = 0; i < n; i++) p[i] = z[i] + beta * p[i];
+    it++;
+    rel = Math.sqrt(dot(r, r)) / bn;
+    opts.onIter?.(it, rel);
+  }
+  return { x, iterations: it, relResidual: rel, converged: rel <= opts.tol };
+}
+
+export function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
