@@ -1,0 +1,86 @@
+/**
+ * `.npz` (a zip of `.npy` members, as numpy's savez / savez_compressed write) reading and writing.
+ * The reader lists the zip's central directory first and refuses archives whose declared inflated
+ * size exceeds a limit (default 2 GB) before inflating anything, so a zip bomb gives an error rather
+ * than exhausting memory. Members that cannot be parsed because they hold pickled Python objects (dtype
+ * `|O`) or an unsupported dtype are skipped with a warning; a corrupt member is an error.
+ */
+import { zipSync, type Zippable } from 'fflate';
+import { EmptyFileError, UnsupportedDtypeError, ZipFormatError } from './errors.ts';
+import { parseNpy, writeNpy, type NpyArray } from './npy.ts';
+import { checkZipLimit, extractZipEntry, listZip, looksLikeZip } from './zip.ts';
+
+export const DEFAULT_MAX_INFLATED_BYTES = 2 * 1024 ** 3;
+
+export interface ReadNpzOptions {
+  /** Refuse archives that declare more inflated bytes than this (default 2 GiB). */
+  maxInflatedBytes?: number;
+  /** Name used in messages (the file name). */
+  source?: string;
+  /** Read only these keys (without `.npy`); others are not inflated. */
+  only?: string[];
+}
+
+export interface NpzContents {
+  arrays: Record<string, NpyArray>;
+  warnings: string[];
+}
+
+/** Read an `.npz`; keys are member names without the `.npy` suffix. */
+export function readNpz(input: Uint8Array | ArrayBuffer, opts: ReadNpzOptions = {}): NpzContents {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  const source = opts.source ?? 'npz';
+  if (bytes.length === 0)
+    throw new EmptyFileError(`${source}: empty file (0 bytes), expected an .npz archive`, { source });
+  if (!looksLikeZip(bytes)) {
+    const isNpy = bytes[0] === 0x93 && bytes[1] === 0x4e;
+    throw new ZipFormatError(
+      isNpy
+        ? `${source}: this is a single .npy array, not an .npz archive`
+        : `${source}: not an .npz (zip) archive: it does not start with the zip signature "PK\\x03\\x04"`,
+      { source, expected: 'PK\\x03\\x04' },
+    );
+  }
+  const entries = listZip(bytes, source);
+  const wanted = opts.only ? new Set(opts.only) : null;
+  const selected = entries.filter((e) => !wanted || wanted.has(keyOf(e.name)));
+  checkZipLimit(selected, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, source);
+  const arrays: Record<string, NpyArray> = {};
+  const warnings: string[] = [];
+  for (const en of selected) {
+    if (en.name.endsWith('/')) continue; // directory entry
+    const key = keyOf(en.name);
+    const member = extractZipEntry(bytes, en, source);
+    try {
+      arrays[key] = parseNpy(member, { source: `${source}: ${en.name}` });
+    } catch (err) {
+      if (err instanceof UnsupportedDtypeError) {
+        warnings.push(`skipped '${key}': ${err.message}`);
+        continue;
+      }
+      throw err;
+    }
+  }
+  return { arrays, warnings };
+}
+
+function keyOf(name: string): string {
+  return name.endsWith('.npy') ? name.slice(0, -4) : name;
+}
+
+export interface WriteNpzOptions {
+  /** Deflate members like np.savez_compressed (default true); false stores them like np.savez. */
+  compress?: boolean;
+  /** Deflate level 0–9 (default 6). */
+  level?: number;
+}
+
+/** Write arrays as an `.npz` (keys get the `.npy` suffix). Readable by numpy's `np.load`. */
+export function writeNpz(arrays: Record<string, NpyArray>, opts: WriteNpzOptions = {}): Uint8Array {
+  const compress = opts.compress ?? true;
+  const level = (compress ? (opts.level ?? 6) : 0) as 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+  const files: Zippable = {};
+  for (const [k, a] of Object.entries(arrays)) files[`${k}.npy`] = [writeNpy(a), { level }];
+  // A fixed timestamp keeps output byte-identical for identical input.
+  return zipSync(files, { mtime: new Date(1980, 0, 1, 0, 0, 0) });
+}
