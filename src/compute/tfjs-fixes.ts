@@ -1,0 +1,181 @@
+/**
+ * Fixes for tfjs 4.22 that every model in this app relies on. Call `applyTfjsFixes()` once before
+ * building graphs (it is idempotent; `initBackend` and `initNodeBackend` call it).
+ *
+ * 1. Second-order gradients. tfjs registers the gradients of Exp, Tanh, Sigmoid and Elu in terms of
+ *    the op's saved *output* y (e.g. d tanh = dy·(1 − y²)). The saved output is a copy that the tape
+ *    does not connect back to the input, so when a gradient is itself differentiated (forces
+ *    F = −∂E/∂R inside a loss whose parameter gradient we need) the path through y is silently
+ *    dropped and the result is wrong on every backend. We re-register those gradients computed from
+ *    the saved *input* x (d tanh = dy·(1 − tanh(x)²), …), which the tape differentiates correctly.
+ *    Softplus (gradient dy·sigmoid(x)) is input-based already and becomes correct once Sigmoid is.
+ *    Pow's exponent gradient uses y as well and is re-registered the same way.
+ *    Still missing in tfjs (do not use inside force losses): second-order gradients of clipByValue,
+ *    max, logSumExp, prod; any gradient of gatherND, stridedSlice, scatterND, topk.
+ *
+ * 2. Missing wasm kernels. The wasm backend has no UnsortedSegmentSum, which is the gradient of
+ *    `gather`, and no Einsum. Models must therefore not use tf.gather / tf.einsum on differentiated
+ *    paths; use `gatherRows` / `segmentSumRows` here instead, which express the gather (and its
+ *    adjoint, the segment sum) as a matmul with a constant one-hot matrix. Matmul differentiates to
+ *    matmul at every order, runs on every backend, and on the cpu backend is also ~7× faster than
+ *    the cpu gather gradient.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type GradFunc = (
+  dy: tf.Tensor | tf.Tensor[],
+  saved: tf.Tensor[],
+  attrs: tf.NamedAttrMap,
+) => Record<string, () => tf.Tensor>;
+
+/** The replacement gradient configs (exported for the tests, which also restore the originals). */
+export const fixedGradConfigs: tf.GradConfig[] = [
+  {
+    kernelName: 'Exp',
+    inputsToSave: ['x'],
+    gradFunc: ((dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [x] = saved;
+      return { x: () => tf.mul(dy, tf.exp(x)) };
+    }) as GradFunc,
+  },
+  {
+    kernelName: 'Tanh',
+    inputsToSave: ['x'],
+    gradFunc: ((dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [x] = saved;
+      return { x: () => tf.mul(dy, tf.sub(1, tf.square(tf.tanh(x)))) };
+    }) as GradFunc,
+  },
+  {
+    kernelName: 'Sigmoid',
+    inputsToSave: ['x'],
+    gradFunc: ((dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [x] = saved;
+      return {
+        x: () => {
+          const s = tf.sigmoid(x);
+          return tf.mul(dy, tf.mul(s, tf.sub(1, s)));
+        },
+      };
+    }) as GradFunc,
+  },
+  {
+    kernelName: 'Elu',
+    inputsToSave: ['x'],
+    gradFunc: ((dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [x] = saved;
+      // elu(x) = x (x > 0), eˣ − 1 (x ≤ 0); derivative 1 or eˣ. Masks use `step` (whose gradient is
+      // zero) rather than where(greater(…)), because Greater has no gradient and the tape needs one.
+      return {
+        x: () => {
+          const pos = tf.step(x);
+          return tf.mul(dy, tf.add(pos, tf.mul(tf.sub(1, pos), tf.exp(tf.minimum(x, 0)))));
+        },
+      };
+    }) as GradFunc,
+  },
+  {
+    kernelName: 'Pow',
+    inputsToSave: ['a', 'b'],
+    gradFunc: ((dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [a, b] = saved;
+      const outShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
+      const reduceTo = (t: tf.Tensor, shape: number[]) => {
+        const axes = tf.broadcast_util.getReductionAxes(shape, outShape);
+        return tf.reshape(axes.length > 0 ? tf.sum(t, axes) : t, shape);
+      };
+      return {
+        a: () => {
+          const bf = tf.cast(b, 'float32');
+          return reduceTo(tf.mul(dy, tf.mul(bf, tf.pow(a, tf.sub(bf, 1)))), a.shape);
+        },
+        b: () => {
+          // log(a) where a > 0, else 0 (as tfjs), written without Greater (no gradient) and NaN-free.
+          const pos = tf.step(a);
+          const logA = tf.log(tf.add(tf.mul(a, pos), tf.sub(1, pos)));
+          return reduceTo(tf.mul(dy, tf.mul(tf.pow(a, b), logA)), b.shape);
+        },
+      };
+    }) as GradFunc,
+  },
+];
+
+let applied = false;
+const originals = new Map<string, tf.GradConfig>();
+
+/** Re-registers the input-based gradients above (idempotent). */
+export function applyTfjsFixes(): void {
+  if (applied) return;
+  for (const cfg of fixedGradConfigs) {
+    const orig = tf.getGradient(cfg.kernelName);
+    if (orig && !originals.has(cfg.kernelName)) originals.set(cfg.kernelName, orig);
+    // tfjs warns on overriding a gradient only in DEBUG mode; the override is intended.
+    tf.registerGradient(cfg);
+  }
+  applied = true;
+}
+
+/**
+ * Puts tfjs's own gradient configs back (only for tests that demonstrate the bug); a later
+ * `applyTfjsFixes()` re-applies the fixes.
+ */
+export function restoreOriginalTfjsGradients(): void {
+  if (!applied) return;
+  for (const cfg of fixedGradConfigs) {
+    const orig = originals.get(cfg.kernelName);
+    if (orig) tf.registerGradient(orig);
+  }
+  applied = false;
+}
+
+/** True once `applyTfjsFixes` has run in this JS realm. */
+export function tfjsFixesApplied(): boolean {
+  return applied;
+}
+
+/**
+ * A float32 one-hot matrix [indices.length, depth] with row r = e_{indices[r]}; built in JS so it
+ * needs no OneHot kernel and is a constant for autodiff. Callers own (dispose) the tensor.
+ */
+export function oneHotMatrix(indices: ArrayLike<number>, depth: number): tf.Tensor2D {
+  const m = indices.length;
+  const data = new Float32Array(m * depth);
+  for (let r = 0; r < m; r++) {
+    const j = indices[r];
+    if (!(j >= 0 && j < depth && Number.isInteger(j)))
+      throw new RangeError(`index ${j} out of range [0, ${depth})`);
+    data[r * depth + j] = 1;
+  }
+  return tf.tensor2d(data, [m, depth]);
+}
+
+/**
+ * rows[r] = x[indices[r]] for x of shape [n, d] (or [batch, n, d], gathering along axis −2),
+ * differentiable to any order on every backend. Pass a precomputed `oneHotMatrix(indices, n)` as
+ * `selector` to reuse it across calls (the function then does not dispose it).
+ */
+export function gatherRows(x: tf.Tensor, indices: ArrayLike<number> | tf.Tensor2D): tf.Tensor {
+  const n = x.shape[x.rank - 2];
+  if (x.rank < 2) throw new Error('gatherRows needs a tensor of rank ≥ 2');
+  return tf.tidy(() => {
+    const sel = indices instanceof tf.Tensor ? indices : oneHotMatrix(indices, n);
+    if (x.rank === 2) return tf.matMul(sel, x as tf.Tensor2D);
+    // [m, n] · [batch, n, d] → [batch, m, d]
+    const batch = x.shape.slice(0, -2).reduce((p, q) => p * q, 1);
+    const x3 = tf.reshape(x, [batch, n, x.shape[x.rank - 1]]);
+    const out = tf.matMul(tf.tile(tf.expandDims(sel, 0), [batch, 1, 1]), x3);
+    return tf.reshape(out, [...x.shape.slice(0, -2), sel.shape[0], x.shape[x.rank - 1]]);
+  });
+}
+
+/**
+ * out[s] = Σ_{r: segmentIds[r] = s} x[r] for x of shape [m, d]: the adjoint of gatherRows (what
+ * tf.unsortedSegmentSum does), as a matmul with the transposed one-hot matrix.
+ */
+export function segmentSumRows(
+  x: tf.Tensor2D,
+  segmentIds: ArrayLike<number>,
+  numSegments: number,
+): tf.Tensor2D {
+  return tf.tidy(() => tf.matMul(oneHotMatrix(segmentIds, numSegments), x, true, false));
+}
