@@ -216,7 +216,7 @@ export interface WriteSgdmlOptions {
   /** Deflate members (default true, like np.savez_compressed). */
   compress?: boolean;
   /** Also store per-frame properties as (M,) float64 arrays (default true). */
-  frameProps?: boolean;
+  includeFrameProps?: boolean;
 }
 
 /** The arrays an sGDML dataset `.npz` holds for this Dataset (z int64; R, F float64 or float32; E float64). */
@@ -248,7 +248,7 @@ export function datasetToArrays(ds: Dataset, opts: WriteSgdmlOptions = {}): Reco
     Object.assign(out, stats('F', ds.F));
     out.md5 = npy.bytes(sgdmlMd5(z, R, E, F));
   }
-  if (opts.frameProps !== false) {
+  if (opts.includeFrameProps !== false) {
     for (const [k, v] of Object.entries(ds.frameProps ?? {})) {
       if (RESERVED.has(k) || k in out) continue;
       out[k] = { dtype: '<f8', shape: [M], data: v };
@@ -284,6 +284,6 @@ export function writeSgdmlNpz(ds: Dataset, opts: WriteSgdmlOptions = {}): Uint8A
 
 /** The md5 the reference sGDML would compute for this Dataset written with these options. */
 export function datasetMd5(ds: Dataset, opts: { float32?: boolean } = {}): string | undefined {
-  const a = datasetToArrays(ds, { ...opts, frameProps: false });
+  const a = datasetToArrays(ds, { ...opts, includeFrameProps: false });
   return a.md5 ? npyToString(a.md5) : undefined;
 }
