@@ -1,0 +1,90 @@
+/**
+ * Shows the tfjs backend the compute worker runs on (and its adapter/renderer); the disclosure lists
+ * every backend that was tried and why it was refused, and lets the user switch (page reload with
+ * `?backend=`).
+ */
+import { useStore, type WorkerState } from '../state/store';
+import { BACKEND_NAMES } from '../compute/workerApi';
+
+function summary(w: WorkerState): string {
+  if (w.status === 'starting') return w.requested ? `starting ${w.requested}…` : 'choosing backend…';
+  if (w.status === 'error') return 'backend failed';
+  return w.info ? w.info.backend : '?';
+}
+
+function triedText(w: WorkerState): string {
+  const tried = w.info?.tried ?? [];
+  if (!tried.length) return w.error ?? '';
+  return tried
+    .map((t) => `${t.name}: ${t.ok ? 'ok' : `refused${t.reason ? ` (${t.reason})` : ''}`}`)
+    .join('\n');
+}
+
+export function BackendBadge() {
+  const compute = useStore((s) => s.compute);
+  const predict = useStore((s) => s.predict);
+  const adapter = compute.info?.adapter;
+  const tooltip = [
+    `compute worker: ${summary(compute)}${adapter ? ` on ${adapter}` : ''}`,
+    triedText(compute),
+    `predict worker: ${summary(predict)}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+
+  const choose = (value: string) => {
+    const url = new URL(window.location.href);
+    if (value === 'auto') url.searchParams.delete('backend');
+    else url.searchParams.set('backend', value);
+    window.location.assign(url.toString());
+  };
+
+  return (
+    <details
+      className={`badge badge-${compute.status}`}
+      data-testid="backend-badge"
+      data-backend={compute.info?.backend ?? ''}
+    >
+      <summary
+        title={tooltip}
+        aria-label={`tfjs backend: ${summary(compute)}${adapter ? `, ${adapter}` : ''}. Show details`}
+      >
+        <span className="badge-dot" aria-hidden="true" />
+        <span className="badge-backend" data-testid="badge-backend">
+          {summary(compute)}
+        </span>
+        {adapter && <span className="badge-adapter">{adapter}</span>}
+      </summary>
+      <div className="badge-panel" role="group" aria-label="Backend details">
+        <p className="badge-title">tfjs backends tried (compute worker)</p>
+        <ul className="tried">
+          {(compute.info?.tried ?? []).map((t) => (
+            <li key={t.name} className={t.ok ? 'ok' : 'no'}>
+              <strong>{t.name}</strong> {t.ok ? '✓ accepted' : `✗ ${t.reason ?? 'refused'}`}
+            </li>
+          ))}
+          {compute.status === 'error' && <li className="no">{compute.error}</li>}
+        </ul>
+        <p className="badge-sub">
+          Predict worker: {summary(predict)}
+          {predict.info?.adapter ? ` on ${predict.info.adapter}` : ''}
+        </p>
+        <label className="badge-switch">
+          Switch backend{' '}
+          <select
+            value={compute.requested ?? 'auto'}
+            onChange={(e) => choose(e.target.value)}
+            data-testid="backend-select"
+          >
+            <option value="auto">auto (webgpu → webgl → wasm → cpu)</option>
+            {BACKEND_NAMES.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </details>
+  );
+}

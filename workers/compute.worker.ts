@@ -1,0 +1,14 @@
+// Compute worker (training, evaluation, long jobs): a thin comlink shell over functions in src/.
+import * as Comlink from 'comlink';
+import { initBackend } from '../src/compute/backend';
+import type { BackendName, ComputeWorkerApi, ProgressCallback } from '../src/compute/workerApi';
+import { longTask, selfTest } from '../src/compute/workerTasks';
+import { wasmPaths } from './wasmPaths';
+
+const api: ComputeWorkerApi = {
+  init: (preferred?: BackendName) => initBackend({ preferred, wasmPaths }),
+  selfTest,
+  longTask: (ms: number, onProgress?: ProgressCallback) => longTask(ms, { onProgress }),
+};
+
+Comlink.expose(api);
