@@ -1,0 +1,496 @@
+/**
+ * sGDML training (Chmiela et al. 2017/2018; reference: the `sgdml` package 1.0):
+ *
+ * - labels y = F / std (std = population standard deviation of all training force components);
+ * - kernel A = −K + λI (K = symmetrised Hessian kernel, kernel.ts), λ = 1e-10 by default;
+ * - solve A α′ = y, α = −α′, either exactly (tiled float64 Cholesky; memory ≈ (3N·M)²/2 · 8 bytes, one copy,
+ *   lower triangle only) or matrix-free by preconditioned conjugate gradients whose every product
+ *   A·v costs one "prediction" pass over the training set (memory O(M·dim)), preconditioned by a Nyström
+ *   approximation built from the kernel columns of a few inducing training points;
+ *   `solver: 'auto'` picks Cholesky when its memory estimate fits `memoryBudgetBytes`;
+ * - descriptor-space coefficients a_j = J_j α_j (the reference's `R_d_desc_alpha`);
+ * - σ: fixed, or chosen from a grid by the lowest force RMSE on the validation frames, stopping once the
+ *   validation error rises;
+ * - energy constant c = mean(E_ref − E_pred) over the training frames (reference `_recov_int_const`).
+ */
+import type { Dataset } from '../../data/dataset';
+import type { ForceField, Trainer, TrainOptions, TrainProgress } from '../types';
+import {
+  AbortError,
+  TiledSym,
+  choleskyDense,
+  choleskyTiled,
+  choSolveTiled,
+  conjugateGradient,
+  solveLowerDense,
+  throwIfAborted,
+} from '../../compute/linalg';
+import { ExtendedDescriptor, InvDistDescriptor, type Descriptor, type DescriptorKind } from './descriptor';
+import {
+  computeDescSet,
+  descForceEnergy,
+  jacTVecAdd,
+  jacVec,
+  kernelBlock,
+  permuteRows,
+  type DescSet,
+} from './kernel';
+import { SgdmlModel } from './model';
+import { findPerms, identityPerms } from './perms';
+
+export type SgdmlSolver = 'auto' | 'cholesky' | 'cg';
+
+export interface SgdmlParams {
+  /** fixed kernel length scale σ; when absent, σ is chosen from `sigmaGrid` on the validation frames */
+  sigma?: number;
+  /** σ candidates (default 10, 20 … 90, the reference's grid) */
+  sigmaGrid?: number[];
+  /** regulariser λ (default 1e-10) */
+  lambda?: number;
+  /** plain GDML (identity permutation only) */
+  noSym?: boolean;
+  descriptor?: DescriptorKind;
+  solver?: SgdmlSolver;
+  /** memory the analytic solver may use (bytes); default 8 GiB */
+  memoryBudgetBytes?: number;
+  /** CG: stop at ‖r‖ ≤ tol·‖y‖ (default 1e-4, the reference's) */
+  cgTol?: number;
+  cgMaxIter?: number;
+  /** CG: number of inducing training points of the Nyström preconditioner (default ≈ √M·2, ≤ 40) */
+  nystromPoints?: number;
+  maxPerms?: number;
+  /** precomputed permutations (P × N); skips detection */
+  perms?: Int32Array;
+}
+
+export interface SigmaTrial {
+  sigma: number;
+  validForceRmse: number;
+  validEnergyRmse: number;
+}
+
+export const DEFAULT_SIGMA_GRID = [10, 20, 30, 40, 50, 60, 70, 80, 90];
+
+/** Estimated bytes of the analytic solver (one tiled lower-triangular kernel matrix). */
+export function choleskyMemoryBytes(nAtoms: number, M: number): number {
+  return TiledSym.bytes(3 * nAtoms * M, tileSizeFor(3 * nAtoms * M));
+}
+
+function tileSizeFor(n: number): number {
+  return n >= 2048 ? 96 : n >= 256 ? 64 : 16;
+}
+
+function pickRows(a: Float64Array, idx: Int32Array, width: number): Float64Array {
+  const out = new Float64Array(idx.length * width);
+  idx.forEach((m, i) => out.set(a.subarray(m * width, (m + 1) * width), i * width));
+  return out;
+}
+
+/** Everything the solvers need about the training set for one σ. */
+interface SolveContext {
+  desc: Descriptor;
+  S: DescSet;
+  maps: Int32Array[];
+  lambda: number;
+  y: Float64Array;
+  signal?: AbortSignal;
+  report: (stage: string, f: number, message?: string, metrics?: Record<string, number>) => void;
+}
+
+/** Exact solve: tiled Cholesky of A = −K + λI (A reused across σ via `buf`). Returns α (M × 3N). */
+function solveCholesky(ctx: SolveContext, sigma: number, buf: { A?: TiledSym }): Float64Array {
+  const { desc, S, maps, lambda, y } = ctx;
+  const n3 = 3 * desc.nAtoms,
+    M = S.M,
+    n = n3 * M;
+  const T = tileSizeFor(n);
+  if (!buf.A) buf.A = new TiledSym(n, T);
+  else {
+    buf.A.data.fill(0);
+    for (let r = n; r < buf.A.nt * T; r++) buf.A.set(r, r, 1);
+  }
+  const A = buf.A;
+  const blk = new Float64Array(n3 * n3),
+    d = new Float64Array(desc.dim),
+    u = new Float64Array(n3),
+    w = new Float64Array(n3);
+  const pairs = (M * (M + 1)) / 2;
+  let done = 0;
+  for (let j = 0; j < M; j++) {
+    throwIfAborted(ctx.signal);
+    for (let i = j; i < M; i++) {
+      kernelBlock(desc, S, i, j, maps, sigma, blk, d, u, w);
+      A.setBlock(i * n3, j * n3, n3, n3, blk);
+    }
+    done += M - j;
+    if (j % 4 === 0) ctx.report('kernel', done / pairs, `kernel assembly σ=${sigma}`);
+  }
+  for (let r = 0; r < n; r++) A.set(r, r, A.get(r, r) + lambda);
+  ctx.report('solve', 0, `Cholesky n=${n}`);
+  choleskyTiled(A, { signal: ctx.signal, onProgress: (f) => ctx.report('solve', f, `Cholesky n=${n}`) });
+  const a = choSolveTiled(A, y);
+  for (let i = 0; i < a.length; i++) a[i] = -a[i];
+  return a;
+}
+
+/** Matrix-free y = (−K + λI) v. */
+function makeOperator(ctx: SolveContext, sigma: number): (v: Float64Array, out: Float64Array) => void {
+  const { desc, S, maps, lambda } = ctx;
+  const dim = desc.dim,
+    n3 = 3 * desc.nAtoms,
+    g3 = 3 * desc.nnz,
+    M = S.M;
+  const W = new Float64Array(M * dim);
+  const fx = new Float64Array(dim);
+  const G = S.G as Float64Array;
+  const XP = permuteRows(S.X, M, dim, maps);
+  return (v, out) => {
+    for (let j = 0; j < M; j++) jacVec(desc, G, j * g3, v, j * n3, W, j * dim);
+    const WP = permuteRows(W, M, dim, maps);
+    out.fill(0);
+    for (let i = 0; i < M; i++) {
+      descForceEnergy(S.X, i * dim, XP, WP, 0, M * maps.length, dim, sigma, fx);
+      jacTVecAdd(desc, G, i * g3, fx, 0, -1, out, i * n3);
+    }
+    for (let r = 0; r < out.length; r++) out[r] += lambda * v[r];
+  };
+}
+
+/** Farthest-point sampling of k training points in descriptor space (deterministic, starts at point 0). */
+function farthestPoints(S: DescSet, k: number): number[] {
+  const { M, dim, X } = S;
+  const chosen = [0];
+  const dmin = new Float64Array(M).fill(Infinity);
+  while (chosen.length < Math.min(k, M)) {
+    const c = chosen[chosen.length - 1];
+    let best = -1,
+      bestD = -1;
+    for (let j = 0; j < M; j++) {
+      let s = 0;
+      for (let q = 0; q < dim; q++) {
+        const t = X[j * dim + q] - X[c * dim + q];
+        s += t * t;
+      }
+      if (s < dmin[j]) dmin[j] = s;
+      if (dmin[j] > bestD) {
+        bestD = dmin[j];
+        best = j;
+      }
+    }
+    chosen.push(best);
+  }
+  return chosen;
+}
+
+/**
+ * Nyström preconditioner from the kernel columns of k inducing training points: with C = A[:, S],
+ * W = A[S, S] = L Lᵀ and Z = C L⁻ᵀ (n × kc), P = Z Zᵀ + μI and
+ * P⁻¹ r = (r − Z (μI + ZᵀZ)⁻¹ Zᵀ r)/μ, μ = max(λ, trace(A − ZZᵀ)/n) (the mean residual eigenvalue).
+ */
+function nystromPreconditioner(
+  ctx: SolveContext,
+  sigma: number,
+  kPts: number,
+): (r: Float64Array, z: Float64Array) => void {
+  const { desc, S, maps, lambda } = ctx;
+  const n3 = 3 * desc.nAtoms,
+    M = S.M,
+    n = n3 * M;
+  const pts = farthestPoints(S, kPts);
+  const kc = pts.length * n3;
+  const blk = new Float64Array(n3 * n3),
+    d = new Float64Array(desc.dim),
+    u = new Float64Array(n3),
+    w = new Float64Array(n3);
+  // Z stored row-major n × kc (first C)
+  const Z = new Float64Array(n * kc);
+  let diagSum = 0;
+  for (let i = 0; i < M; i++) {
+    throwIfAborted(ctx.signal);
+    for (let q = 0; q < pts.length; q++) {
+      kernelBlock(desc, S, i, pts[q], maps, sigma, blk, d, u, w);
+      for (let a = 0; a < n3; a++)
+        for (let b = 0; b < n3; b++) Z[(i * n3 + a) * kc + q * n3 + b] = blk[a * n3 + b];
+    }
+    kernelBlock(desc, S, i, i, maps, sigma, blk, d, u, w);
+    for (let a = 0; a < n3; a++) diagSum += blk[a * n3 + a] + lambda;
+    if (i % 8 === 0) ctx.report('precond', (0.5 * (i + 1)) / M, 'Nyström columns');
+  }
+  // W = C[S, :] (+λ on the diagonal, + small jitter for round-off)
+  const Wm = new Float64Array(kc * kc);
+  for (let q = 0; q < pts.length; q++)
+    for (let a = 0; a < n3; a++) {
+      const row = (pts[q] * n3 + a) * kc;
+      for (let b = 0; b < kc; b++) Wm[(q * n3 + a) * kc + b] = Z[row + b];
+    }
+  let trW = 0;
+  for (let a = 0; a < kc; a++) trW += Wm[a * kc + a];
+  for (let a = 0; a < kc; a++) Wm[a * kc + a] += lambda + 1e-12 * (trW / kc);
+  choleskyDense(Wm, kc);
+  // Z = C L⁻ᵀ: each row z solves L z = c
+  let zNorm = 0;
+  for (let r = 0; r < n; r++) {
+    const row = Z.subarray(r * kc, (r + 1) * kc);
+    solveLowerDense(Wm, kc, row);
+    for (let b = 0; b < kc; b++) zNorm += row[b] * row[b];
+    if (r % 512 === 0) throwIfAborted(ctx.signal);
+  }
+  const mu = Math.max(lambda, (diagSum - zNorm) / n);
+  // inner = μI + ZᵀZ
+  const inner = new Float64Array(kc * kc);
+  for (let r = 0; r < n; r++) {
+    const o = r * kc;
+    for (let a = 0; a < kc; a++) {
+      const za = Z[o + a];
+      if (za === 0) continue;
+      const io = a * kc;
+      for (let b = 0; b <= a; b++) inner[io + b] += za * Z[o + b];
+    }
+    if (r % 256 === 0) {
+      throwIfAborted(ctx.signal);
+      ctx.report('precond', 0.5 + (0.5 * r) / n, 'Nyström ZᵀZ');
+    }
+  }
+  for (let a = 0; a < kc; a++) {
+    inner[a * kc + a] += mu;
+    for (let b = 0; b < a; b++) inner[b * kc + a] = inner[a * kc + b];
+  }
+  choleskyDense(inner, kc);
+  const t = new Float64Array(kc);
+  return (r, z) => {
+    t.fill(0);
+    for (let i = 0; i < n; i++) {
+      const ri = r[i],
+        o = i * kc;
+      if (ri === 0) continue;
+      for (let a = 0; a < kc; a++) t[a] += Z[o + a] * ri;
+    }
+    solveLowerDense(inner, kc, t);
+    // back substitution with Lᵀ
+    for (let i = kc - 1; i >= 0; i--) {
+      const ti = (t[i] /= inner[i * kc + i]);
+      for (let k = 0; k < i; k++) t[k] -= inner[i * kc + k] * ti;
+    }
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      const o = i * kc;
+      for (let a = 0; a < kc; a++) s += Z[o + a] * t[a];
+      z[i] = (r[i] - s) / mu;
+    }
+  };
+}
+
+function solveCg(
+  ctx: SolveContext,
+  sigma: number,
+  params: SgdmlParams,
+): { alpha: Float64Array; iterations: number; relResidual: number } {
+  const M = ctx.S.M;
+  const kPts = params.nystromPoints ?? Math.min(40, Math.max(2, Math.round(2 * Math.sqrt(M))));
+  const pre = nystromPreconditioner(ctx, sigma, kPts);
+  const op = makeOperator(ctx, sigma);
+  const tol = params.cgTol ?? 1e-4;
+  const maxIter = params.cgMaxIter ?? 2000;
+  const res = conjugateGradient(op, ctx.y, {
+    tol,
+    maxIter,
+    precond: pre,
+    signal: ctx.signal,
+    onIter: (it, rel) =>
+      ctx.report('solve', Math.min(1, Math.log(rel) / Math.log(tol)), `CG iteration ${it}`, {
+        cgResidual: rel,
+        cgIteration: it,
+      }),
+  });
+  const a = res.x;
+  for (let i = 0; i < a.length; i++) a[i] = -a[i];
+  return { alpha: a, iterations: res.iterations, relResidual: res.relResidual };
+}
+
+function rmse(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s / a.length);
+}
+
+export class SgdmlTrainer implements Trainer<SgdmlParams> {
+  readonly kind = 'sgdml' as const;
+
+  async train(
+    ds: Dataset,
+    trainIdx: Int32Array,
+    params: SgdmlParams,
+    opts: TrainOptions & { validIdx?: Int32Array } = {},
+  ): Promise<ForceField> {
+    return this.trainModel(ds, trainIdx, params, opts);
+  }
+
+  /** Same as train(), typed as SgdmlModel. */
+  async trainModel(
+    ds: Dataset,
+    trainIdx: Int32Array,
+    params: SgdmlParams,
+    opts: TrainOptions & { validIdx?: Int32Array } = {},
+  ): Promise<SgdmlModel> {
+    if (!ds.F) throw new Error('sGDML training needs forces');
+    if (!ds.E) throw new Error('sGDML training needs energies (for the integration constant)');
+    const N = ds.nAtoms,
+      n3 = 3 * N,
+      M = trainIdx.length;
+    if (M < 1) throw new Error('sGDML: empty training set');
+    const lambda = params.lambda ?? 1e-10;
+    const t0 = Date.now();
+    let stageBase = 0,
+      stageSpan = 0.05;
+    const report = (stage: string, f: number, message?: string, metrics?: Record<string, number>) => {
+      const p: TrainProgress = { stage, fraction: Math.min(1, stageBase + stageSpan * f), message, metrics };
+      opts.onProgress?.(p);
+    };
+    const signal = opts.signal;
+    const tick = async () => {
+      // let the event loop deliver abort signals / progress in workers
+      await new Promise((r) => setTimeout(r, 0));
+      if (signal?.aborted) throw new AbortError();
+    };
+    const Rt = pickRows(ds.R, trainIdx, n3);
+    const Ft = pickRows(ds.F, trainIdx, n3);
+    const Et = Float64Array.from(trainIdx, (m) => (ds.E as Float64Array)[m]);
+
+    // descriptor
+    const desc: Descriptor =
+      params.descriptor === 'inv+ang'
+        ? ExtendedDescriptor.fromGeometry(ds.z, Rt.subarray(0, n3))
+        : new InvDistDescriptor(N);
+
+    // permutations
+    const warnings: string[] = [];
+    let perms: Int32Array;
+    if (params.perms) perms = params.perms;
+    else if (params.noSym) perms = identityPerms(N);
+    else {
+      report('perms', 0, 'permutation detection');
+      const r = findPerms(Rt, M, ds.z, {
+        maxPerms: params.maxPerms ?? 100,
+        signal,
+        onProgress: (f) => report('perms', f, 'permutation detection'),
+      });
+      perms = r.perms;
+      warnings.push(...r.warnings);
+    }
+    const maps: Int32Array[] = [];
+    const keptPerms: number[] = [];
+    for (let p = 0; p < perms.length / N; p++) {
+      const m = desc.permIndex(perms.subarray(p * N, (p + 1) * N));
+      if (m) {
+        maps.push(m);
+        keptPerms.push(...perms.subarray(p * N, (p + 1) * N));
+      } else warnings.push(`permutation ${p} breaks the bonded descriptor and is dropped`);
+    }
+    perms = Int32Array.from(keptPerms);
+    await tick();
+
+    const S = computeDescSet(desc, Rt, M, true);
+    let mean = 0;
+    for (let i = 0; i < Ft.length; i++) mean += Ft[i];
+    mean /= Ft.length;
+    let v = 0;
+    for (let i = 0; i < Ft.length; i++) v += (Ft[i] - mean) ** 2;
+    const std = Math.sqrt(v / Ft.length);
+    const y = Ft.map((f) => f / std);
+
+    const budget = params.memoryBudgetBytes ?? 8 * 1024 ** 3;
+    const memChol = choleskyMemoryBytes(N, M);
+    const solver: 'cholesky' | 'cg' =
+      params.solver === 'cholesky' || params.solver === 'cg'
+        ? params.solver
+        : memChol <= budget
+          ? 'cholesky'
+          : 'cg';
+
+    const sigmas = params.sigma !== undefined ? [params.sigma] : (params.sigmaGrid ?? DEFAULT_SIGMA_GRID);
+    const validIdx = opts.validIdx;
+    if (sigmas.length > 1 && (!validIdx || validIdx.length === 0))
+      throw new Error('choosing σ from a grid needs validation frames');
+    const Rv = validIdx ? pickRows(ds.R, validIdx, n3) : null;
+    const Fv = validIdx ? pickRows(ds.F, validIdx, n3) : null;
+    const Ev = validIdx ? Float64Array.from(validIdx, (m) => (ds.E as Float64Array)[m]) : null;
+
+    const ctx: SolveContext = { desc, S, maps, lambda, y, signal, report };
+    const buf: { A?: TiledSym } = {};
+    const trials: SigmaTrial[] = [];
+    let best: { model: SgdmlModel; err: number } | null = null;
+    const solverInfo: Record<string, number> = {};
+    for (let s = 0; s < sigmas.length; s++) {
+      const sigma = sigmas[s];
+      stageBase = 0.05 + (0.9 * s) / sigmas.length;
+      stageSpan = 0.9 / sigmas.length;
+      await tick();
+      let alpha: Float64Array;
+      if (solver === 'cholesky') alpha = solveCholesky(ctx, sigma, buf);
+      else {
+        const r = solveCg(ctx, sigma, params);
+        alpha = r.alpha;
+        solverInfo[`cgIterations_sigma${sigma}`] = r.iterations;
+        solverInfo[`cgRelResidual_sigma${sigma}`] = r.relResidual;
+      }
+      const A = new Float64Array(M * desc.dim);
+      for (let j = 0; j < M; j++)
+        jacVec(desc, S.G as Float64Array, j * 3 * desc.nnz, alpha, j * n3, A, j * desc.dim);
+      const model0 = new SgdmlModel({
+        z: ds.z,
+        descriptor: desc,
+        sigma,
+        lambda,
+        c: 0,
+        std,
+        perms,
+        Xtrain: S.X,
+        Atrain: A,
+        alphas: alpha,
+      });
+      // c = mean(E_ref − E_pred) over the training frames
+      const Etp = model0.predict(Rt, M).E;
+      let c = 0;
+      for (let i = 0; i < M; i++) c += Et[i] - Etp[i];
+      c /= M;
+      const model = new SgdmlModel({
+        ...model0.data,
+        c,
+        idxsTrain: trainIdx,
+        idxsValid: validIdx,
+        solver: solver === 'cholesky' ? 'analytic' : 'cg',
+      });
+      if (sigmas.length === 1) {
+        best = { model, err: NaN };
+        break;
+      }
+      const pv = model.predict(Rv as Float64Array, (validIdx as Int32Array).length);
+      const fErr = rmse(pv.F, Fv as Float64Array),
+        eErr = rmse(pv.E, Ev as Float64Array);
+      trials.push({ sigma, validForceRmse: fErr, validEnergyRmse: eErr });
+      report('sigma', 1, `σ=${sigma}: validation force RMSE ${fErr.toFixed(4)}`, {
+        sigma,
+        validForceRmse: fErr,
+        validEnergyRmse: eErr,
+      });
+      if (!best || fErr < best.err) best = { model, err: fErr };
+      else break; // validation error rises: stop early
+    }
+    buf.A = undefined;
+    const chosen = best as { model: SgdmlModel; err: number };
+    chosen.model.data.info = {
+      trainSeconds: (Date.now() - t0) / 1000,
+      solver,
+      choleskyMemoryBytes: memChol,
+      nPerms: maps.length,
+      sigmaTrials: trials,
+      warnings,
+      descriptor: desc.kind,
+      ...solverInfo,
+    };
+    stageBase = 1;
+    stageSpan = 0;
+    report('done', 1, `σ=${chosen.model.data.sigma}, ${maps.length} permutations, ${solver}`);
+    return chosen.model;
+  }
+}
