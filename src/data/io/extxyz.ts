@@ -35,7 +35,7 @@ import {
   MissingFieldError,
   XyzParseError,
 } from './errors.ts';
-import type { DatasetResult } from './sgdml-dataset.ts';
+import { datasetMd5, type DatasetResult } from './sgdml-dataset.ts';
 
 export interface ReadXyzOptions {
   /** Name for messages (file name). */
@@ -569,6 +569,8 @@ export function readXyz(text: string, opts: ReadXyzOptions = {}): DatasetResult 
     );
   if (opts.validate !== false)
     warnings.push(...validateDataset(dataset, { source, checkUnits: opts.checkUnits }));
+  // The fingerprint sGDML would give this dataset once stored as npz (z int64, float64 arrays).
+  if (Farr) dataset.md5 = datasetMd5(dataset);
   return { dataset, warnings };
 }
 
