@@ -1,0 +1,289 @@
+/**
+ * SOAP power spectrum (Bartók, Kondor & Csányi, PRB 87, 184115 (2013)), species-resolved, with analytic
+ * derivatives with respect to every atom position.
+ *
+ * For a centre i, the neighbour density of species a is ρ_a(r) = Σ_{j∈a, r_ij<r_c} f_c(r_ij) exp(−|r − r_ij|²/2σ²)
+ * plus, for the centre's own species, `centralWeight`·exp(−r²/2σ²) (QUIP's central_weight, default 1).
+ * Its expansion coefficients on h_n(r) Y_lm(r̂) are c^a_nlm = Σ_j f_c(r_ij) I_nl(r_ij) Y_lm(r̂_ij)
+ * (radial.ts, sph.ts). Cutoff (as QUIP): f_c = 1 below r_c − w, ½(1 + cos(π(r − r_c + w)/w)) up to r_c, 0 beyond.
+ *
+ * Power spectrum p^{ab}_{nn'l} = π√(8/(2l+1)) Σ_m c^a_nlm c^b_n'lm (the prefactor makes p·p′ the
+ * rotation-averaged density overlap). Stored once per unordered pair: species pairs a ≤ b, and n ≤ n' when
+ * a = b; the entries that stand for two of the full tensor are scaled by √2, so the dot product of two
+ * stored vectors equals that of the full tensors. Finally q = p/‖p‖.
+ *
+ * Derivatives: ∂c/∂r_j from ∂f_c, ∂I/∂d and ∇Y; ∂p through the product rule (only the channel of atom j
+ * moves), the centre gets −Σ_j (translation invariance), and ∂q = (∂p − q (q·∂p))/‖p‖.
+ */
+
+import { RadialBasis } from './radial.ts';
+import { RealSph, nLM } from './sph.ts';
+
+export interface SoapParams {
+  /** Cutoff radius r_c, Å. */
+  cutoff: number;
+  /** Width w of the cosine transition region below r_c, Å. */
+  transitionWidth: number;
+  nMax: number;
+  lMax: number;
+  /** Gaussian width of each atom's density, Å. */
+  atomSigma: number;
+  /** Weight of the centre atom's own Gaussian (QUIP central_weight). */
+  centralWeight: number;
+}
+
+export interface SoapResult {
+  /** Normalised power spectra, nAtoms × dim. */
+  q: Float64Array;
+  /** If requested: ∂q_i/∂R_c for every centre i and Cartesian coordinate c, layout [(i·3N + c)·dim + e]. */
+  dq?: Float64Array;
+}
+
+export class Soap {
+  readonly params: SoapParams;
+  /** Sorted species (atomic numbers) that own a density channel. */
+  readonly species: number[];
+  readonly dim: number;
+  readonly radial: RadialBasis;
+  private readonly sph: RealSph;
+  private readonly nlm: number;
+  // entry tables
+  private readonly eA: Int32Array;
+  private readonly eB: Int32Array;
+  private readonly eN: Int32Array;
+  private readonly eN2: Int32Array;
+  private readonly eL: Int32Array;
+  private readonly eS: Float64Array;
+
+  constructor(params: SoapParams, species: number[]) {
+    this.params = { ...params };
+    this.species = [...new Set(species)].sort((a, b) => a - b);
+    this.radial = new RadialBasis(params);
+    this.sph = new RealSph(params.lMax);
+    this.nlm = nLM(params.lMax);
+    const S = this.species.length;
+    const { nMax, lMax } = params;
+    const ea: number[] = [];
+    const eb: number[] = [];
+    const en: number[] = [];
+    const en2: number[] = [];
+    const el: number[] = [];
+    const es: number[] = [];
+    for (let a = 0; a < S; a++)
+      for (let b = a; b < S; b++)
+        for (let n = 0; n < nMax; n++)
+          for (let n2 = a === b ? n : 0; n2 < nMax; n2++)
+            for (let l = 0; l <= lMax; l++) {
+              ea.push(a);
+              eb.push(b);
+              en.push(n);
+              en2.push(n2);
+              el.push(l);
+              const twice = a !== b || n !== n2;
+              es.push(Math.PI * Math.sqrt(8 / (2 * l + 1)) * (twice ? Math.SQRT2 : 1));
+            }
+    this.eA = Int32Array.from(ea);
+    this.eB = Int32Array.from(eb);
+    this.eN = Int32Array.from(en);
+    this.eN2 = Int32Array.from(en2);
+    this.eL = Int32Array.from(el);
+    this.eS = Float64Array.from(es);
+    this.dim = ea.length;
+  }
+
+  /** Cutoff function and its derivative. */
+  cutoffFn(r: number): [number, number] {
+    const { cutoff: rc, transitionWidth: w } = this.params;
+    if (r >= rc) return [0, 0];
+    if (w <= 0 || r <= rc - w) return [1, 0];
+    const t = (Math.PI * (r - rc + w)) / w;
+    return [0.5 * (1 + Math.cos(t)), (-0.5 * Math.PI * Math.sin(t)) / w];
+  }
+
+  /**
+   * Descriptors of every atom of one geometry. R: nAtoms×3 (Å), z: atomic numbers (every z must be in
+   * `species`). With `grad`, also the full Jacobian (memory nAtoms·3nAtoms·dim doubles); pass `out` buffers
+   * to reuse memory across frames.
+   */
+  compute(
+    R: Float64Array,
+    rOff: number,
+    z: Int32Array,
+    grad: boolean,
+    out?: { q?: Float64Array; dq?: Float64Array },
+  ): SoapResult {
+    const N = z.length;
+    const D = this.dim;
+    const nc = 3 * N;
+    const { nMax, lMax, cutoff, centralWeight } = this.params;
+    const L1 = lMax + 1;
+    const nlm = this.nlm;
+    const S = this.species.length;
+    const chanSize = nMax * nlm;
+    const q = out?.q && out.q.length >= N * D ? out.q : new Float64Array(N * D);
+    const dq = grad
+      ? out?.dq && out.dq.length >= N * nc * D
+        ? out.dq
+        : new Float64Array(N * nc * D)
+      : undefined;
+    const chan = new Int32Array(N);
+    for (let i = 0; i < N; i++) {
+      chan[i] = this.species.indexOf(z[i]);
+      if (chan[i] < 0) throw new Error(`element Z=${z[i]} is not in the SOAP species list`);
+    }
+    const c = new Float64Array(S * chanSize);
+    const Y = new Float64Array(nlm);
+    const G = new Float64Array(3 * nlm);
+    const I = new Float64Array(nMax * L1);
+    const dI = new Float64Array(nMax * L1);
+    // per-neighbour coefficient derivatives: [j][k][n·nlm + lm] for the channel of j
+    const dc = grad ? new Float64Array(N * 3 * chanSize) : new Float64Array(0);
+    const isNb = new Uint8Array(N);
+    const p = new Float64Array(D);
+    const dp = grad ? new Float64Array(3 * D) : new Float64Array(0);
+    // centre contribution (constant): I_n0(0) Y_00
+    this.radial.evaluate(0, I, dI);
+    const y00 = 1 / Math.sqrt(4 * Math.PI);
+    const { eA, eB, eN, eN2, eL, eS } = this;
+
+    for (let i = 0; i < N; i++) {
+      c.fill(0);
+      isNb.fill(0);
+      const xi = R[rOff + 3 * i];
+      const yi = R[rOff + 3 * i + 1];
+      const zi = R[rOff + 3 * i + 2];
+      // centre
+      {
+        const base = chan[i] * chanSize;
+        this.radial.evaluate(0, I, dI);
+        for (let n = 0; n < nMax; n++) c[base + n * nlm] += centralWeight * I[n * L1] * y00;
+      }
+      for (let j = 0; j < N; j++) {
+        if (j === i) continue;
+        const dx = R[rOff + 3 * j] - xi;
+        const dy = R[rOff + 3 * j + 1] - yi;
+        const dz = R[rOff + 3 * j + 2] - zi;
+        const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        if (d >= cutoff || d === 0) continue;
+        isNb[j] = 1;
+        const [fc, dfc] = this.cutoffFn(d);
+        const ux = dx / d;
+        const uy = dy / d;
+        const uz = dz / d;
+        this.sph.eval(ux, uy, uz, Y, grad ? G : undefined);
+        this.radial.evaluate(d, I, dI);
+        const base = chan[j] * chanSize;
+        for (let n = 0; n < nMax; n++) {
+          for (let l = 0; l <= lMax; l++) {
+            const rad = fc * I[n * L1 + l];
+            const o = base + n * nlm + l * l;
+            for (let m = 0; m < 2 * l + 1; m++) c[o + m] += rad * Y[l * l + m];
+          }
+        }
+        if (grad) {
+          const db = j * 3 * chanSize;
+          const invd = 1 / d;
+          for (let n = 0; n < nMax; n++) {
+            for (let l = 0; l <= lMax; l++) {
+              const rad = fc * I[n * L1 + l];
+              const drad = dfc * I[n * L1 + l] + fc * dI[n * L1 + l];
+              for (let m = 0; m < 2 * l + 1; m++) {
+                const lm = l * l + m;
+                const y = Y[lm];
+                const g = 3 * lm;
+                const o = n * nlm + lm;
+                // ∂Y/∂r = (∇R − l Y u)/d
+                dc[db + o] = drad * ux * y + rad * (G[g] - l * y * ux) * invd;
+                dc[db + chanSize + o] = drad * uy * y + rad * (G[g + 1] - l * y * uy) * invd;
+                dc[db + 2 * chanSize + o] = drad * uz * y + rad * (G[g + 2] - l * y * uz) * invd;
+              }
+            }
+          }
+        }
+      }
+      // power spectrum
+      let nrm2 = 0;
+      for (let e = 0; e < D; e++) {
+        const l = eL[e];
+        const oa = eA[e] * chanSize + eN[e] * nlm + l * l;
+        const ob = eB[e] * chanSize + eN2[e] * nlm + l * l;
+        let s = 0;
+        for (let m = 0; m < 2 * l + 1; m++) s += c[oa + m] * c[ob + m];
+        s *= eS[e];
+        p[e] = s;
+        nrm2 += s * s;
+      }
+      const nrm = Math.sqrt(nrm2);
+      const inv = nrm > 0 ? 1 / nrm : 0;
+      const qo = i * D;
+      for (let e = 0; e < D; e++) q[qo + e] = p[e] * inv;
+      if (!dq) continue;
+      const rowI = (i * nc + 3 * i) * D;
+      for (let k = 0; k < 3 * D; k++) dq[rowI + k] = 0;
+      for (let j = 0; j < N; j++) {
+        const rowJ = (i * nc + 3 * j) * D;
+        if (j === i) continue;
+        if (!isNb[j]) {
+          for (let k = 0; k < 3 * D; k++) dq[rowJ + k] = 0;
+          continue;
+        }
+        const cj = chan[j];
+        const db = j * 3 * chanSize;
+        for (let e = 0; e < D; e++) {
+          const a = eA[e];
+          const b = eB[e];
+          if (a !== cj && b !== cj) {
+            dp[e] = 0;
+            dp[D + e] = 0;
+            dp[2 * D + e] = 0;
+            continue;
+          }
+          const l = eL[e];
+          const na = eN[e] * nlm + l * l;
+          const nb = eN2[e] * nlm + l * l;
+          const oa = a * chanSize + na;
+          const ob = b * chanSize + nb;
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          const M = 2 * l + 1;
+          if (a === cj) {
+            const d0 = db + na;
+            for (let m = 0; m < M; m++) {
+              const cb = c[ob + m];
+              s0 += dc[d0 + m] * cb;
+              s1 += dc[d0 + chanSize + m] * cb;
+              s2 += dc[d0 + 2 * chanSize + m] * cb;
+            }
+          }
+          if (b === cj) {
+            const d0 = db + nb;
+            for (let m = 0; m < M; m++) {
+              const ca = c[oa + m];
+              s0 += dc[d0 + m] * ca;
+              s1 += dc[d0 + chanSize + m] * ca;
+              s2 += dc[d0 + 2 * chanSize + m] * ca;
+            }
+          }
+          const sc = eS[e];
+          dp[e] = s0 * sc;
+          dp[D + e] = s1 * sc;
+          dp[2 * D + e] = s2 * sc;
+        }
+        for (let k = 0; k < 3; k++) {
+          let qdp = 0;
+          const ok = k * D;
+          for (let e = 0; e < D; e++) qdp += q[qo + e] * dp[ok + e];
+          const rj = rowJ + k * D;
+          const ri = rowI + k * D;
+          for (let e = 0; e < D; e++) {
+            const v = (dp[ok + e] - q[qo + e] * qdp) * inv;
+            dq[rj + e] = v;
+            dq[ri + e] -= v;
+          }
+        }
+      }
+    }
+    return { q, dq };
+  }
+}
