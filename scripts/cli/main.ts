@@ -8,6 +8,7 @@ export class CliError extends Error {}
 type Command = { summary: string; run: (args: string[]) => Promise<number> };
 const commands: Record<string, () => Promise<Command>> = {
   info: () => import('./commands/info.ts'),
+  convert: () => import('./commands/convert.ts'),
   'generate-data': () => import('./commands/generate-data.ts'),
 };
 
