@@ -65,7 +65,7 @@ function forceFdError(model: SgdmlModel, R: Float64Array, nFrames: number, h = 1
   return worst / fmax;
 }
 
-function subset(ds: Dataset, start: number, n: number, step: number): Int32Array {
+function subset(_ds: Dataset, start: number, n: number, step: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => start + i * step);
 }
 
