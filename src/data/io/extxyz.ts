@@ -613,6 +613,9 @@ export interface WriteXyzOptions {
   frameProps?: Record<string, ArrayLike<number>>;
 }
 
+/** Double-quote a comment-line value, escaping quotes and backslashes. */
+const quote = (v: string) => `"${v.replace(/[\\"]/g, (c) => '\\' + c).replace(/[\r\n]+/g, ' ')}"`;
+
 /** Shortest decimal that parses back to the same float64. */
 const fmt = (x: number) => (Object.is(x, -0) ? '-0' : String(x));
 
@@ -657,6 +660,10 @@ export function writeXyz(ds: Dataset, opts: WriteXyzOptions = {}): string {
       for (const mo of models) if (mo.E) parts.push(`${mo.name}_energy=${cv(mo.E[m], ef)}`);
       for (const [k, v] of Object.entries(props)) parts.push(`${k}=${fmt(v[m])}`);
       parts.push(`e_unit=${eUnit}`, `r_unit=${lUnit}`, 'pbc="F F F"');
+      if (m === 0) {
+        if (ds.name) parts.push(`name=${quote(ds.name)}`);
+        if (ds.theory) parts.push(`theory=${quote(ds.theory)}`);
+      }
       out.push(parts.join(' '));
     }
     for (let i = 0; i < N; i++) {

@@ -24,6 +24,8 @@ export interface ReadNpzOptions {
 export interface NpzContents {
   arrays: Record<string, NpyArray>;
   warnings: string[];
+  /** Members skipped because of their dtype (pickled objects, big-endian, unsupported), with the reason. */
+  skipped: Record<string, UnsupportedDtypeError>;
 }
 
 /** Read an `.npz`; keys are member names without the `.npy` suffix. */
@@ -47,6 +49,7 @@ export function readNpz(input: Uint8Array | ArrayBuffer, opts: ReadNpzOptions = 
   checkZipLimit(selected, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES, source);
   const arrays: Record<string, NpyArray> = {};
   const warnings: string[] = [];
+  const skipped: Record<string, UnsupportedDtypeError> = {};
   for (const en of selected) {
     if (en.name.endsWith('/')) continue; // directory entry
     const key = keyOf(en.name);
@@ -56,12 +59,13 @@ export function readNpz(input: Uint8Array | ArrayBuffer, opts: ReadNpzOptions = 
     } catch (err) {
       if (err instanceof UnsupportedDtypeError) {
         warnings.push(`skipped '${key}': ${err.message}`);
+        skipped[key] = err;
         continue;
       }
       throw err;
     }
   }
-  return { arrays, warnings };
+  return { arrays, warnings, skipped };
 }
 
 function keyOf(name: string): string {

@@ -16,7 +16,7 @@ import {
 } from '../../chem/units.ts';
 import { Md5, toHex, md5 } from '../../util/md5.ts';
 import { validateDataset } from '../validate.ts';
-import { DatasetFormatError, DatasetShapeError, MissingFieldError } from './errors.ts';
+import { DatasetFormatError, DatasetShapeError, MissingFieldError, UnsupportedDtypeError } from './errors.ts';
 import { npy, npyBytes, npyToFloat64, npyToInt32, npyToString, isStringArray, type NpyArray } from './npy.ts';
 import { readNpz, writeNpz, type ReadNpzOptions } from './npz.ts';
 
@@ -51,7 +51,9 @@ export interface DatasetResult {
 
 /** Read an sGDML dataset `.npz` into a Dataset in Å / kcal/mol / kcal/mol/Å. */
 export function readSgdmlNpz(bytes: Uint8Array | ArrayBuffer, opts: ReadSgdmlOptions = {}): DatasetResult {
-  const { arrays, warnings } = readNpz(bytes, opts);
+  const { arrays, warnings, skipped } = readNpz(bytes, opts);
+  // A member the dataset needs cannot be skipped: report why it could not be read.
+  for (const k of ['R', 'z', 'E', 'F']) if (skipped[k]) throw skipped[k];
   const r = datasetFromArrays(arrays, opts);
   return { dataset: r.dataset, warnings: [...warnings, ...r.warnings] };
 }
@@ -85,6 +87,16 @@ export function datasetFromArrays(
           key: k,
         },
       );
+    }
+  }
+  for (const k of ['R', 'z', 'E', 'F']) {
+    const a = arrays[k];
+    if (a && isStringArray(a)) {
+      throw new UnsupportedDtypeError(`${src}: ${k}: expected numbers, found string dtype ${a.dtype}`, {
+        source: src,
+        key: k,
+        found: a.dtype,
+      });
     }
   }
   const Ra = arrays.R;
