@@ -2,7 +2,8 @@
  * xtb-engrad-server: a persistent energy+gradient process over the libxtb C API (libxtb6).
  *
  * Protocol (text, one request per line, so the TypeScript driver can talk to it over pipes):
- *   argv: <gfn 1|2> <natoms> <Z1> ... <ZN>     (neutral, closed shell, non-periodic)
+ *   argv: <method> <natoms> <Z1> ... <ZN>     (neutral, closed shell, non-periodic)
+ *         method: 0 GFN0-xTB, 1 GFN1-xTB, 2 GFN2-xTB, ff GFN-FF
  *   stdin, one line per request:  x1 y1 z1 x2 ... zN      positions in Angstrom
  *   stdout, one line per answer:  OK E g1x g1y ... gNz     energy Hartree, gradient Hartree/Bohr
  *                              or ERR <message>
@@ -21,7 +22,7 @@ static const double ANGSTROM_TO_BOHR = 1.0 / 0.529177210903;
 
 int main(int argc, char **argv) {
   if (argc < 4) { fprintf(stderr, "usage: %s gfn natoms Z...\n", argv[0]); return 2; }
-  int gfn = atoi(argv[1]);
+  int gfn = strcmp(argv[1], "ff") == 0 ? 3 : atoi(argv[1]);
   int n = atoi(argv[2]);
   if (n <= 0 || argc != 3 + n) { fprintf(stderr, "bad atom count\n"); return 2; }
   int *z = malloc(sizeof(int) * n);
@@ -56,12 +57,16 @@ int main(int argc, char **argv) {
     if (mol == NULL) {
       mol = xtb_newMolecule(env, &n, z, xyz, &charge, &uhf, NULL, NULL);
       if (xtb_checkEnvironment(env)) goto fail;
-      if (gfn == 1) xtb_loadGFN1xTB(env, mol, calc, NULL);
+      if (gfn == 0) xtb_loadGFN0xTB(env, mol, calc, NULL);
+      else if (gfn == 1) xtb_loadGFN1xTB(env, mol, calc, NULL);
       else if (gfn == 2) xtb_loadGFN2xTB(env, mol, calc, NULL);
+      else if (gfn == 3) xtb_loadGFNFF(env, mol, calc, NULL);
       else { fprintf(out, "ERR unknown gfn %d\n", gfn); fflush(out); return 2; }
       if (xtb_checkEnvironment(env)) goto fail;
-      xtb_setAccuracy(env, calc, 1.0);
-      xtb_setMaxIter(env, calc, 250);
+      if (gfn == 1 || gfn == 2) {
+        xtb_setAccuracy(env, calc, 1.0);
+        xtb_setMaxIter(env, calc, 250);
+      }
     } else {
       xtb_updateMolecule(env, mol, xyz, NULL);
       if (xtb_checkEnvironment(env)) goto fail;
