@@ -203,7 +203,7 @@ export function matABt(
  * Streaming least squares by Householder QR. The state (R, z) represents ‖R α − z‖² (R upper triangular
  * M×M, row-major). `update` folds in a block of rows ‖B α − y‖² without ever storing the full design
  * matrix: QR of [R; B] exploits R's triangular shape, so each block of b rows costs ≈ b·M² multiply-adds.
- * B is column-major (B[k·ldb + r] = row r, column k) and is destroyed.
+ * B is column-major (B[k·ldb + r] = row r, column k) and is destroyed; rows from nRows to ldb are zeroed.
  */
 export class StreamingQR {
   readonly R: Float64Array;
@@ -219,38 +219,134 @@ export class StreamingQR {
     this.z = z0 ? Float64Array.from(z0) : new Float64Array(M);
   }
 
-  update(B: Float64Array, ldb: number, nRows: number, y: Float64Array): void {
+  /**
+   * Fold in rows B (nRows × M, column-major with leading dimension ldb) and right-hand side y (both
+   * destroyed). Blocked Householder: reflectors of a panel of `nb` columns are formed on the panel alone,
+   * then applied to the trailing columns at once in compact-WY form (I − V Tᵀ Vᵀ), so each column of B is
+   * streamed once per panel instead of once per reflector. Because R is triangular, every reflector touches a
+   * single row of R (its own) plus the rows of B.
+   */
+  update(B: Float64Array, ldb: number, nRowsIn: number, y: Float64Array, nb = 32): void {
     const { M, R, z } = this;
-    const v = new Float64Array(nRows);
-    for (let j = 0; j < M; j++) {
-      const bj = j * ldb;
-      let nrm2 = 0;
-      for (let r = 0; r < nRows; r++) nrm2 += B[bj + r] * B[bj + r];
-      if (nrm2 === 0) continue;
-      const rjj = R[j * M + j];
-      const norm = Math.sqrt(rjj * rjj + nrm2);
-      const alpha = rjj > 0 ? -norm : norm;
-      const v0 = rjj - alpha;
-      for (let r = 0; r < nRows; r++) v[r] = B[bj + r];
-      const vv = v0 * v0 + nrm2;
-      const beta = 2 / vv;
-      R[j * M + j] = alpha;
-      for (let r = 0; r < nRows; r++) B[bj + r] = 0;
-      const rowJ = j * M;
-      for (let k = j + 1; k < M; k++) {
-        const bk = k * ldb;
-        let s = v0 * R[rowJ + k];
-        for (let r = 0; r < nRows; r++) s += v[r] * B[bk + r];
-        s *= beta;
-        if (s === 0) continue;
-        R[rowJ + k] -= s * v0;
-        for (let r = 0; r < nRows; r++) B[bk + r] -= s * v[r];
+    // rows nRowsIn..ldb of B and y must be zero; treating them as rows keeps B's columns contiguous
+    for (let k = 0; k < M; k++) for (let r = nRowsIn; r < ldb; r++) B[k * ldb + r] = 0;
+    for (let r = nRowsIn; r < ldb; r++) y[r] = 0;
+    const nRows = ldb;
+    let Wt = new Float64Array(0);
+    const VB = new Float64Array(nb * nRows); // B-parts of the panel's reflectors, row i = reflector i
+    const v0 = new Float64Array(nb);
+    const beta = new Float64Array(nb);
+    const T = new Float64Array(nb * nb); // upper triangular
+    const w = new Float64Array(nb);
+    const w2 = new Float64Array(nb);
+    for (let j0 = 0; j0 < M; j0 += nb) {
+      const j1 = Math.min(M, j0 + nb);
+      const pb = j1 - j0;
+      // 1. unblocked Householder on the panel columns
+      for (let jj = 0; jj < pb; jj++) {
+        const j = j0 + jj;
+        const bj = j * ldb;
+        const vo = jj * nRows;
+        let nrm2 = 0;
+        for (let r = 0; r < nRows; r++) nrm2 += B[bj + r] * B[bj + r];
+        if (nrm2 === 0) {
+          beta[jj] = 0;
+          v0[jj] = 0;
+          for (let r = 0; r < nRows; r++) VB[vo + r] = 0;
+          continue;
+        }
+        const rjj = R[j * M + j];
+        const norm = Math.sqrt(rjj * rjj + nrm2);
+        const alpha = rjj > 0 ? -norm : norm;
+        v0[jj] = rjj - alpha;
+        for (let r = 0; r < nRows; r++) {
+          VB[vo + r] = B[bj + r];
+          B[bj + r] = 0;
+        }
+        beta[jj] = 2 / (v0[jj] * v0[jj] + nrm2);
+        R[j * M + j] = alpha;
+        for (let k = j + 1; k < j1; k++) {
+          const bk = k * ldb;
+          let s = v0[jj] * R[j * M + k];
+          for (let r = 0; r < nRows; r++) s += VB[vo + r] * B[bk + r];
+          s *= beta[jj];
+          if (s === 0) continue;
+          R[j * M + k] -= s * v0[jj];
+          for (let r = 0; r < nRows; r++) B[bk + r] -= s * VB[vo + r];
+        }
       }
-      let s = v0 * z[j];
-      for (let r = 0; r < nRows; r++) s += v[r] * y[r];
-      s *= beta;
-      z[j] -= s * v0;
-      for (let r = 0; r < nRows; r++) y[r] -= s * v[r];
+      // 2. T of the compact WY form H_0 H_1 … = I − V T Vᵀ (reflector R-parts are on distinct rows)
+      T.fill(0);
+      for (let jj = 0; jj < pb; jj++) {
+        T[jj * nb + jj] = beta[jj];
+        if (beta[jj] === 0) continue;
+        // u_i = v_iᵀ v_jj for i < jj (B-parts only)
+        for (let i = 0; i < jj; i++) {
+          let s = 0;
+          const a = i * nRows;
+          const b = jj * nRows;
+          for (let r = 0; r < nRows; r++) s += VB[a + r] * VB[b + r];
+          w[i] = s;
+        }
+        // T[0:jj, jj] = −β T[0:jj, 0:jj] u
+        for (let i = 0; i < jj; i++) {
+          let s = 0;
+          for (let k = i; k < jj; k++) s += T[i * nb + k] * w[k];
+          T[i * nb + jj] = -beta[jj] * s;
+        }
+      }
+      // 3. apply Qᵀ = I − V Tᵀ Vᵀ to the trailing columns (as two matrix products) and to the rhs
+      const ncol = M - j1;
+      if (ncol > 0) {
+        if (Wt.length < ncol * nb) Wt = new Float64Array(ncol * nb);
+        matABt(B, j1 * ldb, ncol, VB, 0, pb, nRows, Wt, nb); // Wt[kk·nb + i] = B_kᵀ v_i (needs ldb = nRows)
+        for (let kk = 0; kk < ncol; kk++) {
+          const k = j1 + kk;
+          const wo = kk * nb;
+          for (let i = 0; i < pb; i++) Wt[wo + i] += v0[i] * R[(j0 + i) * M + k];
+          for (let i = pb - 1; i >= 0; i--) {
+            let s = 0;
+            for (let q = 0; q <= i; q++) s += T[q * nb + i] * Wt[wo + q];
+            Wt[wo + i] = s;
+          }
+          for (let i = 0; i < pb; i++) R[(j0 + i) * M + k] -= Wt[wo + i] * v0[i];
+          const bo = k * ldb;
+          let i = 0;
+          for (; i + 4 <= pb; i += 4) {
+            const c0 = Wt[wo + i];
+            const c1 = Wt[wo + i + 1];
+            const c2 = Wt[wo + i + 2];
+            const c3 = Wt[wo + i + 3];
+            const a0 = i * nRows;
+            const a1 = a0 + nRows;
+            const a2 = a1 + nRows;
+            const a3 = a2 + nRows;
+            for (let r = 0; r < nRows; r++)
+              B[bo + r] -= c0 * VB[a0 + r] + c1 * VB[a1 + r] + c2 * VB[a2 + r] + c3 * VB[a3 + r];
+          }
+          for (; i < pb; i++) {
+            const c = Wt[wo + i];
+            const a = i * nRows;
+            for (let r = 0; r < nRows; r++) B[bo + r] -= c * VB[a + r];
+          }
+        }
+      }
+      for (let i = 0; i < pb; i++) {
+        let s = v0[i] * z[j0 + i];
+        const a = i * nRows;
+        for (let r = 0; r < nRows; r++) s += VB[a + r] * y[r];
+        w[i] = s;
+      }
+      for (let i = 0; i < pb; i++) {
+        let s = 0;
+        for (let q = 0; q <= i; q++) s += T[q * nb + i] * w[q];
+        w2[i] = s;
+      }
+      for (let i = 0; i < pb; i++) {
+        z[j0 + i] -= w2[i] * v0[i];
+        const a = i * nRows;
+        for (let r = 0; r < nRows; r++) y[r] -= w2[i] * VB[a + r];
+      }
     }
     for (let r = 0; r < nRows; r++) this.residual2 += y[r] * y[r];
   }

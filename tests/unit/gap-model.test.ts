@@ -1,0 +1,246 @@
+import { describe, expect, it } from 'vitest';
+import type { Dataset } from '../../src/data/dataset.ts';
+import {
+  GapTrainer,
+  deserializeGap,
+  trainGap,
+  type GapModel,
+  type GapParams,
+} from '../../src/models/gap/gap.ts';
+import { selectSparse } from '../../src/models/gap/sparse.ts';
+
+// ethanol-like reference geometry (C C O H×6), Å
+const Z = Int32Array.from([6, 6, 8, 1, 1, 1, 1, 1, 1]);
+const R0 = Float64Array.from([
+  0.4016, 0.3857, 0.0794, -0.8326, 0.6311, -0.9177, 0.429, -0.9282, 0.6915, 1.3887, 0.5941, -0.2057, 0.1711,
+  1.1194, 0.9824, -0.5288, 0.1708, -1.9342, -1.6182, -0.0145, -0.509, -0.9515, 1.6993, -0.8827, -0.1363,
+  -0.9539, 1.5609,
+]);
+const N = 9;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** A smooth synthetic PES: Morse pairs with equilibrium distances from R0 (kcal/mol, Å). */
+function morse(R: Float64Array, off: number, F: Float64Array | null, fOff: number): number {
+  let e = 0;
+  for (let i = 0; i < N; i++)
+    for (let j = i + 1; j < N; j++) {
+      const d0 = Math.hypot(
+        R0[3 * i] - R0[3 * j],
+        R0[3 * i + 1] - R0[3 * j + 1],
+        R0[3 * i + 2] - R0[3 * j + 2],
+      );
+      const v = [0, 1, 2].map((k) => R[off + 3 * i + k] - R[off + 3 * j + k]);
+      const d = Math.hypot(v[0], v[1], v[2]);
+      const De = d0 < 1.6 ? 80 : 5;
+      const a = 1.8;
+      const x = Math.exp(-a * (d - d0));
+      e += De * (1 - x) * (1 - x);
+      if (F) {
+        const dEdd = 2 * De * (1 - x) * a * x;
+        for (let k = 0; k < 3; k++) {
+          F[fOff + 3 * i + k] -= (dEdd * v[k]) / d;
+          F[fOff + 3 * j + k] += (dEdd * v[k]) / d;
+        }
+      }
+    }
+  return e;
+}
+
+function makeDataset(n: number, seed: number, amp = 0.08): Dataset {
+  const r = rng(seed);
+  const R = new Float64Array(n * 27);
+  const E = new Float64Array(n);
+  const F = new Float64Array(n * 27);
+  for (let m = 0; m < n; m++) {
+    for (let c = 0; c < 27; c++) R[m * 27 + c] = R0[c] + amp * (2 * r() - 1);
+    E[m] = morse(R, m * 27, F, m * 27) - 1000;
+  }
+  return { name: 'synthetic', theory: 'Morse', z: Z, nAtoms: N, nFrames: n, R, E, F };
+}
+
+const small: Partial<GapParams> = {
+  cutoff: 4,
+  transitionWidth: 0.5,
+  nMax: 4,
+  lMax: 3,
+  atomSigma: 0.4,
+  nSparse: 40,
+  sigmaE: 0.02,
+  sigmaF: 0.5,
+};
+
+describe('GAP model', () => {
+  const ds = makeDataset(70, 3);
+  const trainIdx = Int32Array.from({ length: 50 }, (_, i) => i);
+  const testIdx = Int32Array.from({ length: 20 }, (_, i) => 50 + i);
+  let model: GapModel;
+
+  it('trains and beats the constant predictor on held-out data', async () => {
+    const stages = new Set<string>();
+    model = await trainGap(ds, trainIdx, small, { onProgress: (p) => stages.add(p.stage), seed: 5 });
+    expect(stages.has('fit')).toBe(true);
+    const R = ds.R.slice(50 * 27, 70 * 27);
+    const pr = model.predict(R, 20);
+    let eMae = 0;
+    let eBase = 0;
+    let fMae = 0;
+    let fBase = 0;
+    const meanE = ds.E!.slice(0, 50).reduce((a, b) => a + b) / 50;
+    testIdx.forEach((f, k) => {
+      eMae += Math.abs(pr.E[k] - ds.E![f]);
+      eBase += Math.abs(meanE - ds.E![f]);
+      for (let c = 0; c < 27; c++) {
+        fMae += Math.abs(pr.F[k * 27 + c] - ds.F![f * 27 + c]);
+        fBase += Math.abs(ds.F![f * 27 + c]);
+      }
+    });
+    expect(eMae).toBeLessThan(0.35 * eBase);
+    expect(fMae).toBeLessThan(0.35 * fBase);
+  });
+
+  it('forces are minus the gradient of the predicted energy (finite differences)', () => {
+    const X = ds.R.slice(60 * 27, 61 * 27);
+    const { F } = model.predict(X, 1);
+    const h = 1e-5;
+    let maxErr = 0;
+    let maxF = 0;
+    for (let c = 0; c < 27; c++) {
+      const Xp = Float64Array.from(X);
+      const Xm = Float64Array.from(X);
+      Xp[c] += h;
+      Xm[c] -= h;
+      const fd = -(model.predict(Xp, 1).E[0] - model.predict(Xm, 1).E[0]) / (2 * h);
+      maxErr = Math.max(maxErr, Math.abs(fd - F[c]));
+      maxF = Math.max(maxF, Math.abs(F[c]));
+    }
+    expect(maxF).toBeGreaterThan(1);
+    expect(maxErr).toBeLessThan(1e-5 * maxF);
+  });
+
+  it('energy is invariant to rotation; forces rotate with the molecule', () => {
+    const X = ds.R.slice(55 * 27, 56 * 27);
+    const [ca, sa] = [Math.cos(0.7), Math.sin(0.7)];
+    const Rm = [ca, -sa, 0, sa, ca, 0, 0, 0, 1];
+    const Y = new Float64Array(27);
+    for (let i = 0; i < 9; i++)
+      for (let r = 0; r < 3; r++)
+        Y[3 * i + r] =
+          Rm[3 * r] * X[3 * i] + Rm[3 * r + 1] * X[3 * i + 1] + Rm[3 * r + 2] * X[3 * i + 2] + 1.5;
+    const a = model.predict(X, 1);
+    const b = model.predict(Y, 1);
+    expect(Math.abs(a.E[0] - b.E[0])).toBeLessThan(1e-9);
+    for (let i = 0; i < 9; i++)
+      for (let r = 0; r < 3; r++) {
+        const rot = Rm[3 * r] * a.F[3 * i] + Rm[3 * r + 1] * a.F[3 * i + 1] + Rm[3 * r + 2] * a.F[3 * i + 2];
+        expect(Math.abs(rot - b.F[3 * i + r])).toBeLessThan(1e-8);
+      }
+  });
+
+  it('predictive variance is small near the data and grows away from it', () => {
+    const near = model.predict(ds.R.slice(0, 27), 1).varE!;
+    const farDs = makeDataset(1, 99, 0.45);
+    const far = model.predict(farDs.R, 1).varE!;
+    expect(near[0]).toBeGreaterThanOrEqual(0);
+    expect(far[0]).toBeGreaterThan(10 * near[0]);
+  });
+
+  it('serialises and deserialises to identical predictions', () => {
+    const json = JSON.parse(JSON.stringify(model.serialize()));
+    const m2 = deserializeGap(json);
+    const X = ds.R.slice(50 * 27, 53 * 27);
+    const a = model.predict(X, 3);
+    const b = m2.predict(X, 3);
+    for (let k = 0; k < 3; k++) expect(b.E[k]).toBe(a.E[k]);
+    for (let k = 0; k < a.F.length; k++) expect(b.F[k]).toBe(a.F[k]);
+    for (let k = 0; k < 3; k++) expect(b.varE![k]).toBe(a.varE![k]);
+  });
+
+  it('uses isolated-atom offsets when given, and the Trainer interface aborts', async () => {
+    const m = await trainGap(ds, trainIdx.slice(0, 10), {
+      ...small,
+      nSparse: 10,
+      e0: { 1: -1, 6: -20, 8: -30 },
+    });
+    expect(m.data.e0[6]).toBe(-20);
+    const ac = new AbortController();
+    ac.abort();
+    await expect(new GapTrainer().train(ds, trainIdx, small, { signal: ac.signal })).rejects.toThrow(/abort/);
+  });
+});
+
+describe('sparse point selection', () => {
+  it('CUR prefers rare environments; random is uniform; both reproducible', () => {
+    // 200 rows along direction A, 5 outliers along orthogonal directions
+    const n = 205;
+    const D = 10;
+    const X = new Float64Array(n * D);
+    const r = rng(1);
+    for (let i = 0; i < 200; i++) {
+      X[i * D] = 1;
+      X[i * D + 1] = 0.01 * r();
+    }
+    for (let i = 200; i < 205; i++) X[i * D + 2 + (i - 200)] = 1;
+    const cur = selectSparse(X, n, D, 10, 'cur', 4);
+    expect(Array.from(selectSparse(X, n, D, 10, 'cur', 4))).toEqual(Array.from(cur));
+    const outliers = Array.from(cur).filter((i) => i >= 200).length;
+    expect(outliers).toBeGreaterThanOrEqual(4);
+    const rnd = selectSparse(X, n, D, 10, 'random', 4);
+    expect(new Set(rnd).size).toBe(10);
+    expect(Array.from(selectSparse(X, n, D, 300, 'cur', 1)).length).toBe(n);
+  });
+});
+
+describe('streaming QR least squares', () => {
+  it('matches the normal-equation solution of a regularised problem, across blocks of any size', async () => {
+    const { StreamingQR, cholesky, solveLower, solveUpper } =
+      await import('../../src/models/gap/smallLinalg.ts');
+    const M = 45;
+    const nRows = 200;
+    const r = rng(11);
+    const A = new Float64Array(nRows * M).map(() => r() - 0.5);
+    const y = new Float64Array(nRows).map(() => r() - 0.5);
+    const lam = 0.3;
+    // normal equations (AᵀA + λ²I) x = Aᵀy
+    const G = new Float64Array(M * M);
+    const b = new Float64Array(M);
+    for (let i = 0; i < nRows; i++)
+      for (let j = 0; j < M; j++) {
+        b[j] += A[i * M + j] * y[i];
+        for (let k = 0; k < M; k++) G[j * M + k] += A[i * M + j] * A[i * M + k];
+      }
+    for (let j = 0; j < M; j++) G[j * M + j] += lam * lam;
+    cholesky(G, M);
+    const x0 = Float64Array.from(b);
+    solveLower(G, M, x0);
+    for (let i = M - 1; i >= 0; i--) {
+      let s = x0[i];
+      for (let k = i + 1; k < M; k++) s -= G[k * M + i] * x0[k];
+      x0[i] = s / G[i * M + i];
+    }
+    // streaming QR starting from R = λI, blocks of 37 rows (last one partial), panel width 8
+    const R0 = new Float64Array(M * M);
+    for (let j = 0; j < M; j++) R0[j * M + j] = lam;
+    const qr = new StreamingQR(M, R0);
+    const ldb = 37;
+    for (let r0 = 0; r0 < nRows; r0 += ldb) {
+      const n = Math.min(ldb, nRows - r0);
+      const B = new Float64Array(ldb * M);
+      const yb = new Float64Array(ldb);
+      for (let i = 0; i < n; i++) {
+        yb[i] = y[r0 + i];
+        for (let j = 0; j < M; j++) B[j * ldb + i] = A[(r0 + i) * M + j];
+      }
+      qr.update(B, ldb, n, yb, 8);
+    }
+    const x = Float64Array.from(qr.z);
+    solveUpper(qr.R, M, x);
+    for (let j = 0; j < M; j++) expect(Math.abs(x[j] - x0[j])).toBeLessThan(1e-10);
+  });
+});
