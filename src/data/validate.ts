@@ -88,7 +88,16 @@ export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): string
       });
     }
   }
-  if (opts.checkUnits !== false) checkLengthUnits(ds, opts.source);
+  if (opts.checkUnits !== false) {
+    checkLengthUnits(ds, opts.source);
+    const c = ds.nAtoms > 1 ? shortestContact(ds, 0) : null;
+    if (c && c.ratio < 0.5) {
+      warnings.push(
+        `${src}atoms ${c.i + 1} (${symbolOr(ds.z[c.i])}) and ${c.j + 1} (${symbolOr(ds.z[c.j])}) of frame 1 are only ${c.distance.toFixed(3)} Å apart ` +
+          `(bond ≈ ${(c.distance / c.ratio).toFixed(2)} Å): overlapping atoms, or positions not in Å`,
+      );
+    }
+  }
   return warnings;
 }
 

@@ -157,3 +157,37 @@ describe('round trips', () => {
     expect(r.meta?.e_unit_converted_from).toBe('Hartree');
   });
 });
+
+describe('extxyz dialects', () => {
+  it('reads a Z:I:1 species column, the sGDML exporter key Energy and a force column named force', () => {
+    const text = [
+      '3',
+      'Energy=-47900.5 Properties=Z:I:1:pos:R:3:force:R:3 Lattice="10 0 0 0 10 0 0 0 10" pbc="T T T"',
+      '8 0 0 0.1173 0.1 0.2 0.3',
+      '1 0 0.7572 -0.4692 -0.1 0 0',
+      '1 0 -0.7572 -0.4692 0 -0.2 -0.3',
+    ].join('\n');
+    const r = readXyz(text, { energyUnit: 'kcal/mol' });
+    expect(Array.from(r.dataset.z)).toEqual([8, 1, 1]);
+    expect(r.dataset.E![0]).toBe(-47900.5);
+    expect(r.dataset.F![2]).toBe(0.3);
+    expect(r.warnings.join('\n')).toMatch(/periodic boundary conditions are ignored/);
+  });
+
+  it('reads the paper-style plain XYZ: energy alone on line 2, rows El x y z fx fy fz, blank lines tolerated', () => {
+    const text =
+      '3\n-47900.25\nO 0 0 0.1173 1 2 3\nH 0 0.7572 -0.4692 4 5 6\nH 0 -0.7572 -0.4692 7 8 9\n\n3\n-47901.0\nO 0 0 0.1173 1 2 3\nH 0 0.7572 -0.4692 4 5 6\nH 0 -0.7572 -0.4692 7 8 9\n\n';
+    const r = readDatasetFile('paper.xyz', text);
+    expect(r.dataset.nFrames).toBe(2);
+    expect(Array.from(r.dataset.E!)).toEqual([-47900.25, -47901]);
+    expect(r.dataset.F![8]).toBe(9);
+    expect(r.dataset.meta?.energy_unit_read).toBe('kcal/mol');
+  });
+
+  it('plain XYZ without energies or forces gives positions only, with warnings', () => {
+    const r = readXyz('3\nwater\nO 0 0 0.1173\nH 0 0.7572 -0.4692\nH 0 -0.7572 -0.4692\n');
+    expect(r.dataset.E).toBeNull();
+    expect(r.dataset.F).toBeNull();
+    expect(r.warnings.join('\n')).toMatch(/no energies found[\s\S]*no forces found/);
+  });
+});

@@ -69,6 +69,14 @@ const NONFINITE_RE = /^[+-]?(nan|inf|infinity)$/i;
 
 /** Parse a number token; undefined when it is not one. NaN/Inf literals parse (validation reports them). */
 function num(tok: string): number | undefined {
+  // Fast path: what Number() accepts, minus its hex/binary/octal and "Infinity" forms (last char must
+  // be a digit or '.', second char not a radix letter).
+  const v = +tok;
+  if (v === v && tok.length > 0) {
+    const last = tok.charCodeAt(tok.length - 1);
+    const c1 = tok.length > 1 ? tok.charCodeAt(1) | 0x20 : 0;
+    if (((last >= 48 && last <= 57) || last === 46) && c1 !== 0x78 && c1 !== 0x62 && c1 !== 0x6f) return v;
+  }
   if (NUMBER_RE.test(tok)) return Number(tok.replace(/[dD]/, 'e'));
   if (NONFINITE_RE.test(tok)) return /nan/i.test(tok) ? NaN : tok.startsWith('-') ? -Infinity : Infinity;
   return undefined;
@@ -460,29 +468,8 @@ export function readXyz(text: string, opts: ReadXyzOptions = {}): DatasetResult 
           },
         );
       }
-      const readVec = (col: Column, into: number[]) => {
-        for (let k = 0; k < 3; k++) {
-          const tok = toks[col.start + k];
-          const v = num(tok);
-          if (v === undefined) {
-            throw new XyzParseError(
-              `${pre}line ${lineNo}, column ${col.start + k + 1}: frame ${frame + 1}, atom ${a + 1}: expected a number for ${col.name} (${'xyz'[k]}), found '${truncate(tok)}'`,
-              {
-                source,
-                line: lineNo,
-                frame: frame + 1,
-                atom: a + 1,
-                key: col.name,
-                expected: 'a number',
-                found: truncate(tok),
-              },
-            );
-          }
-          into.push(v);
-        }
-      };
-      readVec(posCol, R);
-      if (fCol) readVec(fCol, F);
+      readVec(toks, posCol, R, lineNo, frame, a, source);
+      if (fCol) readVec(toks, fCol, F, lineNo, frame, a, source);
     }
     nAtoms = n;
     li += 2 + n;
@@ -499,6 +486,9 @@ export function readXyz(text: string, opts: ReadXyzOptions = {}): DatasetResult 
       `${pre}the file does not state its units; read energies as ${eUnit} and positions as ${lUnit} (set energyUnit / lengthUnit if that is wrong)`,
     );
   }
+  const pbc = frameKeys[0]?.get('pbc');
+  if (pbc && /T/i.test(pbc))
+    warnings.push(`${pre}pbc="${pbc}": periodic boundary conditions are ignored (molecules only)`);
   const ef = energyToKcalMol(eUnit);
   const lf = lengthToAng(lUnit);
   const Rarr = scaleInPlace(Float64Array.from(R), lf);
@@ -572,6 +562,37 @@ export function readXyz(text: string, opts: ReadXyzOptions = {}): DatasetResult 
   // The fingerprint sGDML would give this dataset once stored as npz (z int64, float64 arrays).
   if (Farr) dataset.md5 = datasetMd5(dataset);
   return { dataset, warnings };
+}
+
+/** Append the 3 numbers of column `col` of a row to `into` (frame, atom 0-based; messages 1-based). */
+function readVec(
+  toks: string[],
+  col: Column,
+  into: number[],
+  lineNo: number,
+  frame: number,
+  a: number,
+  source?: string,
+): void {
+  for (let k = 0; k < 3; k++) {
+    const tok = toks[col.start + k];
+    const v = num(tok);
+    if (v === undefined) {
+      throw new XyzParseError(
+        `${source ? source + ': ' : ''}line ${lineNo}, column ${col.start + k + 1}: frame ${frame + 1}, atom ${a + 1}: expected a number for ${col.name} (${'xyz'[k]}), found '${truncate(tok)}'`,
+        {
+          source,
+          line: lineNo,
+          frame: frame + 1,
+          atom: a + 1,
+          key: col.name,
+          expected: 'a number',
+          found: truncate(tok),
+        },
+      );
+    }
+    into.push(v);
+  }
 }
 
 function truncate(s: string, n = 40): string {

@@ -10,6 +10,26 @@ import { looksLikeZip } from './zip.ts';
 
 export * from './errors.ts';
 export type { DatasetResult } from './sgdml-dataset.ts';
+export { readNpz, writeNpz, DEFAULT_MAX_INFLATED_BYTES } from './npz.ts';
+export {
+  parseNpy,
+  writeNpy,
+  npy,
+  npyToFloat64,
+  npyToInt32,
+  npyToNumber,
+  npyToString,
+  type NpyArray,
+} from './npy.ts';
+export {
+  readSgdmlNpz,
+  writeSgdmlNpz,
+  datasetFromArrays,
+  datasetToArrays,
+  datasetMd5,
+  sgdmlMd5,
+} from './sgdml-dataset.ts';
+export { readXyz, writeXyz, type ReadXyzOptions, type WriteXyzOptions, type ModelColumns } from './extxyz.ts';
 
 export type DatasetFileFormat = 'npz' | 'extxyz' | 'xyz';
 
