@@ -493,3 +493,142 @@ export function dot(a: Float64Array, b: Float64Array): number {
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Row-panel kernels for tall-skinny work (Nyström preconditioner): matrices with few rows (k) and many
+// columns (n), row-major k × n.
+
+/**
+ * B ← L⁻¹ B in place, for a dense lower-triangular L (k × k, row-major) and B (k × n, row-major):
+ * forward substitution on all n columns at once, blocked over column chunks so the working set stays in cache.
+ */
+export function trsmLowerRows(
+  L: Float64Array,
+  k: number,
+  B: Float64Array,
+  n: number,
+  signal?: AbortSignal,
+): void {
+  const CH = 256;
+  for (let c0 = 0; c0 < n; c0 += CH) {
+    throwIfAborted(signal);
+    const c1 = Math.min(n, c0 + CH);
+    for (let a = 0; a < k; a++) {
+      const ra = a * n;
+      const la = a * k;
+      // B[a] −= Σ_{b<a} L[a][b] B[b], two rows of B at a time
+      let b = 0;
+      for (; b + 1 < a; b += 2) {
+        const l0 = L[la + b],
+          l1 = L[la + b + 1];
+        if (l0 === 0 && l1 === 0) continue;
+        const r0 = b * n,
+          r1 = r0 + n;
+        for (let c = c0; c < c1; c++) B[ra + c] -= l0 * B[r0 + c] + l1 * B[r1 + c];
+      }
+      for (; b < a; b++) {
+        const l0 = L[la + b];
+        const r0 = b * n;
+        for (let c = c0; c < c1; c++) B[ra + c] -= l0 * B[r0 + c];
+      }
+      const inv = 1 / L[la + a];
+      for (let c = c0; c < c1; c++) B[ra + c] *= inv;
+    }
+  }
+}
+
+/** G = B Bᵀ (k × k, full symmetric, row-major) for B (k × n, row-major); 4×4 register blocks over column chunks. */
+export function syrkRows(B: Float64Array, k: number, n: number, signal?: AbortSignal): Float64Array {
+  const G = new Float64Array(k * k);
+  const CH = 512;
+  const k4 = k - (k % 4);
+  for (let c0 = 0; c0 < n; c0 += CH) {
+    throwIfAborted(signal);
+    const c1 = Math.min(n, c0 + CH);
+    for (let a = 0; a < k; a += 4) {
+      for (let b = 0; b <= a; b += 4) {
+        if (a < k4 && b < k4) {
+          const a0 = a * n,
+            a1 = a0 + n,
+            a2 = a1 + n,
+            a3 = a2 + n;
+          const b0 = b * n,
+            b1 = b0 + n,
+            b2 = b1 + n,
+            b3 = b2 + n;
+          let s00 = 0,
+            s01 = 0,
+            s02 = 0,
+            s03 = 0,
+            s10 = 0,
+            s11 = 0,
+            s12 = 0,
+            s13 = 0,
+            s20 = 0,
+            s21 = 0,
+            s22 = 0,
+            s23 = 0,
+            s30 = 0,
+            s31 = 0,
+            s32 = 0,
+            s33 = 0;
+          for (let c = c0; c < c1; c++) {
+            const x0 = B[a0 + c],
+              x1 = B[a1 + c],
+              x2 = B[a2 + c],
+              x3 = B[a3 + c];
+            const y0 = B[b0 + c],
+              y1 = B[b1 + c],
+              y2 = B[b2 + c],
+              y3 = B[b3 + c];
+            s00 += x0 * y0;
+            s01 += x0 * y1;
+            s02 += x0 * y2;
+            s03 += x0 * y3;
+            s10 += x1 * y0;
+            s11 += x1 * y1;
+            s12 += x1 * y2;
+            s13 += x1 * y3;
+            s20 += x2 * y0;
+            s21 += x2 * y1;
+            s22 += x2 * y2;
+            s23 += x2 * y3;
+            s30 += x3 * y0;
+            s31 += x3 * y1;
+            s32 += x3 * y2;
+            s33 += x3 * y3;
+          }
+          const g0 = a * k + b,
+            g1 = g0 + k,
+            g2 = g1 + k,
+            g3 = g2 + k;
+          G[g0] += s00;
+          G[g0 + 1] += s01;
+          G[g0 + 2] += s02;
+          G[g0 + 3] += s03;
+          G[g1] += s10;
+          G[g1 + 1] += s11;
+          G[g1 + 2] += s12;
+          G[g1 + 3] += s13;
+          G[g2] += s20;
+          G[g2 + 1] += s21;
+          G[g2 + 2] += s22;
+          G[g2 + 3] += s23;
+          G[g3] += s30;
+          G[g3 + 1] += s31;
+          G[g3 + 2] += s32;
+          G[g3 + 3] += s33;
+        } else {
+          for (let i = a; i < Math.min(a + 4, k); i++)
+            for (let j = b; j < Math.min(b + 4, k); j++) {
+              let s = 0;
+              for (let c = c0; c < c1; c++) s += B[i * n + c] * B[j * n + c];
+              G[i * k + j] += s;
+            }
+        }
+      }
+    }
+  }
+  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) G[b * k + a] = G[a * k + b];
+  return G;
+}

@@ -23,7 +23,10 @@ import {
   choSolveTiled,
   conjugateGradient,
   solveLowerDense,
+  solveLowerTransDense,
+  syrkRows,
   throwIfAborted,
+  trsmLowerRows,
 } from '../../compute/linalg';
 import { ExtendedDescriptor, InvDistDescriptor, type Descriptor, type DescriptorKind } from './descriptor';
 import {
@@ -183,9 +186,10 @@ function farthestPoints(S: DescSet, k: number): number[] {
 }
 
 /**
- * Nyström preconditioner from the kernel columns of k inducing training points: with C = A[:, S],
- * W = A[S, S] = L Lᵀ and Z = C L⁻ᵀ (n × kc), P = Z Zᵀ + μI and
+ * Nyström preconditioner from the kernel columns of k inducing training points: with C = A[:, S] (n × kc),
+ * W = A[S, S] = L Lᵀ and Zᵀ = L⁻¹ Cᵀ (kc × n), P = Z Zᵀ + μI and
  * P⁻¹ r = (r − Z (μI + ZᵀZ)⁻¹ Zᵀ r)/μ, μ = max(λ, trace(A − ZZᵀ)/n) (the mean residual eigenvalue).
+ * Memory: kc·n doubles. Work: kc²·n (triangular solve + Gram matrix, both blocked).
  */
 function nystromPreconditioner(
   ctx: SolveContext,
@@ -202,81 +206,60 @@ function nystromPreconditioner(
     d = new Float64Array(desc.dim),
     u = new Float64Array(n3),
     w = new Float64Array(n3);
-  // Z stored row-major n × kc (first C)
-  const Z = new Float64Array(n * kc);
+  // Zt (kc × n), first Cᵀ: row (q, a), column (i, b) = A[(pts[q], a), (i, b)]
+  const Zt = new Float64Array(kc * n);
   let diagSum = 0;
   for (let i = 0; i < M; i++) {
     throwIfAborted(ctx.signal);
     for (let q = 0; q < pts.length; q++) {
-      kernelBlock(desc, S, i, pts[q], maps, sigma, blk, d, u, w);
-      for (let a = 0; a < n3; a++)
-        for (let b = 0; b < n3; b++) Z[(i * n3 + a) * kc + q * n3 + b] = blk[a * n3 + b];
+      kernelBlock(desc, S, pts[q], i, maps, sigma, blk, d, u, w);
+      for (let a = 0; a < n3; a++) Zt.set(blk.subarray(a * n3, (a + 1) * n3), (q * n3 + a) * n + i * n3);
     }
     kernelBlock(desc, S, i, i, maps, sigma, blk, d, u, w);
     for (let a = 0; a < n3; a++) diagSum += blk[a * n3 + a] + lambda;
-    if (i % 8 === 0) ctx.report('precond', (0.5 * (i + 1)) / M, 'Nyström columns');
+    if (i % 8 === 0) ctx.report('precond', (0.3 * (i + 1)) / M, 'Nyström columns');
   }
-  // W = C[S, :] (+λ on the diagonal, + small jitter for round-off)
+  for (let q = 0; q < kc; q++) Zt[q * n + pts[Math.floor(q / n3)] * n3 + (q % n3)] += lambda;
+  // W = C[S, :] (+ jitter for round-off)
   const Wm = new Float64Array(kc * kc);
-  for (let q = 0; q < pts.length; q++)
-    for (let a = 0; a < n3; a++) {
-      const row = (pts[q] * n3 + a) * kc;
-      for (let b = 0; b < kc; b++) Wm[(q * n3 + a) * kc + b] = Z[row + b];
-    }
+  for (let a = 0; a < kc; a++)
+    for (let q = 0; q < pts.length; q++)
+      for (let b = 0; b < n3; b++) Wm[a * kc + q * n3 + b] = Zt[a * n + pts[q] * n3 + b];
   let trW = 0;
   for (let a = 0; a < kc; a++) trW += Wm[a * kc + a];
-  for (let a = 0; a < kc; a++) Wm[a * kc + a] += lambda + 1e-12 * (trW / kc);
-  choleskyDense(Wm, kc);
-  // Z = C L⁻ᵀ: each row z solves L z = c
-  let zNorm = 0;
-  for (let r = 0; r < n; r++) {
-    const row = Z.subarray(r * kc, (r + 1) * kc);
-    solveLowerDense(Wm, kc, row);
-    for (let b = 0; b < kc; b++) zNorm += row[b] * row[b];
-    if (r % 512 === 0) throwIfAborted(ctx.signal);
-  }
-  const mu = Math.max(lambda, (diagSum - zNorm) / n);
-  // inner = μI + ZᵀZ
-  const inner = new Float64Array(kc * kc);
-  for (let r = 0; r < n; r++) {
-    const o = r * kc;
-    for (let a = 0; a < kc; a++) {
-      const za = Z[o + a];
-      if (za === 0) continue;
-      const io = a * kc;
-      for (let b = 0; b <= a; b++) inner[io + b] += za * Z[o + b];
-    }
-    if (r % 256 === 0) {
-      throwIfAborted(ctx.signal);
-      ctx.report('precond', 0.5 + (0.5 * r) / n, 'Nyström ZᵀZ');
-    }
-  }
   for (let a = 0; a < kc; a++) {
-    inner[a * kc + a] += mu;
-    for (let b = 0; b < a; b++) inner[b * kc + a] = inner[a * kc + b];
+    for (let b = 0; b < a; b++) Wm[a * kc + b] = Wm[b * kc + a] = 0.5 * (Wm[a * kc + b] + Wm[b * kc + a]);
+    Wm[a * kc + a] += 1e-13 * (trW / kc);
   }
+  choleskyDense(Wm, kc);
+  ctx.report('precond', 0.4, 'Nyström triangular solve');
+  trsmLowerRows(Wm, kc, Zt, n, ctx.signal);
+  ctx.report('precond', 0.6, 'Nyström Gram matrix');
+  const inner = syrkRows(Zt, kc, n, ctx.signal);
+  let zNorm = 0;
+  for (let a = 0; a < kc; a++) zNorm += inner[a * kc + a];
+  const mu = Math.max(lambda, (diagSum - zNorm) / n);
+  for (let a = 0; a < kc; a++) inner[a * kc + a] += mu;
   choleskyDense(inner, kc);
+  ctx.report('precond', 1, `Nyström rank ${kc}, μ=${mu.toExponential(2)}`);
   const t = new Float64Array(kc);
   return (r, z) => {
-    t.fill(0);
-    for (let i = 0; i < n; i++) {
-      const ri = r[i],
-        o = i * kc;
-      if (ri === 0) continue;
-      for (let a = 0; a < kc; a++) t[a] += Z[o + a] * ri;
+    for (let a = 0; a < kc; a++) {
+      let s = 0;
+      const o = a * n;
+      for (let i = 0; i < n; i++) s += Zt[o + i] * r[i];
+      t[a] = s;
     }
     solveLowerDense(inner, kc, t);
-    // back substitution with Lᵀ
-    for (let i = kc - 1; i >= 0; i--) {
-      const ti = (t[i] /= inner[i * kc + i]);
-      for (let k = 0; k < i; k++) t[k] -= inner[i * kc + k] * ti;
+    solveLowerTransDense(inner, kc, t);
+    for (let i = 0; i < n; i++) z[i] = r[i];
+    for (let a = 0; a < kc; a++) {
+      const ta = t[a],
+        o = a * n;
+      for (let i = 0; i < n; i++) z[i] -= Zt[o + i] * ta;
     }
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      const o = i * kc;
-      for (let a = 0; a < kc; a++) s += Z[o + a] * t[a];
-      z[i] = (r[i] - s) / mu;
-    }
+    const im = 1 / mu;
+    for (let i = 0; i < n; i++) z[i] *= im;
   };
 }
 
