@@ -103,6 +103,15 @@ describe('npy', () => {
     expect(Array.from(parseNpy(big.subarray(3)).data as Float64Array)).toEqual([1.25, 2.5]);
   });
 
+  it('copies by default, returns an aligned view with copy: false', () => {
+    const b = writeNpy(npy.f8([1.25, 2.5]));
+    const copied = parseNpy(b).data as Float64Array;
+    expect(copied.buffer).not.toBe(b.buffer);
+    const view = parseNpy(b, { copy: false }).data as Float64Array;
+    expect(view.buffer).toBe(b.buffer);
+    expect(Array.from(view)).toEqual([1.25, 2.5]);
+  });
+
   it('accessors convert int64 / uint8 to numbers and reject what does not fit', () => {
     expect(Array.from(npyToInt32(npy.i8([6, 1, 8])))).toEqual([6, 1, 8]);
     expect(Array.from(npyToFloat64(npy.u1([6, 1])))).toEqual([6, 1]);

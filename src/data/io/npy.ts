@@ -40,19 +40,23 @@ export interface NpyArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-type NumericKind = { size: number; make: (buf: ArrayBuffer, n: number) => NpyNumericData; name: string };
+type NumericKind = {
+  size: number;
+  make: (buf: ArrayBuffer, n: number, offset: number) => NpyNumericData;
+  name: string;
+};
 const NUMERIC: Record<string, NumericKind> = {
-  f8: { size: 8, make: (b, n) => new Float64Array(b, 0, n), name: 'float64' },
-  f4: { size: 4, make: (b, n) => new Float32Array(b, 0, n), name: 'float32' },
-  i8: { size: 8, make: (b, n) => new BigInt64Array(b, 0, n), name: 'int64' },
-  u8: { size: 8, make: (b, n) => new BigUint64Array(b, 0, n), name: 'uint64' },
-  i4: { size: 4, make: (b, n) => new Int32Array(b, 0, n), name: 'int32' },
-  u4: { size: 4, make: (b, n) => new Uint32Array(b, 0, n), name: 'uint32' },
-  i2: { size: 2, make: (b, n) => new Int16Array(b, 0, n), name: 'int16' },
-  u2: { size: 2, make: (b, n) => new Uint16Array(b, 0, n), name: 'uint16' },
-  i1: { size: 1, make: (b, n) => new Int8Array(b, 0, n), name: 'int8' },
-  u1: { size: 1, make: (b, n) => new Uint8Array(b, 0, n), name: 'uint8' },
-  b1: { size: 1, make: (b, n) => new Uint8Array(b, 0, n), name: 'bool' },
+  f8: { size: 8, make: (b, n, o) => new Float64Array(b, o, n), name: 'float64' },
+  f4: { size: 4, make: (b, n, o) => new Float32Array(b, o, n), name: 'float32' },
+  i8: { size: 8, make: (b, n, o) => new BigInt64Array(b, o, n), name: 'int64' },
+  u8: { size: 8, make: (b, n, o) => new BigUint64Array(b, o, n), name: 'uint64' },
+  i4: { size: 4, make: (b, n, o) => new Int32Array(b, o, n), name: 'int32' },
+  u4: { size: 4, make: (b, n, o) => new Uint32Array(b, o, n), name: 'uint32' },
+  i2: { size: 2, make: (b, n, o) => new Int16Array(b, o, n), name: 'int16' },
+  u2: { size: 2, make: (b, n, o) => new Uint16Array(b, o, n), name: 'uint16' },
+  i1: { size: 1, make: (b, n, o) => new Int8Array(b, o, n), name: 'int8' },
+  u1: { size: 1, make: (b, n, o) => new Uint8Array(b, o, n), name: 'uint8' },
+  b1: { size: 1, make: (b, n, o) => new Uint8Array(b, o, n), name: 'bool' },
 };
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -211,6 +215,11 @@ function pyRepr(v: unknown): string {
 export interface ParseNpyOptions {
   /** Name used in error messages (e.g. the npz member 'R.npy'). */
   source?: string;
+  /**
+   * Copy the data out of the input (default true). With false, numeric data that is suitably aligned
+   * is returned as a view on the input's buffer (used for freshly inflated npz members).
+   */
+  copy?: boolean;
 }
 
 /** Parse a complete `.npy` byte stream. Throws {@link NpyFormatError} (or a subclass) with a precise message. */
@@ -309,14 +318,19 @@ export function parseNpy(input: Uint8Array | ArrayBuffer, opts: ParseNpyOptions 
       { ...d, expected: `${need} bytes`, found: `${have} bytes` },
     );
   }
-  // Copy into a fresh, aligned buffer (the input may sit at any offset inside a zip).
-  // (Never Uint8Array.prototype.slice: on a Node Buffer it returns a view, not a copy.)
-  const raw = new Uint8Array(need);
-  raw.set(bytes.subarray(dataStart, dataStart + need));
   let data: NpyData;
-  if (dt.kind === 'numeric') {
-    data = NUMERIC[dt.code!].make(raw.buffer, count);
+  const absStart = bytes.byteOffset + dataStart;
+  if (dt.kind === 'numeric' && opts.copy === false && absStart % dt.itemsize === 0) {
+    data = NUMERIC[dt.code!].make(bytes.buffer as ArrayBuffer, count, absStart);
+  } else if (dt.kind === 'numeric') {
+    // Copy into a fresh, aligned buffer (the input may sit at any offset inside a zip).
+    // (Never Uint8Array.prototype.slice: on a Node Buffer it returns a view, not a copy.)
+    const raw = new Uint8Array(need);
+    raw.set(bytes.subarray(dataStart, dataStart + need));
+    data = NUMERIC[dt.code!].make(raw.buffer, count, 0);
   } else {
+    const raw = new Uint8Array(need);
+    raw.set(bytes.subarray(dataStart, dataStart + need));
     const strs: string[] = new Array(count);
     const n = dt.chars!;
     if (dt.kind === 'unicode') {
@@ -415,7 +429,7 @@ export function writeNpy(arr: NpyArray): Uint8Array {
     const dt = parseDescr(arr.dtype, where);
     if (dt.kind !== 'numeric')
       throw new UnsupportedDtypeError(`${where}: dtype '${arr.dtype}' does not fit numeric data`);
-    const expectedCtor = NUMERIC[dt.code!].make(new ArrayBuffer(0), 0).constructor;
+    const expectedCtor = NUMERIC[dt.code!].make(new ArrayBuffer(0), 0, 0).constructor;
     if (arr.data.constructor !== expectedCtor) {
       throw new UnsupportedDtypeError(
         `${where}: dtype '${arr.dtype}' needs a ${expectedCtor.name}, got a ${arr.data.constructor.name}`,

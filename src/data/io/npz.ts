@@ -55,7 +55,7 @@ export function readNpz(input: Uint8Array | ArrayBuffer, opts: ReadNpzOptions = 
     const key = keyOf(en.name);
     const member = extractZipEntry(bytes, en, source);
     try {
-      arrays[key] = parseNpy(member, { source: `${source}: ${en.name}` });
+      arrays[key] = parseNpy(member, { source: `${source}: ${en.name}`, copy: false });
     } catch (err) {
       if (err instanceof UnsupportedDtypeError) {
         warnings.push(`skipped '${key}': ${err.message}`);

@@ -164,16 +164,27 @@ export function extractZipEntry(b: Uint8Array, en: ZipEntry, source = 'zip'): Ui
     );
   }
   let out: Uint8Array;
+  let buf: Uint8Array;
+  try {
+    buf = new Uint8Array(en.size);
+  } catch {
+    throw new ZipSizeLimitError(
+      `${source}: cannot allocate ${fmtBytes(en.size)} for member '${en.name}' (out of memory); lower the data size or use a machine with more memory`,
+      {
+        source,
+        key: en.name,
+      },
+    );
+  }
   if (en.method === 0) {
     if (en.compressedSize !== en.size)
       throw new ZipFormatError(`${source}: stored member '${en.name}' has inconsistent sizes`, {
         source,
         key: en.name,
       });
-    out = new Uint8Array(en.size);
-    out.set(b.subarray(start, end));
+    buf.set(b.subarray(start, end));
+    out = buf;
   } else if (en.method === 8) {
-    const buf = new Uint8Array(en.size);
     try {
       out = inflateSync(b.subarray(start, end), { out: buf });
     } catch (err) {
