@@ -120,6 +120,18 @@ export class WorkerHandle<T extends WorkerBaseApi> {
     return this.ready;
   }
 
+  /**
+   * Wraps a progress callback for passing to the worker: a comlink proxy that drops reports arriving
+   * after the worker that sends them was cancelled (messages already in flight when it was terminated).
+   */
+  protected progressProxy<P>(cb?: (p: P) => void): ((p: P) => void) | undefined {
+    if (!cb) return undefined;
+    const gen = this.generation;
+    return Comlink.proxy((p: P) => {
+      if (gen === this.generation && !this.disposed) cb(p);
+    });
+  }
+
   dispose(): void {
     this.disposed = true;
     this.generation++;
@@ -135,7 +147,7 @@ export class ComputeClient extends WorkerHandle<ComputeWorkerApi> {
     super(spawn, preferred);
   }
   longTask(ms: number, onProgress?: ProgressCallback) {
-    return this.call((api) => api.longTask(ms, onProgress ? Comlink.proxy(onProgress) : undefined));
+    return this.call((api) => api.longTask(ms, this.progressProxy(onProgress)));
   }
 }
 
@@ -164,6 +176,7 @@ export function latestWins<A extends unknown[], R>(fn: (...args: A) => Promise<R
 
   const run = (args: A, resolve: (v: R | Stale) => void, reject: (e: unknown) => void) => {
     running = true;
+    stats.runs++;
     let p: Promise<R>;
     try {
       p = fn(...args);
@@ -188,12 +201,19 @@ export function latestWins<A extends unknown[], R>(fn: (...args: A) => Promise<R
     );
   };
 
-  return (...args: A): Promise<R | Stale> =>
+  /** Counts: requests made, requests actually run, requests dropped as stale. */
+  const stats = { calls: 0, runs: 0, stale: 0 };
+  const wrapped = (...args: A): Promise<R | Stale> =>
     new Promise<R | Stale>((resolve, reject) => {
+      stats.calls++;
       if (!running) return run(args, resolve, reject);
-      queued?.resolve(STALE);
+      if (queued) {
+        stats.stale++;
+        queued.resolve(STALE);
+      }
       queued = { args, resolve, reject };
     });
+  return Object.assign(wrapped, { stats });
 }
 
 function toError(e: unknown): Error {

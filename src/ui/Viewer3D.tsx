@@ -2,7 +2,8 @@
  * The 3D molecule view: one 3Dmol viewer held in a ref, created once per mounted container (safe
  * under React StrictMode's mount–unmount–mount), resized with a ResizeObserver. It follows the
  * store by subscription: a new molecule (different atoms) rebuilds the model; a new geometry of the
- * same atoms moves the existing atoms in place. 3Dmol is loaded lazily (its own chunk).
+ * same atoms moves the existing atoms in place, at most once per animation frame. 3Dmol is loaded
+ * lazily (its own chunk).
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { GLModel, GLViewer } from '3dmol';
@@ -87,9 +88,19 @@ export function Viewer3D({ label = 'Molecule viewer' }: Viewer3DProps) {
           });
         }
         show(useStore.getState().molecule);
+        // Geometry changes are drawn at most once per animation frame (the newest one wins), so a
+        // burst of updates (a fast slider drag) costs one render, not one per update.
+        let drawFrame = 0;
         unsubscribe = useStore.subscribe((s, prev) => {
-          if (s.geometryVersion !== prev.geometryVersion) show(s.molecule);
+          if (s.geometryVersion === prev.geometryVersion) return;
+          cancelAnimationFrame(drawFrame);
+          drawFrame = requestAnimationFrame(() => show(useStore.getState().molecule));
         });
+        const unsubscribeStore = unsubscribe;
+        unsubscribe = () => {
+          cancelAnimationFrame(drawFrame);
+          unsubscribeStore();
+        };
         observer.observe(host);
         setState('ready');
       })

@@ -93,7 +93,8 @@ export async function screenshot(page, name) {
 
 /**
  * Screenshots the 3D view and measures, in the page, the fraction of pixels that differ from the
- * background (the most common corner colour) and how many distinct colours they have.
+ * background (the most common corner colour), how many distinct colours they have, and the
+ * fraction of the view covered by their bounding box.
  */
 export async function viewerPixels(page, name) {
   const el = page.locator('[data-testid="viewer"]');
@@ -119,15 +120,32 @@ export async function viewerPixels(page, name) {
       .map(Number);
     let fg = 0;
     const colours = new Map();
+    const box = { x0: width, y0: height, x1: -1, y1: -1 };
+    const margin = 4; // skip the element's border and rounded corners
     for (let i = 0; i < data.length; i += 4) {
+      const px = (i / 4) % width;
+      const py = Math.floor(i / 4 / width);
+      if (px < margin || py < margin || px >= width - margin || py >= height - margin) continue;
       const d = Math.abs(data[i] - bg[0]) + Math.abs(data[i + 1] - bg[1]) + Math.abs(data[i + 2] - bg[2]);
       if (d > 40) {
         fg++;
+        box.x0 = Math.min(box.x0, px);
+        box.x1 = Math.max(box.x1, px);
+        box.y0 = Math.min(box.y0, py);
+        box.y1 = Math.max(box.y1, py);
         const q = `${data[i] >> 5},${data[i + 1] >> 5},${data[i + 2] >> 5}`;
         colours.set(q, (colours.get(q) ?? 0) + 1);
       }
     }
     const distinct = [...colours.values()].filter((n) => n > 30).length;
-    return { width, height, fraction: fg / (width * height), distinctColours: distinct, background: bg };
+    const bboxArea = box.x1 < 0 ? 0 : ((box.x1 - box.x0 + 1) * (box.y1 - box.y0 + 1)) / (width * height);
+    return {
+      width,
+      height,
+      fraction: fg / (width * height),
+      distinctColours: distinct,
+      background: bg,
+      bboxArea,
+    };
   }, png.toString('base64'));
 }

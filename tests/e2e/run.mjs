@@ -73,6 +73,65 @@ for (const forced of ['cpu', 'wasm', 'webgl']) {
   });
 }
 
+test('geometry updates move the atoms in place; the predict worker keeps only the latest request', async ({
+  browser,
+  url,
+}) => {
+  const { context, page, errors } = await openApp(browser, url, '?backend=wasm', { allowMissing });
+  try {
+    await waitForBackend(page);
+    const before = await expectMoleculeShown(page, 'geometry-before');
+    const d0 = parseFloat(await page.textContent('[data-testid="min-distance"]'));
+    // Mark the canvas: after the updates it must be the same element (no new viewer, no new canvas).
+    const canvases = await page.evaluate(() => {
+      const all = document.querySelectorAll('[data-testid="viewer"] canvas');
+      all[0]?.setAttribute('data-mark', 'first');
+      return all.length;
+    });
+    assert(canvases === 1, `one canvas in the viewer, found ${canvases}`);
+    // 30 geometry updates in one go (like a fast slider drag): the molecule stretched by 1 % per step.
+    const stats = await page.evaluate(() => {
+      const { store, services } = window.__pes;
+      const R0 = store.getState().molecule.R;
+      for (let k = 1; k <= 30; k++) store.getState().setGeometry(R0.map((v) => v * (1 + k / 100)));
+      return services().predict.geometrySummary.stats;
+    });
+    const want = d0 * 1.3;
+    const tStart = Date.now();
+    await page.waitForFunction(
+      (w) =>
+        Math.abs(parseFloat(document.querySelector('[data-testid="min-distance"]')?.textContent ?? '') - w) <
+        0.003,
+      want,
+      { timeout: 20_000 },
+    );
+    const final = await page.evaluate(() => ({ ...window.__pes.services().predict.geometrySummary.stats }));
+    await page.waitForTimeout(300);
+    const after = await viewerPixels(page, 'geometry-after');
+    await screenshot(page, 'geometry-after');
+    const same = await page.evaluate(
+      () =>
+        document.querySelectorAll('[data-testid="viewer"] canvas').length === 1 &&
+        document.querySelector('[data-testid="viewer"] canvas')?.getAttribute('data-mark') === 'first',
+    );
+    console.log(
+      `      closest atoms ${d0.toFixed(3)} → ${want.toFixed(3)} Å; predict requests ${final.calls}, run ${final.runs}, dropped ${final.stale}; bounding box ${(before.bboxArea * 100).toFixed(0)} % → ${(after.bboxArea * 100).toFixed(0)} % of the view; ${Date.now() - tStart} ms`,
+    );
+    assert(same, 'the viewer kept its single canvas');
+    assert(
+      final.runs < final.calls && final.stale > 0,
+      `stale requests were dropped: ${JSON.stringify(final)} (right after the burst: ${JSON.stringify(stats)})`,
+    );
+    assert(
+      after.bboxArea > before.bboxArea * 1.2,
+      `the stretched molecule spans more of the view (bounding box ${before.bboxArea.toFixed(3)} → ${after.bboxArea.toFixed(3)})`,
+    );
+    assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a long worker task reports progress, can be cancelled, and the page stays responsive', async ({
   browser,
   url,

@@ -38,6 +38,7 @@ describe('latestWins', () => {
     expect(c.started).toEqual([1, 4, 5]);
     c.pending.get(5)!.resolve('five');
     expect(await p5).toBe('five');
+    expect(f.stats).toEqual({ calls: 5, runs: 3, stale: 2 });
   });
 
   it('passes errors to their caller and keeps serving later calls', async () => {
