@@ -386,6 +386,19 @@ const cases: Case[] = [
     /bomb\.npz: member 'R\.npy' declares 8388736 inflated bytes .* beyond the limit of 1\.05 MB; refusing to inflate \(zip bomb guard/,
   ],
   [
+    'member inflates beyond the size its directory declares (lying zip bomb)',
+    () => {
+      const b = npzOf({ R: npy.f8(new Float64Array(1 << 20)) }).slice();
+      const dv = new DataView(b.buffer);
+      const cd = dv.getUint32(b.length - 22 + 16, true);
+      dv.setUint32(cd + 24, 1000, true); // central directory: uncompressed size 1000
+      dv.setUint32(18 + 4, 1000, true); // local header too
+      return readNpz(b, { source: 'lie.npz' });
+    },
+    ZipFormatError,
+    /lie\.npz: member 'R\.npy' fails its CRC-32 check .*or it inflates to more than its declared size/,
+  ],
+  [
     'zip whose directory claims 4 GB (default 2 GiB limit), nothing is allocated',
     () => {
       const b = npzOf({ R: npy.f8([1, 2, 3]) }).slice();
