@@ -300,6 +300,12 @@ const cases: Case[] = [
     /a\.xyz: line 1: expected the atom count of frame 1 \(a positive integer\), found 'three'/,
   ],
   [
+    'atom count smaller than the rows present',
+    () => readDatasetFile('a.xyz', '2\n-1.0\nO 0 0 0.117\nH 0 0.757 -0.469\nH 0 -0.757 -0.469\n'),
+    XyzParseError,
+    /a\.xyz: line 5: expected the atom count of frame 2 \(a positive integer\), found 'H 0 -0\.757 -0\.469'; this looks like an atom row, so the atom count of frame 1 \(2\) is probably too small/,
+  ],
+  [
     'atom count larger than the rows present',
     () =>
       readDatasetFile(

@@ -237,8 +237,12 @@ export function readXyz(text: string, opts: ReadXyzOptions = {}): DatasetResult 
     const countLine = li + 1;
     const countTok = lines[li].trim();
     if (!/^\d+$/.test(countTok) || Number(countTok) < 1) {
+      const hint =
+        frame > 0 && /^[A-Za-z]{1,3}\s+\S+\s+\S+\s+\S+/.test(countTok)
+          ? `; this looks like an atom row, so the atom count of frame ${frame} (${nAtoms}) is probably too small`
+          : '';
       throw new XyzParseError(
-        `${pre}line ${countLine}: expected the atom count of frame ${frame + 1} (a positive integer), found '${truncate(countTok)}'`,
+        `${pre}line ${countLine}: expected the atom count of frame ${frame + 1} (a positive integer), found '${truncate(countTok)}'${hint}`,
         {
           source,
           line: countLine,
