@@ -10,6 +10,12 @@ const commands: Record<string, () => Promise<Command>> = {
   info: () => import('./commands/info.ts'),
   convert: () => import('./commands/convert.ts'),
   'generate-data': () => import('./commands/generate-data.ts'),
+  experiment: () => import('./commands/experiment.ts'),
+  report: () => import('./commands/report.ts'),
+  train: () => import('./commands/train.ts'),
+  predict: () => import('./commands/predict.ts'),
+  test: () => import('./commands/test.ts'),
+  bench: () => import('../../bench/run.ts'),
 };
 
 function usage(): string {

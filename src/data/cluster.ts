@@ -83,10 +83,7 @@ export function phiClusterLabel(c: number, width = 10): string {
 /** The default azobenzene φ = C–N=N–C atoms (0-based; our atom order: N 0, N 1, ipso C 2 and 8). */
 export const AZOBENZENE_PHI_ATOMS: readonly number[] = [2, 0, 1, 8];
 
-/**
- * True when z looks like azobenzene in the project's atom order (C12H10N2, N N first, ipso carbons 2 and 8),
- * so that {@link AZOBENZENE_PHI_ATOMS} is meaningful.
- */
+/** True when z has azobenzene's formula, C12H10N2 (any atom order). */
 export function isAzobenzeneLike(z: ArrayLike<number>): boolean {
   if (z.length !== 24) return false;
   let c = 0,
@@ -97,7 +94,40 @@ export function isAzobenzeneLike(z: ArrayLike<number>): boolean {
     else if (z[i] === 1) h++;
     else if (z[i] === 7) n++;
   }
-  return c === 12 && h === 10 && n === 2 && z[0] === 7 && z[1] === 7 && z[2] === 6 && z[8] === 6;
+  return c === 12 && h === 10 && n === 2;
+}
+
+/**
+ * The C–N=N–C dihedral atoms of an azobenzene-like molecule in any atom order, found on one geometry (frame
+ * `m` of R): the two N atoms and, for each, its nearest carbon. null when the two N are not bonded
+ * (> 1.6 Å) or a carbon is missing. In the project's own order this gives {@link AZOBENZENE_PHI_ATOMS}.
+ */
+export function findAzoDihedral(z: ArrayLike<number>, R: ArrayLike<number>, m = 0): number[] | null {
+  if (!isAzobenzeneLike(z)) return null;
+  const off = m * z.length * 3;
+  const d = (a: number, b: number) =>
+    Math.hypot(
+      R[off + 3 * a] - R[off + 3 * b],
+      R[off + 3 * a + 1] - R[off + 3 * b + 1],
+      R[off + 3 * a + 2] - R[off + 3 * b + 2],
+    );
+  const ns: number[] = [];
+  for (let i = 0; i < z.length; i++) if (z[i] === 7) ns.push(i);
+  if (d(ns[0], ns[1]) > 1.6) return null;
+  const nearestC = (nIdx: number) => {
+    let best = -1,
+      bd = Infinity;
+    for (let i = 0; i < z.length; i++)
+      if (z[i] === 6 && d(nIdx, i) < bd) {
+        bd = d(nIdx, i);
+        best = i;
+      }
+    return bd < 1.8 ? best : -1;
+  };
+  const c1 = nearestC(ns[0]),
+    c2 = nearestC(ns[1]);
+  if (c1 < 0 || c2 < 0 || c1 === c2) return null;
+  return [c1, ns[0], ns[1], c2];
 }
 
 /** All pairwise distances (lower triangle, (1,0), (2,0), (2,1), …) of frame m. */

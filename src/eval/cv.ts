@@ -159,6 +159,14 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
   } else res = emptyResults(spec);
   if (o.environment) res.environment = { ...res.environment, ...o.environment };
 
+  const total = spec.sizes.length * spec.folds;
+  const isDone = (n: number, k: number) => res.folds.some((f) => f.size === n && f.fold === k);
+  let done = spec.sizes.reduce(
+    (s, n) => s + Array.from({ length: spec.folds }, (_, k) => k).filter((k) => isDone(n, k)).length,
+    0,
+  );
+  const frac = (inFold: number) => Math.min(1, (done + inFold) / total);
+
   const d3 = 3 * ds.nAtoms;
   let phiLabels: Int32Array | null = null;
   if (spec.phiAtoms) {
@@ -188,14 +196,6 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
       clusters: g.info,
     };
   }
-
-  const total = spec.sizes.length * spec.folds;
-  const isDone = (n: number, k: number) => res.folds.some((f) => f.size === n && f.fold === k);
-  let done = spec.sizes.reduce(
-    (s, n) => s + Array.from({ length: spec.folds }, (_, k) => k).filter((k) => isDone(n, k)).length,
-    0,
-  );
-  const frac = (inFold: number) => Math.min(1, (done + inFold) / total);
 
   for (const n of spec.sizes) {
     const split = splitForSize(E, n, spec);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AZOBENZENE_PHI_ATOMS,
   dihedralDeg,
+  findAzoDihedral,
   dihedralSeries,
   geometryClusters,
   isAzobenzeneLike,
@@ -85,6 +86,18 @@ describe('φ clusters', () => {
     expect(isAzobenzeneLike(z)).toBe(true);
     expect(isAzobenzeneLike(z.slice(1))).toBe(false);
     expect(AZOBENZENE_PHI_ATOMS).toEqual([2, 0, 1, 8]);
+    // a C–N=N–C core embedded among far-away atoms, in a shuffled order
+    const R = new Float64Array(24 * 3);
+    for (let i = 0; i < 24; i++) R[3 * i] = 10 + 3 * i; // far from everything
+    const put = (i: number, x: number, y: number, zz: number) => R.set([x, y, zz], 3 * i);
+    const zs = [6, 6, 6, 6, 6, 6, 7, 7, 6, 6, 6, 6, 6, 6, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+    put(6, 0, 0, 0);
+    put(7, 1.25, 0, 0);
+    put(3, -0.7, 1.2, 0);
+    put(11, 1.95, -1.2, 0);
+    expect(findAzoDihedral(zs, R)).toEqual([3, 6, 7, 11]);
+    put(7, 3, 0, 0); // N–N broken
+    expect(findAzoDihedral(zs, R)).toBeNull();
   });
 });
 
