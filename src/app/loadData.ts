@@ -17,7 +17,12 @@ export async function fetchJsonIfPresent(path: string): Promise<unknown | null> 
   if (!res.ok) return null;
   const type = res.headers.get('content-type') ?? '';
   if (!type.includes('json')) return null;
-  return res.json();
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
 }
 
 type Obj = Record<string, unknown>;

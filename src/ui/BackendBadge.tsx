@@ -23,7 +23,8 @@ function triedText(w: WorkerState): string {
 export function BackendBadge() {
   const compute = useStore((s) => s.compute);
   const predict = useStore((s) => s.predict);
-  const adapter = compute.info?.adapter;
+  // The adapter/renderer, unless it only repeats the backend's name (cpu → "cpu").
+  const adapter = compute.info?.adapter !== compute.info?.backend ? compute.info?.adapter : undefined;
   const tooltip = [
     `compute worker: ${summary(compute)}${adapter ? ` on ${adapter}` : ''}`,
     triedText(compute),

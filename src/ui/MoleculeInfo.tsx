@@ -6,7 +6,12 @@ export function MoleculeInfo() {
   const molecule = useStore((s) => s.molecule);
   const summary = useStore((s) => s.summary);
   const datasets = useStore((s) => s.datasets);
-  if (!molecule) return <p className="muted">No molecule loaded.</p>;
+  if (!molecule)
+    return (
+      <section className="card" aria-label="Molecule">
+        <p className="muted">No molecule loaded.</p>
+      </section>
+    );
   return (
     <section className="card" aria-labelledby="mol-title">
       <h2 id="mol-title">{molecule.name}</h2>

@@ -132,6 +132,43 @@ test('geometry updates move the atoms in place; the predict worker keeps only th
   }
 });
 
+test('a broken molecule file shows a clear error and the rest of the page keeps working', async ({
+  browser,
+  url,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const uncaught = [];
+  page.on('pageerror', (e) => uncaught.push(e.message));
+  try {
+    // Serve a truncated geometry file in place of the starter molecule.
+    await page.route('**/data/demo/azobenzene.json', (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: '{"z": [7, 7], "frames": [{"R": [0, 0',
+      }),
+    );
+    await page.goto(`${url}?backend=cpu`);
+    await page.waitForSelector('[data-testid="error"]', { timeout: 30_000 });
+    const text = await page.textContent('[data-testid="errors"]');
+    assert(
+      /Could not load a molecule/.test(text ?? '') &&
+        /data\/demo\/azobenzene\.json is not valid JSON/.test(text ?? ''),
+      `error names the problem and the file: ${text}`,
+    );
+    assert((await waitForBackend(page)) === 'cpu', 'the worker still starts');
+    await screenshot(page, 'error-shown');
+    // Dismiss with the keyboard.
+    await page.focus('[data-testid="error"] button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="error"]', { state: 'detached', timeout: 2_000 });
+    assert(uncaught.length === 0, `uncaught exceptions: ${uncaught.join('; ')}`);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a long worker task reports progress, can be cancelled, and the page stays responsive', async ({
   browser,
   url,
