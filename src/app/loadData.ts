@@ -21,7 +21,9 @@ export async function fetchJsonIfPresent(path: string): Promise<unknown | null> 
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`${path} is not valid JSON (${e instanceof Error ? e.message : String(e)})`, {
+      cause: e,
+    });
   }
 }
 
