@@ -60,7 +60,12 @@ export function parseGeometryJson(doc: unknown, source: string): Molecule {
     throw new Error(`${source}: ${z.length} atoms need ${z.length * 3} coordinates, found ${R.length}`);
   const e = first.E ?? first.energy;
   return {
-    name: typeof doc.name === 'string' ? doc.name : source,
+    name:
+      typeof doc.name === 'string'
+        ? doc.name
+        : typeof doc.molecule === 'string' && typeof doc.id === 'string'
+          ? `${doc.molecule}, ${doc.id} path (first point)`
+          : source,
     theory: typeof doc.theory === 'string' ? doc.theory : undefined,
     source,
     z,

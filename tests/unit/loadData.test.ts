@@ -68,6 +68,26 @@ describe('parseGeometryJson', () => {
     expect(m.E).toBe(-1);
   });
 
+  it('reads a bundled path file as scripts/generate-data writes it (flat R per point)', () => {
+    const m = parseGeometryJson(
+      {
+        id: 'rotation',
+        molecule: 'azobenzene',
+        z: [7, 7],
+        theory: 'GFN1-xTB',
+        points: [
+          { index: 0, E: -23000.5, phi: 10, R: [0, 0, 0, 1.25, 0, 0], F: [0, 0, 0, 0, 0, 0] },
+          { index: 1, E: -23000.1, phi: 20, R: [0, 0, 0, 1.3, 0, 0], F: [0, 0, 0, 0, 0, 0] },
+        ],
+      },
+      'data/paths/rotation.json',
+    );
+    expect(m.name).toBe('azobenzene, rotation path (first point)');
+    expect(Array.from(m.R)).toEqual([0, 0, 0, 1.25, 0, 0]);
+    expect(m.E).toBe(-23000.5);
+    expect(m.theory).toBe('GFN1-xTB');
+  });
+
   it('rejects documents it cannot understand with a message naming the file', () => {
     expect(() => parseGeometryJson([], 'a.json')).toThrow('a.json: not a JSON object');
     expect(() => parseGeometryJson({ frames: [] }, 'b.json')).toThrow('b.json: no atom list');
