@@ -27,6 +27,7 @@ import {
 } from './protocol.ts';
 import { Store } from './store.ts';
 import { xtbVersion } from './xtb.ts';
+import { DFT_METHOD, dftEnergies } from './dft.ts';
 
 export interface PackageOptions {
   work: string;
@@ -158,9 +159,8 @@ export async function packageOutputs(o: PackageOptions): Promise<void> {
     const rec = store.getJson<PathRecord>(`path/${id}`);
     const ref0 = mol === 'azobenzene' ? energies['azobenzene-cis'] : energies['glycine-Ip'];
     const ref1 = mol === 'azobenzene' ? energies['azobenzene-trans'] : energies['glycine-IIIp'];
-    const dft = store.has(`dft/${id}`)
-      ? store.getJson<{ E: (number | null)[]; method: string }>(`dft/${id}`)
-      : null;
+    const dftE = dftEnergies(store, id);
+    const dft = dftE ? { E: dftE, method: DFT_METHOD } : null;
     const points = rec.points.map((p, i) => ({
       index: i,
       E: p.E,
@@ -173,14 +173,22 @@ export async function packageOutputs(o: PackageOptions): Promise<void> {
     }));
     let top = 0;
     points.forEach((p, i) => (p.E > points[top].E ? (top = i) : 0));
-    const dftTop =
-      dft && dft.E.every((e) => e !== null)
-        ? (() => {
-            const e = dft.E as number[];
-            const t = e.indexOf(Math.max(...e));
-            return { index: t, vsStart: r4(e[t] - e[0]), vsEnd: r4(e[t] - e[e.length - 1]) };
-          })()
-        : null;
+    // DFT: highest computed point vs the first (and last) point, when those are computed
+    const dftTop = (() => {
+      if (!dft) return null;
+      const e = dft.E;
+      let t = -1;
+      e.forEach((x, i) => (x !== null && (t < 0 || x > (e[t] as number)) ? (t = i) : 0));
+      const n = e.filter((x) => x !== null).length;
+      return {
+        index: t,
+        computedPoints: n,
+        vsStart: e[0] !== null ? r4((e[t] as number) - e[0]) : null,
+        vsEnd: e[e.length - 1] !== null ? r4((e[t] as number) - (e[e.length - 1] as number)) : null,
+        endMinusStart:
+          e[0] !== null && e[e.length - 1] !== null ? r4((e[e.length - 1] as number) - e[0]) : null,
+      };
+    })();
     const json = {
       id,
       molecule: mol,
@@ -336,7 +344,9 @@ export async function packageOutputs(o: PackageOptions): Promise<void> {
       path: p.id,
       xtb_vsStart: p.barrierVsStart,
       xtb_vsEnd: p.barrierVsEnd,
-      dft_vsStart: (p.dft as { vsStart: number } | null)?.vsStart ?? null,
+      dft_vsStart: (p.dft as { vsStart: number | null } | null)?.vsStart ?? null,
+      dft_vsEnd: (p.dft as { vsEnd: number | null } | null)?.vsEnd ?? null,
+      dft_points: (p.dft as { computedPoints: number } | null)?.computedPoints ?? 0,
       paperPBE_TS: p.paperPBE_TS,
     })),
     wallTime: { generateElapsed_s: genWall, laneSeconds: Math.round(laneSeconds) },

@@ -8,7 +8,7 @@
  *    each started from the previous point with the carboxyl turned by one step). `xtb --path` tears the
  *    O–H hydrogen off glycine, and a relaxed scan is what NEB converges to for a one-torsion process;
  *  - Langevin MD (md.ts) of the paper's four kinds, energies and forces at every kept frame:
- *    (a) 300 K, 1 fs from each minimum, one frame every 10 steps (paper: 25, see A_KEEP), after 1 ps of
+ *    (a) 300 K, 1 fs from each minimum, one frame every 5 steps (paper: 25, see A_KEEP), after 1 ps of
  *        discarded equilibration;
  *    (b) 100 K, 0.5 fs, 300 steps from each of the 17 points of the optimized-rotation and inversion paths;
  *    (c) four 750 K runs of 2500 steps at 1 fs (two from cis, two from trans);
@@ -99,17 +99,17 @@ export const AZO_PATHS: { id: string; kind: AzoPathKind | 'optimized-rotation' }
 const steps = (n: number, scale: number) => Math.max(2, Math.round(n * scale));
 
 /**
- * Kind (a): the paper keeps one frame in 25 of a 1 fs run (≈ 3500 frames per minimum, 87.5 ps). Every
- * step here costs a full GFN1-xTB force call (the paper propagated at a cheaper "light" level), and on
- * this shared 2-core machine 87.5 ps per minimum does not fit the time available, so we keep one frame
- * in 10 of a 35 ps run: the same 3500 frames per minimum from the true GFN1-xTB 300 K ensemble, 10 fs
- * apart instead of 25 fs (more correlated neighbours). GFN-FF propagation with GFN1 single points (the
- * paper's two-level scheme) was measured and rejected: GFN-FF's minima lie 2.5 (cis) and 5.2 (trans)
- * kcal/mol above GFN1's on the GFN1 surface (θ 121° vs 114° in trans), which would shift the
- * close-to-equilibrium peaks.
+ * Kind (a): the paper keeps one frame in 25 of a 1 fs run (≈ 3500 frames per minimum, 87.5 ps), having
+ * propagated at a cheaper "light" level. Here every step costs a full GFN1-xTB force call, and on this
+ * shared 2-core machine (other jobs at normal priority, ours niced; ≈ 150 ms per step measured) 87.5 ps
+ * per minimum does not fit the time available. We keep one frame in 5 of a 17.5 ps run: the same 3500
+ * frames per minimum from the true GFN1-xTB 300 K ensemble, 5 fs apart instead of 25 fs (neighbouring
+ * frames are more correlated). GFN-FF propagation with GFN1 single points (the paper's two-level
+ * scheme) was measured and rejected: GFN-FF's minima lie 2.5 (cis) and 5.2 (trans) kcal/mol above
+ * GFN1's on the GFN1 surface (θ 121° vs 114° in trans), which would shift the near-minimum peaks.
  */
-export const A_STEPS = 35000;
-export const A_KEEP = 10;
+export const A_STEPS = 17500;
+export const A_KEEP = 5;
 
 /** MD runs of the protocol at a given scale. */
 export function mdRuns(scale: number): MdRunSpec[] {

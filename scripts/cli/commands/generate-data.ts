@@ -9,7 +9,7 @@ import { parseArgs } from '../args.ts';
 export const summary = 'generate the reference datasets and paths with xtb (resumable, parallel)';
 
 const HELP = `usage: pes generate-data [--scale S] [--out DIR] [--only azobenzene|glycine] [--seed N]
-                         [--jobs N] [--work DIR] [--gamma G] [--package-only] [--no-server]
+                         [--jobs N] [--work DIR] [--gamma G] [--package-only] [--no-server] [--dft]
 
   --scale S       multiply every MD length by S (default 1 = the paper's protocol; CI uses 0.002)
   --out DIR       where the datasets, paths and manifest go (default public/data at scale 1,
@@ -20,10 +20,12 @@ const HELP = `usage: pes generate-data [--scale S] [--out DIR] [--only azobenzen
   --work DIR      store of finished pieces (default work-xtb/full at scale 1, work-xtb/scale-S otherwise)
   --gamma G       Langevin friction, 1/fs (default 0.01)
   --package-only  only (re)write the outputs from the finished pieces in the store
-  --no-server     use one xtb command-line run per force call instead of the libxtb server`;
+  --no-server     use one xtb command-line run per force call instead of the libxtb server
+  --dft           instead of the xTB generation, run (or resume) the PBE-D3(BJ)/def2-SVP NWChem single
+                  points at the finished path points (one core, ~2 min per azobenzene point), then package`;
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, ['package-only', 'no-server', 'help']);
+  const a = parseArgs(argv, ['package-only', 'no-server', 'help', 'dft']);
   if (a.help) {
     console.log(HELP);
     return 0;
@@ -47,7 +49,11 @@ export async function run(argv: string[]): Promise<number> {
   const { generate } = await import('../../generate-data/generate.ts');
   const { packageOutputs } = await import('../../generate-data/package.ts');
   let failed: { id: string; error: string }[] = [];
-  if (!a['package-only']) {
+  if (a.dft) {
+    const { runDft } = await import('../../generate-data/dft.ts');
+    const done = await runDft(work, (m) => console.log(`[${new Date().toISOString()}] ${m}`));
+    console.log(`DFT points finished: ${JSON.stringify(done)}`);
+  } else if (!a['package-only']) {
     const r = await generate({
       scale,
       seed,
