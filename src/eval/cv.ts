@@ -182,9 +182,9 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
       size: 0,
       fold: -1,
       stage: 'clusters',
-      fraction: 0,
-      done: 0,
-      total: 0,
+      fraction: frac(0),
+      done,
+      total,
       message: 'geometry clusters',
     });
     const g = geometryClusters(ds.R, ds.nAtoms, ds.nFrames, E, { seed: spec.seed });

@@ -211,6 +211,8 @@ export async function run(argv: string[]): Promise<number> {
   let phiAtoms: number[] | null = null;
   if (s('dihedral')) phiAtoms = ints(s('dihedral')!, '--dihedral');
   else if (!args['no-phi'] && isAzobenzeneLike(ds.z)) phiAtoms = findAzoDihedral(ds.z, ds.R);
+  if (phiAtoms && !s('dihedral'))
+    console.error(`φ clusters on the C–N=N–C dihedral, atoms ${phiAtoms.join(',')}`);
   if (
     phiAtoms &&
     (phiAtoms.length !== 4 || phiAtoms.some((a) => a < 0 || a >= ds.nAtoms) || new Set(phiAtoms).size !== 4)
