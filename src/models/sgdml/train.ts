@@ -7,7 +7,8 @@
  *   lower triangle only) or matrix-free by preconditioned conjugate gradients whose every product
  *   A·v costs one "prediction" pass over the training set (memory O(M·dim)), preconditioned by a Nyström
  *   approximation built from the kernel columns of a few inducing training points;
- *   `solver: 'auto'` picks Cholesky when its memory estimate fits `memoryBudgetBytes`;
+ *   `solver: 'auto'` picks Cholesky when its memory estimate fits `memoryBudgetBytes` and the system is small
+ *   enough (`choleskyMaxN`) for the O(n³) factorisation to beat CG;
  * - descriptor-space coefficients a_j = J_j α_j (the reference's `R_d_desc_alpha`);
  * - σ: fixed, or chosen from a grid by the lowest force RMSE on the validation frames, stopping once the
  *   validation error rises;
@@ -56,6 +57,11 @@ export interface SgdmlParams {
   solver?: SgdmlSolver;
   /** memory the analytic solver may use (bytes); default 8 GiB */
   memoryBudgetBytes?: number;
+  /**
+   * `auto` also prefers CG above this system size 3N·M (default 8000, i.e. M ≈ 110 for azobenzene): the
+   * Cholesky's n³/3 work in JavaScript (≈ 3–4 G multiply-adds/s per core) outgrows CG's n²·iterations there.
+   */
+  choleskyMaxN?: number;
   /** CG: stop at ‖r‖ ≤ tol·‖y‖ (default 1e-4, the reference's) */
   cgTol?: number;
   cgMaxIter?: number;
@@ -386,7 +392,7 @@ export class SgdmlTrainer implements Trainer<SgdmlParams> {
     const solver: 'cholesky' | 'cg' =
       params.solver === 'cholesky' || params.solver === 'cg'
         ? params.solver
-        : memChol <= budget
+        : memChol <= budget && n3 * M <= (params.choleskyMaxN ?? 8000)
           ? 'cholesky'
           : 'cg';
 
