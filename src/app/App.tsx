@@ -73,7 +73,7 @@ export function App() {
           >
             {THEME_LABEL[theme]}
           </button>
-          <BackendBadge />
+          <BackendBadge onSelfTest={() => getServices().compute.call((api) => api.selfTest())} />
         </div>
       </header>
       <ErrorArea />

@@ -3,8 +3,14 @@
  * every backend that was tried and why it was refused, and lets the user switch (page reload with
  * `?backend=`).
  */
+import { useState } from 'react';
 import { useStore, type WorkerState } from '../state/store';
-import { BACKEND_NAMES } from '../compute/workerApi';
+import { BACKEND_NAMES, type SelfTestResult } from '../compute/workerApi';
+
+export interface BackendBadgeProps {
+  /** Re-runs the numeric self-check in the compute worker (button hidden when absent). */
+  onSelfTest?: () => Promise<SelfTestResult>;
+}
 
 function summary(w: WorkerState): string {
   if (w.status === 'starting') return w.requested ? `starting ${w.requested}…` : 'choosing backend…';
@@ -20,8 +26,22 @@ function triedText(w: WorkerState): string {
     .join('\n');
 }
 
-export function BackendBadge() {
+export function BackendBadge({ onSelfTest }: BackendBadgeProps) {
   const compute = useStore((s) => s.compute);
+  const [check, setCheck] = useState<string | null>(null);
+  const runCheck = () => {
+    if (!onSelfTest) return;
+    setCheck('checking…');
+    onSelfTest().then(
+      (r) =>
+        setCheck(
+          r.ok
+            ? `✓ ${r.backend}: matmul, gradient and second-order gradient agree with float64 references`
+            : `✗ ${r.message}`,
+        ),
+      (e: unknown) => setCheck(`✗ ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
   const predict = useStore((s) => s.predict);
   // The adapter/renderer, unless it only repeats the backend's name (cpu → "cpu").
   const adapter = compute.info?.adapter !== compute.info?.backend ? compute.info?.adapter : undefined;
@@ -70,6 +90,16 @@ export function BackendBadge() {
           Predict worker: {summary(predict)}
           {predict.info?.adapter ? ` on ${predict.info.adapter}` : ''}
         </p>
+        {onSelfTest && (
+          <p className="badge-check">
+            <button type="button" className="ghost" onClick={runCheck} disabled={compute.status !== 'ready'}>
+              Re-run self-check
+            </button>{' '}
+            <span aria-live="polite" data-testid="self-check">
+              {check}
+            </span>
+          </p>
+        )}
         <label className="badge-switch">
           Switch backend{' '}
           <select

@@ -50,6 +50,20 @@ test('default page: loads, badge shows the worker backend, molecule visible, no 
       `      auto backend: ${backend}; viewer ${px.width}×${px.height}, ${(px.fraction * 100).toFixed(1)} % drawn, ${px.distinctColours} colours`,
     );
     await screenshot(page, 'default');
+    // The badge's details (keyboard): what was tried, and a fresh numeric self-check in the worker.
+    await page.focus('[data-testid="backend-badge"] summary');
+    await page.keyboard.press('Enter');
+    await page.click('text=Re-run self-check');
+    await page.waitForFunction(
+      () => /[✓✗]/.test(document.querySelector('[data-testid="self-check"]')?.textContent ?? ''),
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
+    const check = await page.textContent('[data-testid="self-check"]');
+    assert(check.startsWith(`✓ ${backend}`), `self-check in the worker passes: ${check}`);
+    await screenshot(page, 'default-badge-open');
     assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
   } finally {
     await context.close();
