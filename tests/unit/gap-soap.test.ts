@@ -323,4 +323,37 @@ describe('SOAP descriptor', () => {
     expect(maxVal).toBeGreaterThan(1e-2);
     expect(maxErr).toBeLessThan(1e-7);
   });
+  it("raw derivatives (training path) reconstruct the normalised Jacobian on each channel's entries", () => {
+    const D = soap.dim;
+    const X = Float64Array.from(R0, (v) => v * 1.3);
+    const { q, dq } = soap.compute(X, 0, Z, true);
+    const raw = soap.compute(X, 0, Z, 'raw');
+    const chan = (zz: number) => soap.species.indexOf(zz);
+    let checked = 0;
+    for (let i = 0; i < 9; i++) {
+      const centre = new Float64Array(3 * D);
+      for (let j = 0; j < 9; j++) {
+        if (j === i) continue;
+        for (let k = 0; k < 3; k++) {
+          const c = 3 * j + k;
+          const row = new Float64Array(D);
+          if (raw.nbr![i * 9 + j]) {
+            for (const [st, len] of soap.channelRanges[chan(Z[j])])
+              for (let e = st; e < st + len; e++) row[e] = raw.dp![(i * 27 + c) * D + e];
+            for (let e = 0; e < D; e++)
+              row[e] = (row[e] - q[i * D + e] * raw.qdp![i * 27 + c]) / raw.pnorm![i];
+          }
+          for (let e = 0; e < D; e++) {
+            expect(Math.abs(row[e] - dq![(i * 27 + c) * D + e])).toBeLessThan(1e-12);
+            centre[k * D + e] -= row[e];
+          }
+          checked++;
+        }
+      }
+      for (let k = 0; k < 3; k++)
+        for (let e = 0; e < D; e++)
+          expect(Math.abs(centre[k * D + e] - dq![(i * 27 + 3 * i + k) * D + e])).toBeLessThan(1e-12);
+    }
+    expect(checked).toBe(9 * 8 * 3);
+  });
 });

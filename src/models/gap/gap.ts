@@ -27,7 +27,15 @@ import type { Dataset } from '../../data/dataset.ts';
 import type { ForceField, ModelKind, Prediction, SerializedModel, TrainOptions, Trainer } from '../types.ts';
 import { Soap, type SoapParams } from './soap.ts';
 import { selectSparse, makeRng } from './sparse.ts';
-import { StreamingQR, cholesky, matABt, solveLower, solveUpper, solveUpperTrans } from './smallLinalg.ts';
+import {
+  StreamingQR,
+  cholesky,
+  matABt,
+  matABtStrided,
+  solveLower,
+  solveUpper,
+  solveUpperTrans,
+} from './smallLinalg.ts';
 
 export const EV_KCAL = 23.0605;
 
@@ -463,7 +471,40 @@ export async function trainGap(
   const Mmax = Math.max(...blocks.map((b) => b.M));
   const T = new Float64Array(Mmax * nc);
   const dots = new Float64Array(Mmax);
-  const buf: { q?: Float64Array; dq?: Float64Array } = {};
+  const buf: { q?: Float64Array; dp?: Float64Array } = {};
+  const chanOf = new Map(species.map((Z, a) => [Z, a]));
+  /**
+   * T[s·nc + c] = q_s · ∂q_i/∂R_c for every sparse point s of block b, from the raw derivatives: only the
+   * entry ranges of neighbour j's channel are multiplied, the normalisation is applied afterwards and the
+   * centre's column is minus the sum of the neighbours' (translation invariance).
+   */
+  const forceColumns = (
+    b: SparseBlock,
+    i: number,
+    res: ReturnType<Soap['compute']>,
+    dotsI: Float64Array,
+    Tout: Float64Array,
+  ) => {
+    const { dp, pnorm, qdp, nbr } = res;
+    Tout.fill(0, 0, b.M * nc);
+    const inv = pnorm![i] > 0 ? 1 / pnorm![i] : 0;
+    for (let j = 0; j < N; j++) {
+      if (j === i || !nbr![i * N + j]) continue;
+      const rowJ = (i * nc + 3 * j) * D;
+      for (const [st, len] of soap.channelRanges[chanOf.get(z[j])!])
+        matABtStrided(b.Q, st, D, b.M, dp!, rowJ + st, D, 3, len, Tout, 3 * j, nc, true);
+      for (let k = 0; k < 3; k++) {
+        const c = 3 * j + k;
+        const qd = qdp![i * nc + c];
+        for (let s = 0; s < b.M; s++) {
+          const o = s * nc;
+          const v = (Tout[o + c] - dotsI[s] * qd) * inv;
+          Tout[o + c] = v;
+          Tout[o + 3 * i + k] -= v;
+        }
+      }
+    }
+  };
   const invE = 1 / params.sigmaE;
   const invF = 1 / params.sigmaF;
   const flush = () => {
@@ -480,9 +521,10 @@ export async function trainGap(
       await tick();
     }
     const f = trainIdx[t];
-    const { q, dq } = soap.compute(ds.R, f * nc, z, useF, buf);
+    const res = soap.compute(ds.R, f * nc, z, useF ? 'raw' : false, buf);
+    const { q } = res;
     buf.q = q;
-    buf.dq = dq;
+    buf.dp = res.dp;
     const rE = rows;
     let eRef = ds.E[f];
     for (let i = 0; i < N; i++) eRef -= e0[z[i]];
@@ -492,7 +534,7 @@ export async function trainGap(
       for (let i = 0; i < N; i++) {
         if (z[i] !== b.Z) continue;
         matABt(b.Q, 0, b.M, q, i * D, 1, D, dots, 1);
-        if (useF) matABt(b.Q, 0, b.M, dq!, i * nc * D, nc, D, T, nc);
+        if (useF) forceColumns(b, i, res, dots, T);
         for (let s = 0; s < b.M; s++) {
           const col = (b.off + s) * ldb;
           const x = dots[s];

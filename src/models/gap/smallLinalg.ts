@@ -105,8 +105,7 @@ export function solveUpperTrans(U: Float64Array, n: number, x: Float64Array): vo
 
 /**
  * C[s·ldc + c] = Σ_e A[aOff + s·D + e] · B[bOff + c·D + e] for s < M, c < P: the product A·Bᵀ of two
- * row-major matrices sharing the inner dimension D, with 4×2 register blocking and D-chunks for cache.
- * C is overwritten.
+ * row-major matrices sharing the inner dimension D. C is overwritten.
  */
 export function matABt(
   A: Float64Array,
@@ -119,20 +118,42 @@ export function matABt(
   C: Float64Array,
   ldc: number,
 ): void {
-  for (let s = 0; s < M; s++) for (let c = 0; c < P; c++) C[s * ldc + c] = 0;
+  matABtStrided(A, aOff, D, M, B, bOff, D, P, D, C, 0, ldc, false);
+}
+
+/**
+ * General form: C[cOff + s·ldc + c] (+)= Σ_{e<K} A[aOff + s·lda + e] · B[bOff + c·ldb + e], with 4×2 register
+ * blocking and K-chunks for cache; `accumulate` adds to C instead of overwriting it.
+ */
+export function matABtStrided(
+  A: Float64Array,
+  aOff: number,
+  lda: number,
+  M: number,
+  B: Float64Array,
+  bOff: number,
+  ldb: number,
+  P: number,
+  K: number,
+  C: Float64Array,
+  cOff: number,
+  ldc: number,
+  accumulate: boolean,
+): void {
+  if (!accumulate) for (let s = 0; s < M; s++) for (let c = 0; c < P; c++) C[cOff + s * ldc + c] = 0;
   const CH = 512;
-  for (let e0 = 0; e0 < D; e0 += CH) {
-    const e1 = Math.min(D, e0 + CH);
+  for (let e0 = 0; e0 < K; e0 += CH) {
+    const len = Math.min(K, e0 + CH) - e0;
     let s = 0;
     for (; s + 4 <= M; s += 4) {
-      const a0 = aOff + s * D;
-      const a1 = a0 + D;
-      const a2 = a1 + D;
-      const a3 = a2 + D;
+      const a0 = aOff + s * lda + e0;
+      const a1 = a0 + lda;
+      const a2 = a1 + lda;
+      const a3 = a2 + lda;
       let c = 0;
       for (; c + 2 <= P; c += 2) {
-        const b0 = bOff + c * D;
-        const b1 = b0 + D;
+        const b0 = bOff + c * ldb + e0;
+        const b1 = b0 + ldb;
         let x00 = 0,
           x01 = 0,
           x10 = 0,
@@ -141,7 +162,7 @@ export function matABt(
           x21 = 0,
           x30 = 0,
           x31 = 0;
-        for (let e = e0; e < e1; e++) {
+        for (let e = 0; e < len; e++) {
           const v0 = B[b0 + e];
           const v1 = B[b1 + e];
           const u0 = A[a0 + e];
@@ -157,7 +178,7 @@ export function matABt(
           x30 += u3 * v0;
           x31 += u3 * v1;
         }
-        const r = s * ldc + c;
+        const r = cOff + s * ldc + c;
         C[r] += x00;
         C[r + 1] += x01;
         C[r + ldc] += x10;
@@ -168,19 +189,19 @@ export function matABt(
         C[r + 3 * ldc + 1] += x31;
       }
       for (; c < P; c++) {
-        const b0 = bOff + c * D;
+        const b0 = bOff + c * ldb + e0;
         let x0 = 0,
           x1 = 0,
           x2 = 0,
           x3 = 0;
-        for (let e = e0; e < e1; e++) {
+        for (let e = 0; e < len; e++) {
           const v0 = B[b0 + e];
           x0 += A[a0 + e] * v0;
           x1 += A[a1 + e] * v0;
           x2 += A[a2 + e] * v0;
           x3 += A[a3 + e] * v0;
         }
-        const r = s * ldc + c;
+        const r = cOff + s * ldc + c;
         C[r] += x0;
         C[r + ldc] += x1;
         C[r + 2 * ldc] += x2;
@@ -188,12 +209,12 @@ export function matABt(
       }
     }
     for (; s < M; s++) {
-      const a0 = aOff + s * D;
+      const a0 = aOff + s * lda + e0;
       for (let c = 0; c < P; c++) {
-        const b0 = bOff + c * D;
+        const b0 = bOff + c * ldb + e0;
         let x = 0;
-        for (let e = e0; e < e1; e++) x += A[a0 + e] * B[b0 + e];
-        C[s * ldc + c] += x;
+        for (let e = 0; e < len; e++) x += A[a0 + e] * B[b0 + e];
+        C[cOff + s * ldc + c] += x;
       }
     }
   }

@@ -37,6 +37,16 @@ export interface SoapResult {
   q: Float64Array;
   /** If requested: ∂q_i/∂R_c for every centre i and Cartesian coordinate c, layout [(i·3N + c)·dim + e]. */
   dq?: Float64Array;
+  /**
+   * With grad = 'raw' (used by training): un-normalised ∂p_i/∂R_j for neighbours j ≠ i only, same layout as
+   * dq, valid on the entry ranges `channelRanges[species channel of j]` (elsewhere zero or stale), with
+   * pnorm[i] = ‖p_i‖, qdp[i·3N + c] = q_i·∂p_i/∂R_c and nbr[i·N + j] = 1 for neighbours; then
+   * ∂q_i/∂R_c = (∂p_i/∂R_c − q_i qdp)/pnorm and the centre's column is minus the sum of the others.
+   */
+  dp?: Float64Array;
+  pnorm?: Float64Array;
+  qdp?: Float64Array;
+  nbr?: Uint8Array;
 }
 
 export class Soap {
@@ -54,6 +64,8 @@ export class Soap {
   private readonly eN2: Int32Array;
   private readonly eL: Int32Array;
   private readonly eS: Float64Array;
+  /** For each species channel a: [start, length] ranges of the entries of pair blocks that contain a. */
+  readonly channelRanges: [number, number][][];
 
   constructor(params: SoapParams, species: number[]) {
     this.params = { ...params };
@@ -89,6 +101,17 @@ export class Soap {
     this.eL = Int32Array.from(el);
     this.eS = Float64Array.from(es);
     this.dim = ea.length;
+    this.channelRanges = [];
+    for (let a = 0; a < S; a++) {
+      const ranges: [number, number][] = [];
+      for (let e = 0; e < this.dim; e++) {
+        if (ea[e] !== a && eb[e] !== a) continue;
+        const last = ranges[ranges.length - 1];
+        if (last && last[0] + last[1] === e) last[1]++;
+        else ranges.push([e, 1]);
+      }
+      this.channelRanges.push(ranges);
+    }
   }
 
   /** Cutoff function and its derivative. */
@@ -109,9 +132,10 @@ export class Soap {
     R: Float64Array,
     rOff: number,
     z: Int32Array,
-    grad: boolean,
-    out?: { q?: Float64Array; dq?: Float64Array },
+    grad: boolean | 'raw',
+    out?: { q?: Float64Array; dq?: Float64Array; dp?: Float64Array },
   ): SoapResult {
+    const raw = grad === 'raw';
     const N = z.length;
     const D = this.dim;
     const nc = 3 * N;
@@ -121,11 +145,20 @@ export class Soap {
     const S = this.species.length;
     const chanSize = nMax * nlm;
     const q = out?.q && out.q.length >= N * D ? out.q : new Float64Array(N * D);
-    const dq = grad
-      ? out?.dq && out.dq.length >= N * nc * D
-        ? out.dq
+    const dq =
+      grad && !raw
+        ? out?.dq && out.dq.length >= N * nc * D
+          ? out.dq
+          : new Float64Array(N * nc * D)
+        : undefined;
+    const dpOut = raw
+      ? out?.dp && out.dp.length >= N * nc * D
+        ? out.dp
         : new Float64Array(N * nc * D)
       : undefined;
+    const pnorm = raw ? new Float64Array(N) : undefined;
+    const qdpOut = raw ? new Float64Array(N * nc) : undefined;
+    const nbr = raw ? new Uint8Array(N * N) : undefined;
     const chan = new Int32Array(N);
     for (let i = 0; i < N; i++) {
       chan[i] = this.species.indexOf(z[i]);
@@ -217,14 +250,18 @@ export class Soap {
       const inv = nrm > 0 ? 1 / nrm : 0;
       const qo = i * D;
       for (let e = 0; e < D; e++) q[qo + e] = p[e] * inv;
-      if (!dq) continue;
+      if (raw) {
+        pnorm![i] = nrm;
+        for (let j = 0; j < N; j++) nbr![i * N + j] = isNb[j];
+      }
+      if (!dq && !raw) continue;
       const rowI = (i * nc + 3 * i) * D;
-      for (let k = 0; k < 3 * D; k++) dq[rowI + k] = 0;
+      if (dq) for (let k = 0; k < 3 * D; k++) dq[rowI + k] = 0;
       for (let j = 0; j < N; j++) {
         const rowJ = (i * nc + 3 * j) * D;
         if (j === i) continue;
         if (!isNb[j]) {
-          for (let k = 0; k < 3 * D; k++) dq[rowJ + k] = 0;
+          if (dq) for (let k = 0; k < 3 * D; k++) dq[rowJ + k] = 0;
           continue;
         }
         const cj = chan[j];
@@ -274,16 +311,21 @@ export class Soap {
           let qdp = 0;
           const ok = k * D;
           for (let e = 0; e < D; e++) qdp += q[qo + e] * dp[ok + e];
+          if (raw) {
+            qdpOut![i * nc + 3 * j + k] = qdp;
+            dpOut!.set(dp.subarray(ok, ok + D), rowJ + k * D);
+            continue;
+          }
           const rj = rowJ + k * D;
           const ri = rowI + k * D;
           for (let e = 0; e < D; e++) {
             const v = (dp[ok + e] - q[qo + e] * qdp) * inv;
-            dq[rj + e] = v;
-            dq[ri + e] -= v;
+            dq![rj + e] = v;
+            dq![ri + e] -= v;
           }
         }
       }
     }
-    return { q, dq };
+    return raw ? { q, dp: dpOut, pnorm, qdp: qdpOut, nbr } : { q, dq };
   }
 }
