@@ -297,12 +297,19 @@ export async function packageOutputs(o: PackageOptions): Promise<void> {
     });
   }
 
-  // ---- wall time from the generation log
+  // ---- wall time from the generation log: first to last timestamp (across resumed runs)
   const logFile = join(o.work, 'generate.log');
   let genWall = 0;
-  if (existsSync(logFile))
-    for (const m of readFileSync(logFile, 'utf8').matchAll(/generate: \d+ tasks done, \d+ failed, (\d+) s/g))
-      genWall += Number(m[1]);
+  let genStart = '';
+  let genEnd = '';
+  if (existsSync(logFile)) {
+    const stamps = [...readFileSync(logFile, 'utf8').matchAll(/^\[(\d{4}-[^\]]+)\]/gm)].map((m) => m[1]);
+    if (stamps.length) {
+      genStart = stamps[0];
+      genEnd = stamps[stamps.length - 1];
+      genWall = Math.round((Date.parse(genEnd) - Date.parse(genStart)) / 1000);
+    }
+  }
   let laneSeconds = 0;
   const walk = (dir: string) => {
     for (const f of readdirSync(dir)) {
@@ -349,7 +356,13 @@ export async function packageOutputs(o: PackageOptions): Promise<void> {
       dft_points: (p.dft as { computedPoints: number } | null)?.computedPoints ?? 0,
       paperPBE_TS: p.paperPBE_TS,
     })),
-    wallTime: { generateElapsed_s: genWall, laneSeconds: Math.round(laneSeconds) },
+    wallTime: {
+      generateElapsed_s: genWall,
+      start: genStart,
+      end: genEnd,
+      laneSeconds: Math.round(laneSeconds),
+      note: 'elapsed = first to last log line of the generation (resumed runs included); lane seconds = sum over finished pieces (xTB only, DFT separate)',
+    },
   };
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 1) + '\n');
   console.log(`packaged ${datasets.length} datasets and ${paths.length} paths into ${o.out}`);

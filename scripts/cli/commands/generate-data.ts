@@ -51,7 +51,9 @@ export async function run(argv: string[]): Promise<number> {
   let failed: { id: string; error: string }[] = [];
   if (a.dft) {
     const { runDft } = await import('../../generate-data/dft.ts');
-    const done = await runDft(work, (m) => console.log(`[${new Date().toISOString()}] ${m}`));
+    const { DFT_ORDER } = await import('../../generate-data/dft.ts');
+    const paths = DFT_ORDER.filter((id) => !only || (only === 'glycine') === (id === 'glycine'));
+    const done = await runDft(work, (m) => console.log(`[${new Date().toISOString()}] ${m}`), paths);
     console.log(`DFT points finished: ${JSON.stringify(done)}`);
   } else if (!a['package-only']) {
     const r = await generate({
