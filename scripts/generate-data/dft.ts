@@ -74,38 +74,45 @@ function runNwchem(dir: string, input: string): Promise<string> {
   });
 }
 
-/** Run (or resume) the DFT single points; returns how many points are finished per path. */
+/**
+ * Run (or resume) the DFT single points; returns how many points are finished per path. Two passes so
+ * that an interrupted run has the most informative points: first the two ends and the xTB-highest
+ * point of every path, then all remaining points, path by path.
+ */
 export async function runDft(
   work: string,
   log: (m: string) => void,
   paths = DFT_ORDER,
 ): Promise<Record<string, number>> {
   const store = new Store(join(resolve(work), 'store'));
-  const done: Record<string, number> = {};
-  for (const id of paths) {
-    if (!store.has(`path/${id}`)) continue;
+  const recs = paths
+    .filter((id) => store.has(`path/${id}`))
+    .map((id) => ({ id, rec: store.getJson<PathRecord>(`path/${id}`) }));
+  const key = (id: string, k: number) => `dft/${id}/${String(k).padStart(2, '0')}`;
+  const one = async (id: string, rec: PathRecord, k: number) => {
+    if (store.has(key(id, k))) return;
     const mol: Molecule = id === 'glycine' ? 'glycine' : 'azobenzene';
-    const rec = store.getJson<PathRecord>(`path/${id}`);
-    done[id] = 0;
-    for (let k = 0; k < PATH_POINTS; k++) {
-      const key = `dft/${id}/${String(k).padStart(2, '0')}`;
-      if (!store.has(key)) {
-        const t0 = performance.now();
-        const dir = join(resolve(work), 'dft-run');
-        const out = await runNwchem(dir, nwchemInput(MOLECULES[mol].z, rec.points[k].R, dir));
-        const E = parseNwchemEnergy(out);
-        if (E === null) {
-          log(`dft ${id} point ${k}: no energy (${out.split('\n').slice(-5).join(' | ')})`);
-          continue;
-        }
-        store.put(key, { E, method: DFT_METHOD, wall_s: (performance.now() - t0) / 1000 });
-        log(
-          `dft ${id} point ${k}: E = ${E.toFixed(3)} kcal/mol (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
-        );
-      }
-      done[id]++;
+    const t0 = performance.now();
+    const dir = join(resolve(work), 'dft-run');
+    const out = await runNwchem(dir, nwchemInput(MOLECULES[mol].z, rec.points[k].R, dir));
+    const E = parseNwchemEnergy(out);
+    if (E === null) {
+      log(`dft ${id} point ${k}: no energy (${out.split('\n').slice(-5).join(' | ')})`);
+      return;
     }
+    store.put(key(id, k), { E, method: DFT_METHOD, wall_s: (performance.now() - t0) / 1000 });
+    log(
+      `dft ${id} point ${k}: E = ${E.toFixed(3)} kcal/mol (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+    );
+  };
+  for (const { id, rec } of recs) {
+    const top = rec.points.reduce((t, p, i) => (p.E > rec.points[t].E ? i : t), 0);
+    for (const k of [0, PATH_POINTS - 1, top]) await one(id, rec, k);
   }
+  for (const { id, rec } of recs) for (let k = 0; k < PATH_POINTS; k++) await one(id, rec, k);
+  const done: Record<string, number> = {};
+  for (const { id } of recs)
+    done[id] = Array.from({ length: PATH_POINTS }, (_, k) => store.has(key(id, k))).filter(Boolean).length;
   return done;
 }
 

@@ -205,3 +205,19 @@ describe('protocol sizes', () => {
     for (const r of mdRuns(0.002)) expect(Math.floor(r.steps / r.keepEvery)).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('NWChem DFT check input/output', () => {
+  it('writes a PBE-D3(BJ)/def2-SVP single point and reads the last total energy', async () => {
+    const { nwchemInput, parseNwchemEnergy } = await import('../../scripts/generate-data/dft.ts');
+    const inp = nwchemInput([8, 1, 1], [0, 0, 0.117, 0, 0.757, -0.467, 0, -0.757, -0.467], '/tmp/x');
+    expect(inp).toMatch(/xc xpbe96 cpbe96/);
+    expect(inp).toMatch(/disp vdw 4/);
+    expect(inp).toMatch(/\* library def2-svp/);
+    expect(inp).toMatch(/smear 0\.001/);
+    expect(inp).toMatch(/\n {2}O 0\.00000000 0\.00000000 0\.11700000\n/);
+    const out =
+      '         Total DFT energy =      -76.100000000000\n...\n         Total DFT energy =      -76.272171234567\n';
+    expect(parseNwchemEnergy(out)).toBeCloseTo(-76.272171234567 * HARTREE_KCAL, 8);
+    expect(parseNwchemEnergy('no energy here')).toBeNull();
+  });
+});
