@@ -632,3 +632,105 @@ export function syrkRows(B: Float64Array, k: number, n: number, signal?: AbortSi
   for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) G[b * k + a] = G[a * k + b];
   return G;
 }
+
+/**
+ * C = A Bᵀ for row-major A (m × k) and B (n × k); C is m × n row-major (overwritten). 4×4 register blocks,
+ * k in chunks so the eight rows in flight stay in L1.
+ */
+export function gemmNTRows(
+  A: Float64Array,
+  B: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  C: Float64Array,
+): void {
+  C.fill(0, 0, m * n);
+  const CH = 256;
+  const m4 = m - (m % 4),
+    n4 = n - (n % 4);
+  for (let q0 = 0; q0 < k; q0 += CH) {
+    const q1 = Math.min(k, q0 + CH);
+    for (let i = 0; i < m4; i += 4) {
+      const a0 = i * k,
+        a1 = a0 + k,
+        a2 = a1 + k,
+        a3 = a2 + k;
+      for (let j = 0; j < n4; j += 4) {
+        const b0 = j * k,
+          b1 = b0 + k,
+          b2 = b1 + k,
+          b3 = b2 + k;
+        let s00 = 0,
+          s01 = 0,
+          s02 = 0,
+          s03 = 0,
+          s10 = 0,
+          s11 = 0,
+          s12 = 0,
+          s13 = 0,
+          s20 = 0,
+          s21 = 0,
+          s22 = 0,
+          s23 = 0,
+          s30 = 0,
+          s31 = 0,
+          s32 = 0,
+          s33 = 0;
+        for (let q = q0; q < q1; q++) {
+          const x0 = A[a0 + q],
+            x1 = A[a1 + q],
+            x2 = A[a2 + q],
+            x3 = A[a3 + q];
+          const y0 = B[b0 + q],
+            y1 = B[b1 + q],
+            y2 = B[b2 + q],
+            y3 = B[b3 + q];
+          s00 += x0 * y0;
+          s01 += x0 * y1;
+          s02 += x0 * y2;
+          s03 += x0 * y3;
+          s10 += x1 * y0;
+          s11 += x1 * y1;
+          s12 += x1 * y2;
+          s13 += x1 * y3;
+          s20 += x2 * y0;
+          s21 += x2 * y1;
+          s22 += x2 * y2;
+          s23 += x2 * y3;
+          s30 += x3 * y0;
+          s31 += x3 * y1;
+          s32 += x3 * y2;
+          s33 += x3 * y3;
+        }
+        const c0 = i * n + j,
+          c1 = c0 + n,
+          c2 = c1 + n,
+          c3 = c2 + n;
+        C[c0] += s00;
+        C[c0 + 1] += s01;
+        C[c0 + 2] += s02;
+        C[c0 + 3] += s03;
+        C[c1] += s10;
+        C[c1 + 1] += s11;
+        C[c1 + 2] += s12;
+        C[c1 + 3] += s13;
+        C[c2] += s20;
+        C[c2 + 1] += s21;
+        C[c2 + 2] += s22;
+        C[c2 + 3] += s23;
+        C[c3] += s30;
+        C[c3 + 1] += s31;
+        C[c3 + 2] += s32;
+        C[c3 + 3] += s33;
+      }
+    }
+    // edges
+    for (let i = 0; i < m; i++)
+      for (let j = i < m4 ? n4 : 0; j < n; j++) {
+        let s = 0;
+        for (let q = q0; q < q1; q++) s += A[i * k + q] * B[j * k + q];
+        C[i * n + j] += s;
+      }
+  }
+}

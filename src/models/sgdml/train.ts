@@ -28,17 +28,10 @@ import {
   syrkRows,
   throwIfAborted,
   trsmLowerRows,
+  gemmNTRows,
 } from '../../compute/linalg';
 import { ExtendedDescriptor, InvDistDescriptor, type Descriptor, type DescriptorKind } from './descriptor';
-import {
-  computeDescSet,
-  descForceEnergy,
-  jacTVecAdd,
-  jacVec,
-  kernelBlock,
-  permuteRows,
-  type DescSet,
-} from './kernel';
+import { computeDescSet, jacTVecAdd, jacVec, kernelBlock, permuteRows, type DescSet } from './kernel';
 import { SgdmlModel } from './model';
 import { findPerms, identityPerms } from './perms';
 
@@ -65,7 +58,7 @@ export interface SgdmlParams {
   /** CG: stop at ‖r‖ ≤ tol·‖y‖ (default 1e-4, the reference's) */
   cgTol?: number;
   cgMaxIter?: number;
-  /** CG: number of inducing training points of the Nyström preconditioner (default ≈ √M·2, ≤ 40) */
+  /** CG: number of inducing training points of the Nyström preconditioner (default 2√M, at most 20) */
   nystromPoints?: number;
   maxPerms?: number;
   /** precomputed permutations (P × N); skips detection */
@@ -142,24 +135,74 @@ function solveCholesky(ctx: SolveContext, sigma: number, buf: { A?: TiledSym }):
   return a;
 }
 
-/** Matrix-free y = (−K + λI) v. */
+/**
+ * Matrix-free y = (−K + λI) v in GEMM form. With w_j = J_j v_j, rows w_jp = w_j[m_p], x′_jp = x_j[m_p] and
+ * the per-pair scalars h_ijp, c1_ijp (computed once per σ):
+ *   d·w = x_i·w_jp − x′_jp·w_jp,  g_ijp = c1_ijp (d·w),
+ *   F_i = Σ_jp [g (x_i − x′_jp) − h w_jp] = (Σ_jp g) x_i − [G | H] [X′; W],
+ * so one product costs two dense (M × MP × dim) matrix products instead of M²P dim-length loops.
+ */
 function makeOperator(ctx: SolveContext, sigma: number): (v: Float64Array, out: Float64Array) => void {
   const { desc, S, maps, lambda } = ctx;
   const dim = desc.dim,
     n3 = 3 * desc.nAtoms,
     g3 = 3 * desc.nnz,
-    M = S.M;
-  const W = new Float64Array(M * dim);
-  const fx = new Float64Array(dim);
+    M = S.M,
+    P = maps.length,
+    MP = M * P;
   const G = S.G as Float64Array;
   const XP = permuteRows(S.X, M, dim, maps);
+  // per-pair scalars
+  const Hs = new Float64Array(M * MP),
+    C1 = new Float64Array(M * MP);
+  const s5 = Math.sqrt(5);
+  const hFact = 5 / (3 * sigma ** 3),
+    c1Fact = 25 / (3 * sigma ** 4);
+  for (let i = 0; i < M; i++)
+    for (let r = 0; r < MP; r++) {
+      let r2 = 0;
+      for (let k = 0; k < dim; k++) {
+        const t = S.X[i * dim + k] - XP[r * dim + k];
+        r2 += t * t;
+      }
+      const rr = Math.sqrt(r2);
+      const e = Math.exp((-s5 * rr) / sigma);
+      Hs[i * MP + r] = hFact * (sigma + s5 * rr) * e;
+      C1[i * MP + r] = c1Fact * e;
+    }
+  const W = new Float64Array(M * dim);
+  const Q = new Float64Array(M * MP);
+  const GH = new Float64Array(M * 2 * MP);
+  const BT = new Float64Array(dim * 2 * MP); // [X′; W]ᵀ
+  for (let r = 0; r < MP; r++) for (let k = 0; k < dim; k++) BT[k * 2 * MP + r] = XP[r * dim + k];
+  const Fx = new Float64Array(M * dim);
+  const sw = new Float64Array(MP);
   return (v, out) => {
     for (let j = 0; j < M; j++) jacVec(desc, G, j * g3, v, j * n3, W, j * dim);
     const WP = permuteRows(W, M, dim, maps);
+    for (let r = 0; r < MP; r++) {
+      let s = 0;
+      for (let k = 0; k < dim; k++) s += XP[r * dim + k] * WP[r * dim + k];
+      sw[r] = s;
+      for (let k = 0; k < dim; k++) BT[k * 2 * MP + MP + r] = WP[r * dim + k];
+    }
+    gemmNTRows(S.X, WP, M, MP, dim, Q);
+    for (let i = 0; i < M; i++) {
+      const o = i * MP,
+        og = i * 2 * MP;
+      for (let r = 0; r < MP; r++) {
+        GH[og + r] = C1[o + r] * (Q[o + r] - sw[r]);
+        GH[og + MP + r] = Hs[o + r];
+      }
+    }
+    gemmNTRows(GH, BT, M, dim, 2 * MP, Fx); // Fx = [G | H]·[X′; W]
     out.fill(0);
     for (let i = 0; i < M; i++) {
-      descForceEnergy(S.X, i * dim, XP, WP, 0, M * maps.length, dim, sigma, fx);
-      jacTVecAdd(desc, G, i * g3, fx, 0, -1, out, i * n3);
+      let gs = 0;
+      for (let r = 0; r < MP; r++) gs += GH[i * 2 * MP + r];
+      const fo = i * dim;
+      for (let k = 0; k < dim; k++) Fx[fo + k] = gs * S.X[fo + k] - Fx[fo + k];
+      jacTVecAdd(desc, G, i * g3, Fx, fo, -1, out, i * n3);
     }
     for (let r = 0; r < out.length; r++) out[r] += lambda * v[r];
   };
@@ -275,7 +318,7 @@ function solveCg(
   params: SgdmlParams,
 ): { alpha: Float64Array; iterations: number; relResidual: number } {
   const M = ctx.S.M;
-  const kPts = params.nystromPoints ?? Math.min(40, Math.max(2, Math.round(2 * Math.sqrt(M))));
+  const kPts = params.nystromPoints ?? Math.min(20, Math.max(2, Math.round(2 * Math.sqrt(M))));
   const pre = nystromPreconditioner(ctx, sigma, kPts);
   const op = makeOperator(ctx, sigma);
   const tol = params.cgTol ?? 1e-4;
