@@ -6,12 +6,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { CliError } from '../main.ts';
 import type { ForceField, ModelKind, SerializedModel, TrainProgress } from '../../../src/models/types.ts';
 import { SgdmlModel } from '../../../src/models/sgdml/model.ts';
+import { deserializeGap } from '../../../src/models/gap/gap.ts';
 import { readNpz } from '../../../src/data/io/npz.ts';
 import { npyToInt32, parseNpy } from '../../../src/data/io/npy.ts';
 
 /** Loaders of our JSON model format, by kind. Other engineers: add one line for your model. */
 export const MODEL_LOADERS: Partial<Record<ModelKind, (s: SerializedModel) => ForceField>> = {
   sgdml: (s) => SgdmlModel.deserialize(s),
+  gap: (s) => deserializeGap(s),
 };
 
 export function readBytes(path: string): Uint8Array {

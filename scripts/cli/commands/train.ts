@@ -14,6 +14,7 @@ import { createRng, drawStratSample } from '../../../src/data/sample.ts';
 import { SgdmlTrainer, type SgdmlParams } from '../../../src/models/sgdml/train.ts';
 import type { SgdmlModel } from '../../../src/models/sgdml/model.ts';
 import { parseGrid, progressPrinter, readBytes, readIndices, saveModel } from './model-io.ts';
+import { trainGapFromArgs, GAP_OPTION_HELP } from '../../../src/models/gap/cli.ts';
 
 export const summary =
   'train a force field (sGDML; --model) on a dataset and write the model (.npz or .json)';
@@ -87,6 +88,7 @@ async function trainSgdml(
 /** Trainers by model kind. Other engineers: add `gap`, `schnet`, `bpnn` here. */
 export const TRAINERS: Record<string, TrainFn> = {
   sgdml: trainSgdml,
+  gap: (ds, trainIdx, _validIdx, a) => trainGapFromArgs(ds, trainIdx, a, progressPrinter(), CliError),
 };
 
 const HELP = `usage: pes train <dataset> --model sgdml --out model.(npz|json) [options]
@@ -108,6 +110,7 @@ sGDML:
   --cg-tol T             CG relative residual tolerance (default 1e-4)
   --nystrom-points P     inducing training points of the CG preconditioner
   --memory-gb G          memory the analytic solver may use (default 60 % of RAM)
+${GAP_OPTION_HELP}
 (${availableParallelism()} CPU cores)`;
 
 export async function run(argv: string[]): Promise<number> {
