@@ -1,0 +1,197 @@
+/**
+ * Neural-network benchmarks (SchNet, BPNN), headless in Node on the wasm and cpu backends.
+ *
+ *   npx tsx bench/nn.ts epoch [--data FILE] [--n 1000] [--backends wasm,cpu] [--models schnet,bpnn]
+ *        [--epochs 2] [--batch 10] [--pairs dense,neighbour]
+ *     Time per training epoch over n configurations, tensor count and memory after each epoch
+ *     (must stay flat: no leak). Default data: the azobenzene xTB MD fixture (24 atoms).
+ *   npx tsx bench/nn.ts accuracy --model schnet|bpnn [--data FILE] [--train 800] [--test 200]
+ *        [--seconds 1800] [--batch 10] [--seed 0] [--out results.json]
+ *     Trains on the first `train` frames of a stratified-free random split (seeded) and reports
+ *     test MAE/RMSE in kcal/mol and meV. Default data: rMD17 ethanol (eV → kcal/mol on reading).
+ */
+import * as fs from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { initNodeBackend } from '../src/compute/tfjs-node';
+import { readDatasetFile } from '../src/data/io/index';
+import type { Dataset } from '../src/data/dataset';
+import { Rng } from '../src/models/nn-common/rng';
+import { energyStats, type AtomisticNet } from '../src/models/nn-common/net';
+import {
+  Adam,
+  evaluateNet,
+  trainStep,
+  type NNTrainOptions,
+  type NNTrainParams,
+} from '../src/models/nn-common/train';
+import type { TrainedNN } from '../src/models/nn-common/trainer';
+import { SchNetNet, schnetTrainer } from '../src/models/schnet/index';
+import { BpnnNet, bpnnTrainer } from '../src/models/bpnn/index';
+
+const FIXTURES = '/work/shared/fixtures';
+const KCAL_TO_MEV = 43.364;
+
+function opt(args: string[], name: string, def: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
+}
+
+function load(file: string): Dataset {
+  return readDatasetFile(file, fs.readFileSync(file)).dataset;
+}
+
+function buildNet(
+  model: string,
+  ds: Dataset,
+  idx: Int32Array,
+  pairMode: 'dense' | 'neighbour',
+): AtomisticNet {
+  const stats = energyStats(ds.E!, idx, ds.nAtoms);
+  if (model === 'schnet') return new SchNetNet(ds.z, stats, { pairMode }, 0);
+  return new BpnnNet(ds.z, stats, { pairMode }, 0, ds, idx);
+}
+
+async function epochBench(args: string[]): Promise<void> {
+  const file = opt(args, 'data', `${FIXTURES}/sgdml-reference/azobenzene-xtb-md.npz`);
+  const n = Number(opt(args, 'n', '1000'));
+  const epochs = Number(opt(args, 'epochs', '2'));
+  const batch = Number(opt(args, 'batch', '10'));
+  const ds = load(file);
+  const idx = Int32Array.from({ length: Math.min(n, ds.nFrames) }, (_, q) => q);
+  const rows: Record<string, unknown>[] = [];
+  for (const backend of opt(args, 'backends', 'wasm,cpu').split(',')) {
+    await initNodeBackend(backend as 'wasm' | 'cpu');
+    for (const model of opt(args, 'models', 'schnet,bpnn').split(','))
+      for (const pairMode of opt(args, 'pairs', 'dense').split(',') as ('dense' | 'neighbour')[]) {
+        const net = buildNet(model, ds, idx, pairMode);
+        const adam = new Adam(
+          net.weights.map((w) => w.v),
+          1e-3,
+        );
+        const rng = new Rng(1);
+        for (let e = 1; e <= epochs; e++) {
+          const order = rng.shuffle(Int32Array.from(idx));
+          const t0 = performance.now();
+          for (let s = 0; s < order.length; s += batch)
+            trainStep(net, adam, ds, order.subarray(s, Math.min(order.length, s + batch)), 0.1).dispose();
+          const sec = (performance.now() - t0) / 1000;
+          const mem = tf.memory();
+          const row = {
+            backend,
+            model,
+            pairMode,
+            nAtoms: ds.nAtoms,
+            configurations: idx.length,
+            batch,
+            epoch: e,
+            epochSeconds: Math.round(sec * 10) / 10,
+            numTensors: mem.numTensors,
+            numBytes: mem.numBytes,
+            rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
+          };
+          rows.push(row);
+          console.log(JSON.stringify(row));
+        }
+        adam.dispose();
+        net.dispose();
+      }
+  }
+  const out = opt(args, 'out', '');
+  if (out) fs.writeFileSync(out, JSON.stringify(rows, null, 2));
+}
+
+async function accuracy(args: string[]): Promise<void> {
+  const model = opt(args, 'model', 'schnet');
+  const file = opt(args, 'data', `${FIXTURES}/rmd17-ethanol/train.xyz`);
+  const nTrain = Number(opt(args, 'train', '800'));
+  const nTest = Number(opt(args, 'test', '200'));
+  const seconds = Number(opt(args, 'seconds', '1800'));
+  const seed = Number(opt(args, 'seed', '0'));
+  const batch = Number(opt(args, 'batch', '10'));
+  const backend = opt(args, 'backend', 'wasm') as 'wasm' | 'cpu';
+  const info = await initNodeBackend(backend);
+  const ds = load(file);
+  const perm = new Rng(seed + 101).shuffle(Int32Array.from({ length: ds.nFrames }, (_, q) => q));
+  const train = perm.slice(0, nTrain);
+  const test = perm.slice(nTrain, nTrain + nTest);
+  type TrainFn = (d: Dataset, i: Int32Array, p: NNTrainParams, o: NNTrainOptions) => Promise<TrainedNN>;
+  const trainFn: TrainFn =
+    model === 'schnet'
+      ? (d, i, p, o) => schnetTrainer.train(d, i, p, o)
+      : (d, i, p, o) => bpnnTrainer.train(d, i, p, o);
+  const t0 = performance.now();
+  const ff = await trainFn(
+    ds,
+    train,
+    { batchSize: batch, maxEpochs: Number(opt(args, 'epochs', '100000')), maxSeconds: seconds },
+    {
+      seed,
+      onProgress: (p) => {
+        const m = p.metrics!;
+        if ((m.epoch as number) % 5 === 1 || (m.epoch as number) < 5)
+          console.log(
+            `epoch ${m.epoch} lr ${(m.lr as number).toExponential(2)} train ${(m.trainLoss as number).toFixed(3)} ` +
+              `valid ${(m.validLoss as number).toFixed(3)} MAE E ${(m.validMaeE as number).toFixed(3)} F ${(m.validMaeF as number).toFixed(3)} ` +
+              `t ${(m.seconds as number).toFixed(0)} s tensors ${m.numTensors}`,
+          );
+      },
+    },
+  );
+  const ev = evaluateNet(ff.net, ds, test);
+  const res = {
+    model,
+    data: file,
+    backend: info.backend,
+    trainSize: ff.result.trainSize,
+    validSize: ff.result.validSize,
+    testSize: test.length,
+    batch,
+    epochs: ff.result.epochs,
+    bestEpoch: ff.result.bestEpoch,
+    stoppedBy: ff.result.stoppedBy,
+    trainSeconds: Math.round((performance.now() - t0) / 1000),
+    test: {
+      maeE_kcal: ev.maeE,
+      rmseE_kcal: ev.rmseE,
+      maeF_kcal: ev.maeF,
+      rmseF_kcal: ev.rmseF,
+      maeE_meV: ev.maeE * KCAL_TO_MEV,
+      maeF_meV_per_A: ev.maeF * KCAL_TO_MEV,
+    },
+    history: ff.result.history.map((h) => [
+      h.epoch,
+      h.lr,
+      h.trainLoss,
+      h.validLoss,
+      h.validMaeE,
+      h.validMaeF,
+      h.seconds,
+    ]),
+  };
+  console.log(JSON.stringify({ ...res, history: undefined }, null, 1));
+  const out = opt(args, 'out', '');
+  if (out) fs.writeFileSync(out, JSON.stringify(res, null, 1));
+  const modelOut = opt(args, 'model-out', '');
+  if (modelOut) fs.writeFileSync(modelOut, JSON.stringify(ff.serialize()));
+}
+
+export async function run(args: string[]): Promise<number> {
+  const [mode, ...rest] = args;
+  if (mode === 'epoch') await epochBench(rest);
+  else if (mode === 'accuracy') await accuracy(rest);
+  else {
+    console.error('usage: bench/nn.ts epoch|accuracy [options] (see the file header)');
+    return 2;
+  }
+  return 0;
+}
+
+if (process.argv[1] && process.argv[1].endsWith('nn.ts')) {
+  run(process.argv.slice(2)).then(
+    (c) => process.exit(c),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,227 @@
+/**
+ * Behler–Parrinello atom-centred symmetry functions (Behler, J. Chem. Phys. 134, 074106 (2011)),
+ * differentiable in tfjs (forces and force training go through their Jacobian by autodiff).
+ *
+ *   G2_i(η, R_s; e)      = Σ_{j≠i, Z_j = e} exp(−η (r_ij − R_s)²) f_c(r_ij)
+ *   G4_i(η, ζ, λ; e, e′) = 2^(1−ζ) Σ_{j<k; j,k≠i; {Z_j,Z_k} = {e,e′}} (1 + λ cos θ_ijk)^ζ
+ *                          · exp(−η (r_ij² + r_ik² + r_jk²)) f_c(r_ij) f_c(r_ik) f_c(r_jk)
+ *
+ * with the cosine cutoff f_c(r) = ½(cos(πr/r_c) + 1) (r < r_c). Each unordered neighbour pair j<k is
+ * counted once (as n2p2 does). Functions are resolved by neighbour element (G2) and element pair
+ * (G4), over the elements present in the molecule. ζ must be a positive integer (the power is
+ * written as repeated multiplication, which stays finite at 1 + λ cos θ = 0 to every order).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { cosineCutoff, pairGeometry, type PairList, type PairTensors } from '../nn-common/pairs';
+
+export interface RadialSF {
+  /** Width parameter η, Å⁻². */
+  eta: number;
+  /** Shift R_s, Å. */
+  rs: number;
+}
+
+export interface AngularSF {
+  /** η, Å⁻². */
+  eta: number;
+  /** Positive integer exponent. */
+  zeta: number;
+  lambda: 1 | -1;
+}
+
+/**
+ * Default set for H, C, N, O at r_c = 5 Å (our choice, in the spirit of Gastegger et al. 2018 and
+ * the n2p2 examples): five centred radial functions of widths 1/√(2η) ≈ 7…0.7 Å, six narrow
+ * (η = 4 Å⁻², width 0.35 Å) functions shifted over the bonded and first non-bonded distances, and
+ * eight angular functions (η ∈ {0.01, 0.05} Å⁻², ζ ∈ {1, 4}, λ = ±1).
+ */
+export const DEFAULT_RADIAL: RadialSF[] = [
+  { eta: 0.01, rs: 0 },
+  { eta: 0.05, rs: 0 },
+  { eta: 0.15, rs: 0 },
+  { eta: 0.4, rs: 0 },
+  { eta: 1.0, rs: 0 },
+  { eta: 4.0, rs: 1.0 },
+  { eta: 4.0, rs: 1.4 },
+  { eta: 4.0, rs: 1.8 },
+  { eta: 4.0, rs: 2.4 },
+  { eta: 4.0, rs: 3.0 },
+  { eta: 4.0, rs: 3.8 },
+];
+
+export const DEFAULT_ANGULAR: AngularSF[] = [0.01, 0.05].flatMap((eta) =>
+  [1, 4].flatMap((zeta) => [1, -1].map((lambda) => ({ eta, zeta, lambda: lambda as 1 | -1 }))),
+);
+
+/** Triplets (i; j, k), j < k, from a pair list: every two neighbours j, k of a centre i. */
+export interface TripletList {
+  nAtoms: number;
+  i: Int32Array;
+  j: Int32Array;
+  k: Int32Array;
+}
+
+export function tripletsFromPairs(pairs: PairList): TripletList {
+  const N = pairs.nAtoms;
+  const nb: number[][] = Array.from({ length: N }, () => []);
+  for (let q = 0; q < pairs.i.length; q++) nb[pairs.i[q]].push(pairs.j[q]);
+  const ti: number[] = [];
+  const tj: number[] = [];
+  const tk: number[] = [];
+  for (let a = 0; a < N; a++) {
+    const l = nb[a].slice().sort((x, y) => x - y);
+    for (let p = 0; p < l.length; p++)
+      for (let q = p + 1; q < l.length; q++) {
+        ti.push(a);
+        tj.push(l[p]);
+        tk.push(l[q]);
+      }
+  }
+  return { nAtoms: N, i: Int32Array.from(ti), j: Int32Array.from(tj), k: Int32Array.from(tk) };
+}
+
+/** Constant selector matrices for the descriptor of one pair/triplet set. */
+export interface SFContext {
+  pt: PairTensors;
+  nTriplets: number;
+  /** Dij, Dik, Djk [T, N]: r_j − r_i, r_k − r_i, r_k − r_j as matmuls. */
+  Dij: tf.Tensor2D;
+  Dik: tf.Tensor2D;
+  Djk: tf.Tensor2D;
+  /** Per neighbour element e: [N, P] summing pair terms into centre i when Z_j = e. */
+  radialSum: tf.Tensor2D[];
+  /** Per element pair class c: [N, T] summing triplet terms into centre i. */
+  angularSum: tf.Tensor2D[];
+  dispose(): void;
+}
+
+/** Element pairs (e ≤ e′) over the molecule's elements, in a fixed order. */
+export function elementPairs(elements: number[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let a = 0; a < elements.length; a++)
+    for (let b = a; b < elements.length; b++) out.push([elements[a], elements[b]]);
+  return out;
+}
+
+export function sfContext(z: Int32Array, elements: number[], pt: PairTensors, trip: TripletList): SFContext {
+  const N = z.length;
+  const P = pt.nPairs;
+  const T = trip.i.length;
+  const dij = new Float32Array(T * N);
+  const dik = new Float32Array(T * N);
+  const djk = new Float32Array(T * N);
+  for (let t = 0; t < T; t++) {
+    dij[t * N + trip.j[t]] += 1;
+    dij[t * N + trip.i[t]] -= 1;
+    dik[t * N + trip.k[t]] += 1;
+    dik[t * N + trip.i[t]] -= 1;
+    djk[t * N + trip.k[t]] += 1;
+    djk[t * N + trip.j[t]] -= 1;
+  }
+  const radialSum = elements.map((e) => {
+    const m = new Float32Array(N * P);
+    for (let p = 0; p < P; p++) if (z[pt.list.j[p]] === e) m[pt.list.i[p] * P + p] = 1;
+    return tf.tensor2d(m, [N, P]);
+  });
+  const angularSum = elementPairs(elements).map(([e1, e2]) => {
+    const m = new Float32Array(N * T);
+    for (let t = 0; t < T; t++) {
+      const a = z[trip.j[t]];
+      const b = z[trip.k[t]];
+      if ((a === e1 && b === e2) || (a === e2 && b === e1)) m[trip.i[t] * T + t] = 1;
+    }
+    return tf.tensor2d(m, [N, T]);
+  });
+  const Dij = tf.tensor2d(dij, [Math.max(T, 0), N]);
+  const Dik = tf.tensor2d(dik, [T, N]);
+  const Djk = tf.tensor2d(djk, [T, N]);
+  return {
+    pt,
+    nTriplets: T,
+    Dij,
+    Dik,
+    Djk,
+    radialSum,
+    angularSum,
+    dispose() {
+      pt.dispose();
+      for (const t of [Dij, Dik, Djk, ...radialSum, ...angularSum]) t.dispose();
+    },
+  };
+}
+
+function intPow(x: tf.Tensor, n: number): tf.Tensor {
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`ζ must be a positive integer, got ${n}`);
+  let out: tf.Tensor | null = null;
+  let base = x;
+  let e = n;
+  while (e > 0) {
+    if (e & 1) out = out ? tf.mul(out, base) : base;
+    e >>= 1;
+    if (e > 0) base = tf.mul(base, base);
+  }
+  return out!;
+}
+
+/**
+ * Symmetry functions of all atoms for positions R [B, N, 3]: returns [N, B, D] with
+ * D = nElements·nRadial + nElementPairs·nAngular (radial blocks by neighbour element first).
+ */
+export function symmetryFunctions(
+  R: tf.Tensor3D,
+  ctx: SFContext,
+  radial: RadialSF[],
+  angular: AngularSF[],
+  cutoff: number,
+): tf.Tensor3D {
+  const [B, N] = R.shape;
+  const blocks: tf.Tensor[] = [];
+  const nR = radial.length;
+  const nA = angular.length;
+  if (ctx.pt.nPairs > 0 && nR > 0) {
+    const { dist } = pairGeometry(R, ctx.pt); // [P·B, 1]
+    const fc = cosineCutoff(dist, cutoff);
+    const eta = tf.tensor2d(
+      radial.map((s) => s.eta),
+      [1, nR],
+    );
+    const rs = tf.tensor2d(
+      radial.map((s) => s.rs),
+      [1, nR],
+    );
+    const g = tf.mul(tf.exp(tf.neg(tf.mul(eta, tf.square(tf.sub(dist, rs))))), fc); // [P·B, nR]
+    const gp = tf.reshape(g, [ctx.pt.nPairs, B * nR]);
+    for (const S of ctx.radialSum) blocks.push(tf.reshape(tf.matMul(S, gp as tf.Tensor2D), [N, B, nR]));
+  } else if (nR > 0) blocks.push(tf.zeros([N, B, ctx.radialSum.length * nR]));
+  if (ctx.nTriplets > 0 && nA > 0) {
+    const T = ctx.nTriplets;
+    const Rm = tf.reshape(tf.transpose(R, [1, 0, 2]), [N, B * 3]) as tf.Tensor2D;
+    const vec = (D: tf.Tensor2D) => tf.reshape(tf.matMul(D, Rm), [T * B, 3]);
+    const vij = vec(ctx.Dij);
+    const vik = vec(ctx.Dik);
+    const vjk = vec(ctx.Djk);
+    const sq = (v: tf.Tensor) => tf.sum(tf.square(v), 1, true);
+    const r2ij = sq(vij);
+    const r2ik = sq(vik);
+    const r2jk = sq(vjk);
+    const rij = tf.sqrt(r2ij);
+    const rik = tf.sqrt(r2ik);
+    const rjk = tf.sqrt(r2jk);
+    const cos = tf.div(tf.sum(tf.mul(vij, vik), 1, true), tf.mul(rij, rik)); // [T·B, 1]
+    const fc3 = tf.mul(
+      tf.mul(cosineCutoff(rij, cutoff), cosineCutoff(rik, cutoff)),
+      cosineCutoff(rjk, cutoff),
+    );
+    const r2sum = tf.add(tf.add(r2ij, r2ik), r2jk);
+    const cols = angular.map((s) =>
+      tf.mul(
+        tf.mul(intPow(tf.add(1, tf.mul(s.lambda, cos)), s.zeta), 2 ** (1 - s.zeta)),
+        tf.exp(tf.mul(-s.eta, r2sum)),
+      ),
+    );
+    const g = tf.mul(tf.concat(cols, 1), fc3); // [T·B, nA]
+    const gt = tf.reshape(g, [T, B * nA]) as tf.Tensor2D;
+    for (const S of ctx.angularSum) blocks.push(tf.reshape(tf.matMul(S, gt), [N, B, nA]));
+  } else if (nA > 0) blocks.push(tf.zeros([N, B, ctx.angularSum.length * nA]));
+  return tf.concat(blocks, 2) as tf.Tensor3D;
+}

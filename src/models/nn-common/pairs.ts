@@ -1,0 +1,149 @@
+/**
+ * Pair (and triplet) bookkeeping for one fixed molecule, as constant one-hot selector matrices so
+ * that every gather / scatter on the differentiated path is a matmul (see src/compute/tfjs-fixes:
+ * tf.gather's gradient has no wasm kernel, and matmul differentiates at every order).
+ *
+ * Two modes:
+ * - dense: every ordered pair i ≠ j (N(N−1) pairs), built once per model; the cosine cutoff then
+ *   zeroes pairs beyond the cutoff. Cheapest for small molecules (no per-batch work).
+ * - neighbour: per mini-batch, the union over its frames of the pairs closer than the cutoff (a
+ *   neighbour list shared by the batch, so shapes stay rectangular). Fewer pairs for extended
+ *   molecules (azobenzene reaches 12 Å), at the cost of rebuilding the selectors per batch.
+ * Both give the same energies and forces, because pairs beyond the cutoff contribute exactly zero.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type PairMode = 'dense' | 'neighbour';
+
+/** Ordered atom pairs (i, j), i ≠ j, of one molecule with nAtoms atoms. */
+export interface PairList {
+  nAtoms: number;
+  i: Int32Array;
+  j: Int32Array;
+}
+
+/** Every ordered pair i ≠ j, i-major. */
+export function allPairs(nAtoms: number): PairList {
+  const n = nAtoms * (nAtoms - 1);
+  const i = new Int32Array(n);
+  const j = new Int32Array(n);
+  let q = 0;
+  for (let a = 0; a < nAtoms; a++)
+    for (let b = 0; b < nAtoms; b++)
+      if (a !== b) {
+        i[q] = a;
+        j[q] = b;
+        q++;
+      }
+  return { nAtoms, i, j };
+}
+
+/**
+ * Ordered pairs closer than `cutoff` (Å) in at least one of the frames `frames` of R (flat,
+ * frame-major, Å).
+ */
+export function neighbourPairs(
+  R: Float64Array,
+  nAtoms: number,
+  frames: ArrayLike<number>,
+  cutoff: number,
+): PairList {
+  const keep = new Uint8Array(nAtoms * nAtoms);
+  const c2 = cutoff * cutoff;
+  for (let f = 0; f < frames.length; f++) {
+    const o = frames[f] * nAtoms * 3;
+    for (let a = 0; a < nAtoms; a++)
+      for (let b = a + 1; b < nAtoms; b++) {
+        if (keep[a * nAtoms + b]) continue;
+        const dx = R[o + a * 3] - R[o + b * 3];
+        const dy = R[o + a * 3 + 1] - R[o + b * 3 + 1];
+        const dz = R[o + a * 3 + 2] - R[o + b * 3 + 2];
+        if (dx * dx + dy * dy + dz * dz < c2) keep[a * nAtoms + b] = keep[b * nAtoms + a] = 1;
+      }
+  }
+  let n = 0;
+  for (let q = 0; q < keep.length; q++) n += keep[q];
+  const i = new Int32Array(n);
+  const j = new Int32Array(n);
+  let q = 0;
+  for (let a = 0; a < nAtoms; a++)
+    for (let b = 0; b < nAtoms; b++)
+      if (keep[a * nAtoms + b]) {
+        i[q] = a;
+        j[q] = b;
+        q++;
+      }
+  return { nAtoms, i, j };
+}
+
+/**
+ * Selector matrices of a pair list: Si, Sj [P, N] one-hot rows, D = Sj − Si (r_j − r_i = D·R), and
+ * SiT = Siᵀ [N, P] for sums over pairs into their first atom (explicit, because matmuls with a
+ * transpose flag are slow on wasm).
+ */
+export interface PairTensors {
+  list: PairList;
+  nPairs: number;
+  Si: tf.Tensor2D;
+  SiT: tf.Tensor2D;
+  Sj: tf.Tensor2D;
+  D: tf.Tensor2D;
+  dispose(): void;
+}
+
+export function pairTensors(list: PairList): PairTensors {
+  const P = list.i.length;
+  const N = list.nAtoms;
+  const si = new Float32Array(P * N);
+  const sj = new Float32Array(P * N);
+  const d = new Float32Array(P * N);
+  for (let q = 0; q < P; q++) {
+    si[q * N + list.i[q]] = 1;
+    sj[q * N + list.j[q]] = 1;
+    d[q * N + list.j[q]] += 1;
+    d[q * N + list.i[q]] -= 1;
+  }
+  const Si = tf.tensor2d(si, [P, N]);
+  const SiT = tf.transpose(Si) as tf.Tensor2D;
+  const Sj = tf.tensor2d(sj, [P, N]);
+  const D = tf.tensor2d(d, [P, N]);
+  return {
+    list,
+    nPairs: P,
+    Si,
+    SiT,
+    Sj,
+    D,
+    dispose() {
+      Si.dispose();
+      SiT.dispose();
+      Sj.dispose();
+      D.dispose();
+    },
+  };
+}
+
+/**
+ * Atom-major positions for pair algebra: R [B, N, 3] → [N, B·3], so that a selector [P, N] times it
+ * gives [P, B·3] (pair-major, then frame, then xyz).
+ */
+export function atomMajor(R: tf.Tensor3D): tf.Tensor2D {
+  const [B, N] = R.shape;
+  return tf.reshape(tf.transpose(R, [1, 0, 2]), [N, B * 3]);
+}
+
+/**
+ * Pair distance vectors r_j − r_i as [P·B, 3] and distances [P·B, 1] (rows pair-major, then frame).
+ * R is [B, N, 3].
+ */
+export function pairGeometry(R: tf.Tensor3D, pt: PairTensors): { vec: tf.Tensor2D; dist: tf.Tensor2D } {
+  const B = R.shape[0];
+  const vec = tf.reshape(tf.matMul(pt.D, atomMajor(R)), [pt.nPairs * B, 3]) as tf.Tensor2D;
+  const dist = tf.sqrt(tf.sum(tf.square(vec), 1, true)) as tf.Tensor2D;
+  return { vec, dist };
+}
+
+/** Cosine cutoff f(r) = ½(cos(πr/rc) + 1) for r < rc, else 0 (Behler; schnetpack's CosineCutoff). */
+export function cosineCutoff(r: tf.Tensor, rc: number): tf.Tensor {
+  return tf.mul(tf.mul(0.5, tf.add(tf.cos(tf.mul(r, Math.PI / rc)), 1)), tf.step(tf.sub(rc, r)));
+}
