@@ -50,7 +50,7 @@ export interface RunCvOptions {
   onFoldDone?: (res: ExperimentResults, fold: FoldResult, model: ForceField) => void | Promise<void>;
   /** Prediction batch (frames), default 100. */
   batch?: number;
-  /** Caps of the stored parity subsample (energies, force components); 0 disables parity storage. */
+  /** Caps of the stored parity subsample (energies, force components; default 200, 600); 0 disables it. */
   parityMax?: { e: number; f: number };
   /** Also compute training-set errors (default true). */
   trainErrors?: boolean;
@@ -261,10 +261,11 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
         fr.geometry = clusterErrors(pred.E, refE, pred.F, refF, ds.nAtoms, l, nGeo);
       }
       fr.errorVsEnergy = errorVsEnergy(pred.E, refE, pred.F, refF, ds.nAtoms, 20);
-      const pm = o.parityMax ?? { e: 500, f: 1500 };
+      const pm = o.parityMax ?? { e: 200, f: 600 };
       if (pm.e > 0 || pm.f > 0) {
         const p = parityData(pred.E, refE, pred.F, refF, pm.e, pm.f);
-        const r = (a: Float64Array) => Array.from(a, (x) => +x.toPrecision(7));
+        // 1e-4 kcal/mol (Å) resolution: far below any model error, keeps the JSON small
+        const r = (a: Float64Array) => Array.from(a, (x) => Math.round(x * 1e4) / 1e4);
         fr.parity = { eRef: r(p.eRef), ePred: r(p.ePred), fRef: r(p.fRef), fPred: r(p.fPred) };
       }
       if (o.trainErrors ?? true) {

@@ -249,6 +249,13 @@ export function resultsToCsv(res: ExperimentResults): string {
   return rows.join('\n') + '\n';
 }
 
+/** Results as JSON text: indented objects, but arrays of numbers on one line (compact and diffable). */
+export function resultsToJson(res: ExperimentResults): string {
+  return JSON.stringify(res, null, 1).replace(/\[(\s*-?[\d.eE+-]+\s*,?)+\s*\]/g, (m) =>
+    m.replace(/\s+/g, ''),
+  );
+}
+
 /** Parse and check a results JSON (throws with a readable message). */
 export function parseResults(text: string, source = 'results'): ExperimentResults {
   let o: unknown;

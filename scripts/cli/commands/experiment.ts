@@ -19,6 +19,7 @@ import { runCrossValidation, type CvProgress } from '../../../src/eval/cv.ts';
 import {
   parseResults,
   resultsToCsv,
+  resultsToJson,
   type ExperimentResults,
   type ExperimentSpec,
 } from '../../../src/eval/results.ts';
@@ -265,7 +266,7 @@ export async function run(argv: string[]): Promise<number> {
   process.on('SIGINT', onSig);
   const bar = new ProgressBar(Boolean(args.quiet));
   const save = (r: ExperimentResults) => {
-    writeAtomic(out, JSON.stringify(r, null, 1));
+    writeAtomic(out, resultsToJson(r));
     writeAtomic(csv, resultsToCsv(r));
   };
   let res: ExperimentResults;
