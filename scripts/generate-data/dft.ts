@@ -83,6 +83,7 @@ export async function runDft(
   work: string,
   log: (m: string) => void,
   paths = DFT_ORDER,
+  keyPointsOnly = false,
 ): Promise<Record<string, number>> {
   const store = new Store(join(resolve(work), 'store'));
   const recs = paths
@@ -92,6 +93,19 @@ export async function runDft(
   const one = async (id: string, rec: PathRecord, k: number) => {
     if (store.has(key(id, k))) return;
     const mol: Molecule = id === 'glycine' ? 'glycine' : 'azobenzene';
+    // every azobenzene path starts at the cis and ends at the trans minimum (up to a rigid motion and
+    // a relabelling of equivalent atoms): reuse an end point already computed on another path
+    if (mol === 'azobenzene' && (k === 0 || k === PATH_POINTS - 1)) {
+      const other = recs.find((r) => r.id !== id && r.id !== 'glycine' && store.has(key(r.id, k)));
+      if (other) {
+        store.put(key(id, k), {
+          ...store.getJson<object>(key(other.id, k)),
+          copiedFrom: other.id,
+          wall_s: 0,
+        });
+        return;
+      }
+    }
     const t0 = performance.now();
     const dir = join(resolve(work), 'dft-run');
     const out = await runNwchem(dir, nwchemInput(MOLECULES[mol].z, rec.points[k].R, dir));
@@ -109,7 +123,8 @@ export async function runDft(
     const top = rec.points.reduce((t, p, i) => (p.E > rec.points[t].E ? i : t), 0);
     for (const k of [0, PATH_POINTS - 1, top]) await one(id, rec, k);
   }
-  for (const { id, rec } of recs) for (let k = 0; k < PATH_POINTS; k++) await one(id, rec, k);
+  if (!keyPointsOnly)
+    for (const { id, rec } of recs) for (let k = 0; k < PATH_POINTS; k++) await one(id, rec, k);
   const done: Record<string, number> = {};
   for (const { id } of recs)
     done[id] = Array.from({ length: PATH_POINTS }, (_, k) => store.has(key(id, k))).filter(Boolean).length;
