@@ -7,6 +7,7 @@ import { CliError } from '../main.ts';
 import type { ForceField, ModelKind, SerializedModel, TrainProgress } from '../../../src/models/types.ts';
 import { SgdmlModel } from '../../../src/models/sgdml/model.ts';
 import { deserializeGap } from '../../../src/models/gap/gap.ts';
+import { loadNNModel } from '../../../src/models/nn-common/cli.ts';
 import { readNpz } from '../../../src/data/io/npz.ts';
 import { npyToInt32, parseNpy } from '../../../src/data/io/npy.ts';
 
@@ -14,6 +15,8 @@ import { npyToInt32, parseNpy } from '../../../src/data/io/npy.ts';
 export const MODEL_LOADERS: Partial<Record<ModelKind, (s: SerializedModel) => ForceField>> = {
   sgdml: (s) => SgdmlModel.deserialize(s),
   gap: (s) => deserializeGap(s),
+  schnet: (s) => loadNNModel(s),
+  bpnn: (s) => loadNNModel(s),
 };
 
 export function readBytes(path: string): Uint8Array {

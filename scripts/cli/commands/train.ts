@@ -15,6 +15,7 @@ import { SgdmlTrainer, type SgdmlParams } from '../../../src/models/sgdml/train.
 import type { SgdmlModel } from '../../../src/models/sgdml/model.ts';
 import { parseGrid, progressPrinter, readBytes, readIndices, saveModel } from './model-io.ts';
 import { trainGapFromArgs, GAP_OPTION_HELP } from '../../../src/models/gap/cli.ts';
+import { trainNNFromArgs, NN_OPTION_HELP } from '../../../src/models/nn-common/cli.ts';
 
 export const summary =
   'train a force field (sGDML; --model) on a dataset and write the model (.npz or .json)';
@@ -89,6 +90,8 @@ async function trainSgdml(
 export const TRAINERS: Record<string, TrainFn> = {
   sgdml: trainSgdml,
   gap: (ds, trainIdx, _validIdx, a) => trainGapFromArgs(ds, trainIdx, a, progressPrinter(), CliError),
+  schnet: (ds, trainIdx, validIdx, a) => trainNNFromArgs('schnet', ds, trainIdx, validIdx, a, CliError),
+  bpnn: (ds, trainIdx, validIdx, a) => trainNNFromArgs('bpnn', ds, trainIdx, validIdx, a, CliError),
 };
 
 const HELP = `usage: pes train <dataset> --model sgdml --out model.(npz|json) [options]
@@ -111,6 +114,7 @@ sGDML:
   --nystrom-points P     inducing training points of the CG preconditioner
   --memory-gb G          memory the analytic solver may use (default 60 % of RAM)
 ${GAP_OPTION_HELP}
+${NN_OPTION_HELP}
 (${availableParallelism()} CPU cores)`;
 
 export async function run(argv: string[]): Promise<number> {
