@@ -163,11 +163,13 @@ export class GapModel implements ForceField {
     const dots = new Float64Array(Mmax);
     const g = new Float64Array(D);
     const kstar = new Float64Array(this.M);
-    const buf: { q?: Float64Array; dq?: Float64Array } = {};
+    const buf: { q?: Float64Array; dp?: Float64Array } = {};
+    const chanOf = new Map(this.soap.species.map((Z, a) => [Z, a]));
     for (let t = 0; t < nConf; t++) {
-      const { q, dq } = this.soap.compute(R, t * nc, this.z, true, buf);
+      const res = this.soap.compute(R, t * nc, this.z, 'raw', buf);
+      const { q, dp, pnorm, qdp, nbr } = res;
       buf.q = q;
-      buf.dq = dq;
+      buf.dp = dp;
       let e = 0;
       kstar.fill(0);
       for (let i = 0; i < N; i++) {
@@ -188,13 +190,22 @@ export class GapModel implements ForceField {
           const qo = s * D;
           for (let k2 = 0; k2 < D; k2++) g[k2] += w * b.Q[qo + k2];
         }
-        // F_c −= g · ∂q_i/∂R_c
-        const base = i * nc * D;
-        for (let c = 0; c < nc; c++) {
-          let s = 0;
-          const o = base + c * D;
-          for (let k2 = 0; k2 < D; k2++) s += g[k2] * dq![o + k2];
-          F[t * nc + c] -= s;
+        // F_c −= g·∂q_i/∂R_c, with ∂q_i/∂R_c = (∂p_i/∂R_c − q_i (q_i·∂p_i/∂R_c))/‖p_i‖ (soap.ts, raw mode)
+        let gq = 0;
+        for (let k2 = 0; k2 < D; k2++) gq += g[k2] * q[i * D + k2];
+        const inv = pnorm![i] > 0 ? 1 / pnorm![i] : 0;
+        for (let j = 0; j < N; j++) {
+          if (j === i || !nbr![i * N + j]) continue;
+          const ranges = this.soap.channelRanges[chanOf.get(this.z[j])!];
+          for (let k = 0; k < 3; k++) {
+            const c = 3 * j + k;
+            const o = (i * nc + c) * D;
+            let sdp = 0;
+            for (const [st, len] of ranges) for (let e2 = st; e2 < st + len; e2++) sdp += g[e2] * dp![o + e2];
+            const v = (sdp - gq * qdp![i * nc + c]) * inv;
+            F[t * nc + c] -= v;
+            F[t * nc + 3 * i + k] += v;
+          }
         }
       }
       E[t] = e;
