@@ -17,7 +17,7 @@ import type { Dataset } from '../data/dataset.ts';
 import { createRng, cvSplit, drawStratSample } from '../data/sample.ts';
 import { dihedralSeries, geometryClusters, phiClusters, PHI_CLUSTERS } from '../data/cluster.ts';
 import type { ForceField, Trainer, TrainProgress } from '../models/types.ts';
-import { clusterErrors, errorStats, errorVsEnergy, parityData } from './metrics.ts';
+import { clusterErrors, errorStats, errorVsEnergy, parityData, pathErrors } from './metrics.ts';
 import {
   incompatibility,
   summarize,
@@ -58,8 +58,43 @@ export interface RunCvOptions {
   now?: () => number;
   /** Extra facts recorded in results.environment. */
   environment?: Record<string, string>;
+  /** Reference paths (e.g. the 17-point isomerisation paths) every fold's model is also evaluated on. */
+  paths?: PathRef[];
   /** Pulls model facts (e.g. σ) from a trained model into FoldResult.modelInfo. */
   modelInfo?: (m: ForceField) => Record<string, unknown> | undefined;
+}
+
+/** A reference path: geometries with reference energies (and forces), same atoms as the dataset. */
+export interface PathRef {
+  id: string;
+  R: Float64Array;
+  E: Float64Array;
+  F: Float64Array | null;
+}
+
+/**
+ * Read a bundled path file (`public/data/paths/<id>.json`: `{id, z, points: [{R, E, F}]}` with flat R and
+ * F in Å, kcal/mol, kcal/mol/Å) into a {@link PathRef}; checks the atoms against the dataset's.
+ */
+export function pathFromJson(json: unknown, z: Int32Array, source = 'path'): PathRef {
+  const o = json as { id?: string; z?: number[]; points?: { R: number[]; E: number; F?: number[] }[] };
+  if (!o || !Array.isArray(o.points) || !o.points.length)
+    throw new Error(`${source}: not a path file (no points)`);
+  if (o.z && (o.z.length !== z.length || o.z.some((v, i) => v !== z[i])))
+    throw new Error(`${source}: the path's atoms (${o.z.join(',')}) differ from the dataset's`);
+  const d3 = 3 * z.length;
+  const R = new Float64Array(o.points.length * d3),
+    E = new Float64Array(o.points.length);
+  const hasF = o.points.every((p) => Array.isArray(p.F) && p.F.length === d3);
+  const F = hasF ? new Float64Array(o.points.length * d3) : null;
+  o.points.forEach((p, i) => {
+    if (!Array.isArray(p.R) || p.R.length !== d3)
+      throw new Error(`${source}: point ${i} has ${p.R?.length} coordinates, expected ${d3}`);
+    R.set(p.R, i * d3);
+    E[i] = p.E;
+    if (F) F.set(p.F!, i * d3);
+  });
+  return { id: o.id ?? source, R, E, F };
 }
 
 /** Per-size 32-bit seed: SplitMix-style mix of (seed, n). */
@@ -279,6 +314,32 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
         );
       }
       fr.testSeconds = (now() - t1) / 1000;
+      if (o.paths?.length) {
+        fr.paths = o.paths.map((pth) => {
+          const n = pth.E.length;
+          const p = model.predict(pth.R, n);
+          const pts = pathErrors(p.E, pth.E, pth.F ? p.F : null, pth.F, ds.nAtoms);
+          const top = (a: ArrayLike<number>) => Math.max(...Array.from(a, (x) => x - a[0]));
+          const r = (x: number) => Math.round(x * 1e4) / 1e4;
+          return {
+            id: pth.id,
+            barrierRef: r(top(pth.E)),
+            barrierPred: r(top(p.E)),
+            eRmse: errorStats(p.E, pth.E, null, null, ds.nAtoms).eRmse,
+            fRmse: pth.F ? errorStats(p.E, pth.E, p.F, pth.F, ds.nAtoms).fRmse : NaN,
+            points: pts.map((q) => ({
+              ...q,
+              eRef: r(q.eRef),
+              ePred: r(q.ePred),
+              eRefRel: r(q.eRefRel),
+              ePredRel: r(q.ePredRel),
+              eErr: r(q.eErr),
+              fRmse: r(q.fRmse),
+              fMax: r(q.fMax),
+            })),
+          };
+        });
+      }
       const info = o.modelInfo?.(model);
       if (info) fr.modelInfo = info;
       res.folds.push(fr);

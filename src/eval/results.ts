@@ -3,7 +3,13 @@
  * `pes experiment` / `pes report` CLI and the SVG report. Version 1.
  */
 import type { ModelKind } from '../models/types.ts';
-import { meanStd, type ClusterError, type EnergyBinError, type ErrorStats } from './metrics.ts';
+import {
+  meanStd,
+  type ClusterError,
+  type EnergyBinError,
+  type ErrorStats,
+  type PathPointError,
+} from './metrics.ts';
 
 export interface ExperimentSpec {
   dataset: { name: string; md5?: string; nFrames: number; nAtoms: number; theory?: string };
@@ -36,6 +42,15 @@ export interface FoldResult {
   phi?: ClusterError[];
   geometry?: ClusterError[];
   errorVsEnergy?: EnergyBinError[];
+  /** Errors along reference paths: per point, plus the barrier (highest point minus the first) of reference and model. */
+  paths?: {
+    id: string;
+    barrierRef: number;
+    barrierPred: number;
+    eRmse: number;
+    fRmse: number;
+    points: PathPointError[];
+  }[];
   /** A subsample of predicted vs reference test values for parity plots. */
   parity?: { eRef: number[]; ePred: number[]; fRef: number[]; fPred: number[] };
   /** Wall seconds: training and testing. */

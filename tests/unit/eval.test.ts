@@ -17,7 +17,7 @@ import {
   resultsToCsv,
   type FoldResult,
 } from '../../src/eval/results.ts';
-import { runCrossValidation, splitForSize } from '../../src/eval/cv.ts';
+import { pathFromJson, runCrossValidation, splitForSize } from '../../src/eval/cv.ts';
 import type { ExperimentResults, ExperimentSpec } from '../../src/eval/results.ts';
 
 describe('metrics (hand-computed)', () => {
@@ -254,12 +254,30 @@ describe('cross-validation runner', () => {
   it('trains on one fold, tests on the others, summarises best and mean, and is deterministic', async () => {
     const tr = new PairPolyTrainer();
     const progress: number[] = [];
+    const pathJson = {
+      id: 'toy-path',
+      z: [6, 6, 6, 6],
+      points: [0, 1, 2].map((m) => ({
+        R: Array.from(ds.R.subarray(12 * m, 12 * m + 12)),
+        E: ds.E![m],
+        F: Array.from(ds.F!.subarray(12 * m, 12 * m + 12)),
+      })),
+    };
+    const path = pathFromJson(pathJson, ds.z);
+    expect(() => pathFromJson({ ...pathJson, z: [6, 6, 6, 1] }, ds.z)).toThrow(/differ/);
     const res = await runCrossValidation({
       ds,
       trainer: tr,
       spec,
+      paths: [path],
       onProgress: (p) => progress.push(p.fraction),
     });
+    const pr = res.folds[3].paths![0];
+    expect(pr.id).toBe('toy-path');
+    expect(pr.points.length).toBe(3);
+    expect(pr.barrierRef).toBeCloseTo(Math.max(0, ds.E![1] - ds.E![0], ds.E![2] - ds.E![0]), 4);
+    expect(pr.points[2].eRefRel).toBeCloseTo(ds.E![2] - ds.E![0], 4);
+    expect(Math.abs(pr.points[1].eErr)).toBeLessThan(1);
     expect(tr.calls).toBe(10);
     expect(res.folds.length).toBe(10);
     for (const f of res.folds) {
@@ -287,7 +305,7 @@ describe('cross-validation runner', () => {
     expect(res.phiPopulation!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(meanClusterErrors(res, 30, 'phi').length).toBe(18);
     // deterministic
-    const again = await runCrossValidation({ ds, trainer: new PairPolyTrainer(), spec });
+    const again = await runCrossValidation({ ds, trainer: new PairPolyTrainer(), spec, paths: [path] });
     expect(strip(again)).toBe(strip(res));
     // CSV and JSON round trip
     const csv = resultsToCsv(res).trim().split('\n');

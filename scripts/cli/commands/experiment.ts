@@ -15,7 +15,7 @@ import type { Dataset } from '../../../src/data/dataset.ts';
 import { datasetMd5 } from '../../../src/data/io/sgdml-dataset.ts';
 import { findAzoDihedral, isAzobenzeneLike } from '../../../src/data/cluster.ts';
 import { getModelEntry, modelKinds } from '../../../src/models/registry.ts';
-import { runCrossValidation, type CvProgress } from '../../../src/eval/cv.ts';
+import { pathFromJson, runCrossValidation, type CvProgress, type PathRef } from '../../../src/eval/cv.ts';
 import {
   parseResults,
   resultsToCsv,
@@ -30,6 +30,7 @@ export const summary =
 
 const OWN = new Set([
   'model',
+  'paths',
   'sizes',
   'folds',
   'seed',
@@ -95,6 +96,8 @@ options:
                            bonds of the first frame; none otherwise
   --no-phi                 no φ clusters
   --geometry-clusters      also the authors' geometry clusters (Ward 10 × k-means-on-energy 5)
+  --paths a.json,b.json    also evaluate every fold's model along these reference paths
+                           (public/data/paths/<id>.json format; ids of bundled paths work too)
   --fresh                  start over even if --out exists
   --batch N                prediction batch (frames, default 100)
   --no-train-errors        skip training-set errors
@@ -256,6 +259,21 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`resuming ${out}: ${previous.folds.length} finished folds kept`);
   }
 
+  const paths: PathRef[] = [];
+  if (s('paths'))
+    for (const p of s('paths')!.split(',')) {
+      const root = resolve(import.meta.dirname, '..', '..', '..');
+      const file = existsSync(p)
+        ? p
+        : join(root, 'public', 'data', 'paths', p.endsWith('.json') ? p : `${p}.json`);
+      if (!existsSync(file)) throw new CliError(`no such path file: ${p}`);
+      try {
+        paths.push(pathFromJson(JSON.parse(readFileSync(file, 'utf8')), ds.z, basename(file)));
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+    }
+
   const trainer = await entry.create();
   const ac = new AbortController();
   const onSig = () => {
@@ -279,6 +297,7 @@ export async function run(argv: string[]): Promise<number> {
       signal: ac.signal,
       batch: s('batch') ? ints(s('batch')!, '--batch')[0] : undefined,
       trainErrors: !args['no-train-errors'],
+      paths,
       onProgress: (p) => bar.update(p),
       modelInfo: entry.modelInfo?.bind(entry),
       environment: {
