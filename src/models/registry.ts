@@ -4,6 +4,7 @@
  * models it uses. To add a model: write its Trainer in src/models/<kind>/ and add one entry to `entries`.
  */
 import type { ForceField, ModelKind, Trainer } from './types.ts';
+import { gapEntry } from './gap/registryEntry.ts';
 
 export interface ModelOption {
   /** Flag name without dashes, e.g. "sigma". */
@@ -100,6 +101,7 @@ const sgdmlOptions: ModelOption[] = [
 ];
 
 const entries: Partial<Record<ModelKind, ModelEntry>> = {
+  gap: gapEntry,
   sgdml: {
     kind: 'sgdml',
     label: 'sGDML',
