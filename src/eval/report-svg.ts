@@ -384,3 +384,38 @@ function geometryLabel(r: ExperimentResults, c: number): string {
   const k = all.slice(0, c).filter((q) => q.geometry === all[c].geometry).length;
   return `g${all[c].geometry}.e${k}`;
 }
+
+/**
+ * Energy profile along each reference path (relative to its first point) for the best fold of one size,
+ * with the reference; one panel per path. Empty string when the results have no path errors.
+ */
+export function pathProfilesSvg(r: ExperimentResults, size: number, label?: string): string {
+  const s = r.summary.find((q) => q.size === size);
+  const f = s && r.folds.find((q) => q.size === size && q.fold === s.bestFold);
+  if (!f?.paths?.length) return '';
+  const name = label ?? resultsLabel(r);
+  return panelsSvg(
+    f.paths.map((p) => ({
+      title: `${p.id}: barrier ${p.barrierRef.toFixed(1)} (ref) vs ${p.barrierPred.toFixed(1)} kcal/mol`,
+      xLabel: 'path point',
+      yLabel: 'E − E(first point) (kcal/mol)',
+      series: [
+        {
+          name: 'reference',
+          color: '#222',
+          x: p.points.map((q) => q.index),
+          y: p.points.map((q) => q.eRefRel),
+        },
+        {
+          name: `${name}, n = ${size}`,
+          color: PALETTE[0],
+          x: p.points.map((q) => q.index),
+          y: p.points.map((q) => q.ePredRel),
+          dash: true,
+          openMarkers: true,
+        },
+      ],
+    })),
+    { caption: `best fold (${f.fold + 1}) of ${r.spec.folds} at n = ${size}` },
+  );
+}

@@ -12,6 +12,7 @@ import {
   clusterBarsSvg,
   experimentClusterBars,
   learningCurvesSvg,
+  pathProfilesSvg,
   PALETTE,
   resultsLabel,
 } from '../../../src/eval/report-svg.ts';
@@ -28,6 +29,7 @@ Writes into DIR:
                                       mean ± sd over folds, one colour per results file
   <name>-phi-n<size>.svg              Fig. 7-style bars: energy/force RMSE per 10° φ cluster, population line
   <name>-geometry-n<size>.svg         the same for the geometry clusters (when the results have them)
+  <name>-paths-n<size>.svg            energy along the reference paths, model vs reference (with --paths)
   summary.md                          the numbers as a table
 
 options:
@@ -142,6 +144,12 @@ export async function run(argv: string[]): Promise<number> {
               : `mean over ${s.nFolds} folds; population = share of the test frames per cluster`,
         }),
       );
+      written.push(p);
+    }
+    const prof = pathProfilesSvg(r, size, label);
+    if (prof) {
+      const p = join(outDir, `${stem}-paths-n${size}.svg`);
+      writeFileSync(p, prof);
       written.push(p);
     }
   });
