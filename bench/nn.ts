@@ -2,7 +2,7 @@
  * Neural-network benchmarks (SchNet, BPNN), headless in Node on the wasm and cpu backends.
  *
  *   npx tsx bench/nn.ts epoch [--data FILE] [--n 1000] [--backends wasm,cpu] [--models schnet,bpnn]
- *        [--epochs 2] [--batch 10] [--pairs dense,neighbour]
+ *        [--epochs 2] [--batch 10] [--pairs auto,dense,neighbour]
  *     Time per training epoch over n configurations, tensor count and memory after each epoch
  *     (must stay flat: no leak). Default data: the azobenzene xTB MD fixture (24 atoms).
  *   npx tsx bench/nn.ts accuracy --model schnet|bpnn [--data FILE] [--train 800] [--test 200]
@@ -44,7 +44,7 @@ function buildNet(
   model: string,
   ds: Dataset,
   idx: Int32Array,
-  pairMode: 'dense' | 'neighbour',
+  pairMode: 'dense' | 'neighbour' | 'auto',
 ): AtomisticNet {
   const stats = energyStats(ds.E!, idx, ds.nAtoms);
   if (model === 'schnet') return new SchNetNet(ds.z, stats, { pairMode }, 0);
@@ -62,7 +62,7 @@ async function epochBench(args: string[]): Promise<void> {
   for (const backend of opt(args, 'backends', 'wasm,cpu').split(',')) {
     await initNodeBackend(backend as 'wasm' | 'cpu');
     for (const model of opt(args, 'models', 'schnet,bpnn').split(','))
-      for (const pairMode of opt(args, 'pairs', 'dense').split(',') as ('dense' | 'neighbour')[]) {
+      for (const pairMode of opt(args, 'pairs', 'auto').split(',') as ('dense' | 'neighbour' | 'auto')[]) {
         const net = buildNet(model, ds, idx, pairMode);
         const adam = new Adam(
           net.weights.map((w) => w.v),

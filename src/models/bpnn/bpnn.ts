@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/dataset';
 import { glorotUniform, Rng } from '../nn-common/rng';
-import { allPairs, neighbourPairs, pairTensors, type PairMode } from '../nn-common/pairs';
+import { allPairs, isAllPairs, neighbourPairs, pairTensors, type PairMode } from '../nn-common/pairs';
 import { batchPositions, type AtomisticNet, type BatchContext, type EnergyStats } from '../nn-common/net';
 import {
   DEFAULT_ANGULAR,
@@ -43,7 +43,7 @@ export const BPNN_DEFAULTS: BpnnConfig = {
   radial: DEFAULT_RADIAL,
   angular: DEFAULT_ANGULAR,
   hidden: [25, 25],
-  pairMode: 'dense',
+  pairMode: 'auto',
 };
 
 interface Layer {
@@ -85,10 +85,6 @@ export class BpnnNet implements AtomisticNet {
     this.nFeatures =
       this.elements.length * this.cfg.radial.length +
       elementPairs(this.elements).length * this.cfg.angular.length;
-    if (this.cfg.pairMode === 'dense') {
-      const pl = allPairs(N);
-      this.denseCtx = sfContext(z, this.elements, pairTensors(pl), tripletsFromPairs(pl));
-    }
     if (!this.cfg.scaling) {
       if (!ds || !trainIdx)
         throw new Error('BPNN needs training frames (or stored scaling) to scale its features');
@@ -123,8 +119,15 @@ export class BpnnNet implements AtomisticNet {
   }
 
   context(R: Float64Array, frames: ArrayLike<number>): BpnnCtx {
-    if (this.denseCtx) return { sf: this.denseCtx, dispose: () => {} };
-    const pl = neighbourPairs(R, this.z.length, frames, this.cfg.cutoff);
+    const mode = this.cfg.pairMode;
+    const pl = mode === 'dense' ? null : neighbourPairs(R, this.z.length, frames, this.cfg.cutoff);
+    if (!pl || (mode === 'auto' && isAllPairs(pl))) {
+      if (!this.denseCtx) {
+        const all = allPairs(this.z.length);
+        this.denseCtx = sfContext(this.z, this.elements, pairTensors(all), tripletsFromPairs(all));
+      }
+      return { sf: this.denseCtx, dispose: () => {} };
+    }
     const sf = sfContext(this.z, this.elements, pairTensors(pl), tripletsFromPairs(pl));
     return { sf, dispose: () => sf.dispose() };
   }

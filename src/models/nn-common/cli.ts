@@ -19,7 +19,8 @@ export const NN_OPTION_HELP = `SchNet / BPNN (--model schnet | bpnn; validation 
   --rho R                energy weight in the loss (default 0.1)
   --patience P           early-stopping patience in epochs (default 30)
   --backend wasm|cpu     tfjs backend (default wasm)
-  --pairs dense|neighbour  all atom pairs (default) or per-batch neighbour lists
+  --pairs auto|dense|neighbour  per-batch neighbour lists, all pairs when all are in range (auto,
+                         default), always all pairs, or always neighbour lists
   --features F --interactions T --gaussians K --cutoff RC   SchNet (64, 6, 25, 5 Å)
   --hidden 25,25 --cutoff RC                                BPNN (symmetry functions: default set)`;
 
@@ -50,8 +51,9 @@ export async function trainNNFromArgs(
   const backend = typeof a.backend === 'string' ? a.backend : 'wasm';
   if (backend !== 'wasm' && backend !== 'cpu') throw err(`--backend must be wasm or cpu`);
   const info = await initNodeBackend(backend);
-  const pairs = typeof a.pairs === 'string' ? a.pairs : 'dense';
-  if (pairs !== 'dense' && pairs !== 'neighbour') throw err(`--pairs must be dense or neighbour`);
+  const pairs = typeof a.pairs === 'string' ? a.pairs : 'auto';
+  if (pairs !== 'dense' && pairs !== 'neighbour' && pairs !== 'auto')
+    throw err(`--pairs must be auto, dense or neighbour`);
   const common: NNTrainParams = definedOnly({
     maxEpochs: num(a, 'epochs', err),
     maxSeconds: num(a, 'max-seconds', err),

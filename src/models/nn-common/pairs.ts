@@ -9,17 +9,26 @@
  * - neighbour: per mini-batch, the union over its frames of the pairs closer than the cutoff (a
  *   neighbour list shared by the batch, so shapes stay rectangular). Fewer pairs for extended
  *   molecules (azobenzene reaches 12 Å), at the cost of rebuilding the selectors per batch.
- * Both give the same energies and forces, because pairs beyond the cutoff contribute exactly zero.
+ * - auto (default): the batch's neighbour list, except that when it holds every pair the cached
+ *   dense selectors are used. Measured (wasm, batch 10, force training): ethanol (9 atoms, all pairs
+ *   within 5 Å) dense = neighbour; azobenzene (24 atoms, 338 of 552 pairs within 5 Å) neighbour lists
+ *   1.6× faster for SchNet and 1.6–2.4× for BPNN (many fewer angular triplets).
+ * All give the same energies and forces, because pairs beyond the cutoff contribute exactly zero.
  */
 import * as tf from '@tensorflow/tfjs';
 
-export type PairMode = 'dense' | 'neighbour';
+export type PairMode = 'dense' | 'neighbour' | 'auto';
 
 /** Ordered atom pairs (i, j), i ≠ j, of one molecule with nAtoms atoms. */
 export interface PairList {
   nAtoms: number;
   i: Int32Array;
   j: Int32Array;
+}
+
+/** True when the list holds every ordered pair. */
+export function isAllPairs(list: PairList): boolean {
+  return list.i.length === list.nAtoms * (list.nAtoms - 1);
 }
 
 /** Every ordered pair i ≠ j, i-major. */

@@ -22,6 +22,7 @@ import { glorotUniform, Rng } from '../nn-common/rng';
 import {
   allPairs,
   cosineCutoff,
+  isAllPairs,
   neighbourPairs,
   pairGeometry,
   pairTensors,
@@ -39,7 +40,7 @@ export interface SchNetConfig {
   interactions: number;
   /** Cutoff radius, Å (default 5). */
   cutoff: number;
-  /** 'dense' all pairs (default) or per-batch 'neighbour' list. */
+  /** 'dense' all pairs, per-batch 'neighbour' list, or 'auto' (default; see nn-common/pairs). */
   pairMode: PairMode;
 }
 
@@ -48,7 +49,7 @@ export const SCHNET_DEFAULTS: SchNetConfig = {
   nGaussians: 25,
   interactions: 6,
   cutoff: 5,
-  pairMode: 'dense',
+  pairMode: 'auto',
 };
 
 const LN2 = Math.log(2);
@@ -70,7 +71,7 @@ export class SchNetNet implements AtomisticNet {
   readonly cfg: SchNetConfig;
   private readonly elements: number[];
   private readonly atomElement: tf.Tensor2D; // [N, nElements] one-hot
-  private readonly dense: PairTensors | null;
+  private dense: PairTensors | null = null;
   private readonly centers: tf.Tensor2D; // [1, K]
   private readonly gamma: number;
   private readonly emb: tf.Variable;
@@ -92,7 +93,6 @@ export class SchNetNet implements AtomisticNet {
     const oh = new Float32Array(N * this.elements.length);
     z.forEach((zi, i) => (oh[i * this.elements.length + this.elements.indexOf(zi)] = 1));
     this.atomElement = tf.tensor2d(oh, [N, this.elements.length]);
-    this.dense = this.cfg.pairMode === 'dense' ? pairTensors(allPairs(N)) : null;
     const spacing = rc / (K - 1);
     this.centers = tf.tensor2d(
       Array.from({ length: K }, (_, k) => k * spacing),
@@ -132,8 +132,13 @@ export class SchNetNet implements AtomisticNet {
   }
 
   context(R: Float64Array, frames: ArrayLike<number>): PairCtx {
-    if (this.dense) return { pt: this.dense, dispose: () => {} };
-    const pt = pairTensors(neighbourPairs(R, this.z.length, frames, this.cfg.cutoff));
+    const mode = this.cfg.pairMode;
+    const pl = mode === 'dense' ? null : neighbourPairs(R, this.z.length, frames, this.cfg.cutoff);
+    if (!pl || (mode === 'auto' && isAllPairs(pl))) {
+      this.dense ??= pairTensors(allPairs(this.z.length));
+      return { pt: this.dense, dispose: () => {} };
+    }
+    const pt = pairTensors(pl);
     return { pt, dispose: () => pt.dispose() };
   }
 
