@@ -253,29 +253,65 @@ export interface FactorOptions {
  * Throws NotPositiveDefiniteError on a non-positive pivot.
  */
 export function choleskyTiled(A: TiledSym, opts: FactorOptions = {}): void {
+  const st = choleskyState(A);
+  for (let J = 0; J < A.nt; J++) choleskyColumn(A, J, st, opts);
+}
+
+/**
+ * Same as choleskyTiled, but yields to the event loop (a macrotask) about every `yieldMs` ms, so that in a
+ * worker an AbortSignal fired from outside is seen while the factorisation runs.
+ */
+export async function choleskyTiledAsync(
+  A: TiledSym,
+  opts: FactorOptions & { yieldMs?: number } = {},
+): Promise<void> {
+  const st = choleskyState(A);
+  let last = Date.now();
+  for (let J = 0; J < A.nt; J++) {
+    choleskyColumn(A, J, st, opts);
+    if (Date.now() - last > (opts.yieldMs ?? 100)) {
+      await yieldToEventLoop();
+      last = Date.now();
+    }
+  }
+  throwIfAborted(opts.signal);
+}
+
+/** Resolves on the next macrotask (lets queued messages / abort events through). */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+interface CholState {
+  total: number;
+  done: number;
+  lastReport: number;
+}
+
+function choleskyState(A: TiledSym): CholState {
+  if (A.T % 4 !== 0) throw new Error('tile size must be a multiple of 4');
+  return { total: (A.nt * A.nt * A.nt) / 3 + 1, done: 0, lastReport: 0 };
+}
+
+/** Step J of the right-looking tiled Cholesky. */
+function choleskyColumn(A: TiledSym, J: number, st: CholState, opts: FactorOptions): void {
   const { T, nt, data } = A;
-  if (T % 4 !== 0) throw new Error('tile size must be a multiple of 4');
-  const total = (nt * nt * nt) / 3 + 1;
-  let done = 0;
-  let lastReport = 0;
-  for (let J = 0; J < nt; J++) {
-    throwIfAborted(opts.signal);
-    const oJJ = A.tileOffset(J, J);
-    potrfTile(data, oJJ, T, J * T);
-    for (let I = J + 1; I < nt; I++) trsmTile(data, A.tileOffset(I, J), oJJ, T);
-    for (let I = J + 1; I < nt; I++) {
-      const oIJ = A.tileOffset(I, J);
-      for (let K = J + 1; K <= I; K++) {
-        gemmNT(data, A.tileOffset(I, K), oIJ, A.tileOffset(K, J), T, K === I);
-      }
-      if ((I & 7) === 0) throwIfAborted(opts.signal);
+  throwIfAborted(opts.signal);
+  const oJJ = A.tileOffset(J, J);
+  potrfTile(data, oJJ, T, J * T);
+  for (let I = J + 1; I < nt; I++) trsmTile(data, A.tileOffset(I, J), oJJ, T);
+  for (let I = J + 1; I < nt; I++) {
+    const oIJ = A.tileOffset(I, J);
+    for (let K = J + 1; K <= I; K++) {
+      gemmNT(data, A.tileOffset(I, K), oIJ, A.tileOffset(K, J), T, K === I);
     }
-    const m = nt - J - 1;
-    done += (m * (m + 1)) / 2 + m + 1;
-    if (opts.onProgress && (done - lastReport > total / 200 || J === nt - 1)) {
-      lastReport = done;
-      opts.onProgress(Math.min(1, done / total));
-    }
+    if ((I & 7) === 0) throwIfAborted(opts.signal);
+  }
+  const m = nt - J - 1;
+  st.done += (m * (m + 1)) / 2 + m + 1;
+  if (opts.onProgress && (st.done - st.lastReport > st.total / 200 || J === nt - 1)) {
+    st.lastReport = st.done;
+    opts.onProgress(Math.min(1, st.done / st.total));
   }
 }
 
@@ -452,6 +488,36 @@ export function conjugateGradient(
   b: Float64Array,
   opts: CgOptions,
 ): CgResult {
+  const it = cgIterator(apply, b, opts);
+  let r = it.next();
+  while (!r.done) r = it.next();
+  return r.value;
+}
+
+/** conjugateGradient that yields to the event loop about every `yieldMs` ms (abortable inside workers). */
+export async function conjugateGradientAsync(
+  apply: (x: Float64Array, y: Float64Array) => void,
+  b: Float64Array,
+  opts: CgOptions & { yieldMs?: number },
+): Promise<CgResult> {
+  const it = cgIterator(apply, b, opts);
+  let last = Date.now();
+  let r = it.next();
+  while (!r.done) {
+    if (Date.now() - last > (opts.yieldMs ?? 100)) {
+      await yieldToEventLoop();
+      last = Date.now();
+    }
+    r = it.next();
+  }
+  return r.value;
+}
+
+function* cgIterator(
+  apply: (x: Float64Array, y: Float64Array) => void,
+  b: Float64Array,
+  opts: CgOptions,
+): Generator<number, CgResult> {
   const n = b.length;
   const x = opts.x0 ? Float64Array.from(opts.x0) : new Float64Array(n);
   const r = Float64Array.from(b);
@@ -484,6 +550,7 @@ export function conjugateGradient(
     it++;
     rel = Math.sqrt(dot(r, r)) / bn;
     opts.onIter?.(it, rel);
+    yield it;
   }
   return { x, iterations: it, relResidual: rel, converged: rel <= opts.tol };
 }

@@ -176,3 +176,27 @@ describe.skipIf(!haveFixtures)('sGDML forces are −∇E', () => {
     expect(rmsDiff(pa.F, pb.F)).toBeLessThan(1e-4);
   });
 });
+
+describe.skipIf(!haveFixtures)('sGDML training is cancellable', () => {
+  it('an AbortSignal fired from a timer stops the Cholesky solve', async () => {
+    const ds = loadAzobenzene();
+    const ac = new AbortController();
+    let sawSolve = false;
+    const p = new SgdmlTrainer().trainModel(
+      ds,
+      subset(ds, 0, 60, 31),
+      { sigma: 20, solver: 'cholesky' },
+      {
+        signal: ac.signal,
+        onProgress: (q) => {
+          if (q.stage === 'solve' && !sawSolve) {
+            sawSolve = true;
+            setTimeout(() => ac.abort(), 10);
+          }
+        },
+      },
+    );
+    await expect(p).rejects.toThrow(/abort/);
+    expect(sawSolve).toBe(true);
+  });
+});

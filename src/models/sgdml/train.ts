@@ -20,9 +20,10 @@ import {
   AbortError,
   TiledSym,
   choleskyDense,
-  choleskyTiled,
+  choleskyTiledAsync,
   choSolveTiled,
-  conjugateGradient,
+  conjugateGradientAsync,
+  yieldToEventLoop,
   solveLowerDense,
   solveLowerTransDense,
   syrkRows,
@@ -100,7 +101,7 @@ interface SolveContext {
 }
 
 /** Exact solve: tiled Cholesky of A = −K + λI (A reused across σ via `buf`). Returns α (M × 3N). */
-function solveCholesky(ctx: SolveContext, sigma: number, buf: { A?: TiledSym }): Float64Array {
+async function solveCholesky(ctx: SolveContext, sigma: number, buf: { A?: TiledSym }): Promise<Float64Array> {
   const { desc, S, maps, lambda, y } = ctx;
   const n3 = 3 * desc.nAtoms,
     M = S.M,
@@ -118,8 +119,13 @@ function solveCholesky(ctx: SolveContext, sigma: number, buf: { A?: TiledSym }):
     w = new Float64Array(n3);
   const pairs = (M * (M + 1)) / 2;
   let done = 0;
+  let last = Date.now();
   for (let j = 0; j < M; j++) {
     throwIfAborted(ctx.signal);
+    if (Date.now() - last > 100) {
+      await yieldToEventLoop();
+      last = Date.now();
+    }
     for (let i = j; i < M; i++) {
       kernelBlock(desc, S, i, j, maps, sigma, blk, d, u, w);
       A.setBlock(i * n3, j * n3, n3, n3, blk);
@@ -129,7 +135,10 @@ function solveCholesky(ctx: SolveContext, sigma: number, buf: { A?: TiledSym }):
   }
   for (let r = 0; r < n; r++) A.set(r, r, A.get(r, r) + lambda);
   ctx.report('solve', 0, `Cholesky n=${n}`);
-  choleskyTiled(A, { signal: ctx.signal, onProgress: (f) => ctx.report('solve', f, `Cholesky n=${n}`) });
+  await choleskyTiledAsync(A, {
+    signal: ctx.signal,
+    onProgress: (f) => ctx.report('solve', f, `Cholesky n=${n}`),
+  });
   const a = choSolveTiled(A, y);
   for (let i = 0; i < a.length; i++) a[i] = -a[i];
   return a;
@@ -312,18 +321,18 @@ function nystromPreconditioner(
   };
 }
 
-function solveCg(
+async function solveCg(
   ctx: SolveContext,
   sigma: number,
   params: SgdmlParams,
-): { alpha: Float64Array; iterations: number; relResidual: number } {
+): Promise<{ alpha: Float64Array; iterations: number; relResidual: number }> {
   const M = ctx.S.M;
   const kPts = params.nystromPoints ?? Math.min(20, Math.max(2, Math.round(2 * Math.sqrt(M))));
   const pre = nystromPreconditioner(ctx, sigma, kPts);
   const op = makeOperator(ctx, sigma);
   const tol = params.cgTol ?? 1e-4;
   const maxIter = params.cgMaxIter ?? 2000;
-  const res = conjugateGradient(op, ctx.y, {
+  const res = await conjugateGradientAsync(op, ctx.y, {
     tol,
     maxIter,
     precond: pre,
@@ -458,9 +467,9 @@ export class SgdmlTrainer implements Trainer<SgdmlParams> {
       stageSpan = 0.9 / sigmas.length;
       await tick();
       let alpha: Float64Array;
-      if (solver === 'cholesky') alpha = solveCholesky(ctx, sigma, buf);
+      if (solver === 'cholesky') alpha = await solveCholesky(ctx, sigma, buf);
       else {
-        const r = solveCg(ctx, sigma, params);
+        const r = await solveCg(ctx, sigma, params);
         alpha = r.alpha;
         solverInfo[`cgIterations_sigma${sigma}`] = r.iterations;
         solverInfo[`cgRelResidual_sigma${sigma}`] = r.relResidual;
