@@ -10,6 +10,7 @@ import { initNodeBackend } from '../../src/compute/tfjs-node';
 import { fdForces, lossParamFd, lossParamGrads, toyDataset } from '../../src/models/nn-common/check';
 import { energyStats, predictFrames } from '../../src/models/nn-common/net';
 import { BpnnNet, bpnnTrainer, deserializeBpnn } from '../../src/models/bpnn/index';
+import { NNTrainingJob } from '../../src/models/nn-common/job';
 import {
   symmetryFunctions,
   sfContext,
@@ -234,5 +235,45 @@ describe('BPNN', () => {
         worst = Math.max(worst, Math.abs(G[i][0][f] - ref[f]) / Math.max(1, Math.abs(ref[f])));
     }
     expect(worst).toBeLessThan(1e-5);
+  });
+});
+
+describe('NNTrainingJob (worker-side control)', () => {
+  it('pauses, resumes and cancels with the best model kept', async () => {
+    await initNodeBackend('wasm');
+    const job = new NNTrainingJob();
+    const epochs: number[] = [];
+    let pausedAt = -1;
+    const p = job.start(
+      'bpnn',
+      ds,
+      all.slice(0, 20),
+      { ...small, maxEpochs: 50, batchSize: 10 },
+      {
+        validIdx: all.slice(20, 30),
+        keepBestOnCancel: true,
+        onProgress: (q) => {
+          const e = q.metrics!.epoch;
+          epochs.push(e);
+          if (e === 2) {
+            job.pause();
+            pausedAt = epochs.length;
+            setTimeout(() => {
+              // nothing ran while paused
+              expect(epochs.length).toBe(pausedAt);
+              job.resume();
+            }, 300);
+          }
+          if (e === 4) job.cancel();
+        },
+      },
+    );
+    const res = await p;
+    expect(res.stoppedBy).toBe('abort');
+    expect(res.history.length).toBe(4);
+    expect(res.model.kind).toBe('bpnn');
+    const ff = deserializeBpnn(res.model);
+    expect(ff.predict(ds.R.slice(0, 18), 1).E[0]).toBeTypeOf('number');
+    (ff as unknown as { dispose(): void }).dispose();
   });
 });
