@@ -4,8 +4,9 @@
  * predicts 300 test frames three ways:
  *   f64       — the float64 reference path;
  *   f32-all   — every operation rounded to float32 (Math.fround), as a float32 GPU kernel would;
- *   f32-store — inputs (descriptors, coefficients) stored in float32, arithmetic and sums in float64
- *               ("float32 blocks, float64 accumulation").
+ *   f32-terms — every per-training-point term computed in float32, the sums over training points in float64
+ *               ("float32 kernel blocks, float64 accumulation": a GPU computes blocks, the CPU adds them);
+ *   f32-store — inputs (descriptors, coefficients) stored in float32, arithmetic and sums in float64.
  * Reports the median relative force error ‖ΔF‖/‖F‖ per frame against f64, and each path's test force RMSE.
  * Options: --sizes 50,100 --lambdas 1e-10,1e-8,1e-7,1e-6 --dataset FILE --seed S
  */
@@ -24,7 +25,12 @@ const DEFAULT_DATASET = fileURLToPath(
 const f = Math.fround;
 
 /** Forces of `model` with float32 emulation: 'all' rounds every operation, 'store' only the inputs. */
-function predict32(model: SgdmlModel, R: Float64Array, nConf: number, mode: 'all' | 'store'): Float64Array {
+function predict32(
+  model: SgdmlModel,
+  R: Float64Array,
+  nConf: number,
+  mode: 'all' | 'terms' | 'store',
+): Float64Array {
   const { descriptor: desc, sigma, std } = model.data;
   const dim = desc.dim,
     n3 = 3 * desc.nAtoms;
@@ -47,7 +53,8 @@ function predict32(model: SgdmlModel, R: Float64Array, nConf: number, mode: 'all
       const o = r * dim;
       let r2 = 0,
         da = 0;
-      if (mode === 'all') {
+      if (mode === 'all' || mode === 'terms') {
+        const acc = mode === 'all' ? f : (v: number) => v;
         for (let k = 0; k < dim; k++) {
           const dk = f(x[k] - XP[o + k]);
           d[k] = dk;
@@ -58,7 +65,7 @@ function predict32(model: SgdmlModel, R: Float64Array, nConf: number, mode: 'all
         const e = f(Math.exp(f((-s5 * rr) / sigma)));
         const h = f(f(hFact * f(sigma + f(s5 * rr))) * e);
         const c = f(f(c1Fact * e) * da);
-        for (let k = 0; k < dim; k++) fx[k] = f(fx[k] + f(f(c * d[k]) - f(h * AP[o + k])));
+        for (let k = 0; k < dim; k++) fx[k] = acc(fx[k] + f(f(c * d[k]) - f(h * AP[o + k])));
       } else {
         for (let k = 0; k < dim; k++) {
           const dk = x[k] - XP[o + k];
@@ -133,6 +140,7 @@ export async function run(argv: string[]): Promise<number> {
       const F64 = model.predict(R, test.length).F;
       const Fa = predict32(model, R, test.length, 'all');
       const Fs = predict32(model, R, test.length, 'store');
+      const Ft = predict32(model, R, test.length, 'terms');
       let amax = 0;
       for (const v of model.data.alphas ?? []) amax = Math.max(amax, Math.abs(v));
       const r = {
@@ -143,11 +151,13 @@ export async function run(argv: string[]): Promise<number> {
         f32all: rmse(Fa, Fr),
         relStore: medianRel(Fs, F64, n3),
         f32store: rmse(Fs, Fr),
+        relTerms: medianRel(Ft, F64, n3),
+        f32terms: rmse(Ft, Fr),
         maxAlpha: amax,
       };
       out.push(r);
       rows.push(
-        `| ${M} | ${lambda} | ${r.f64.toFixed(3)} | ${r.relAll.toExponential(2)} | ${r.f32all.toFixed(3)} | ${r.relStore.toExponential(2)} | ${r.f32store.toFixed(3)} | ${amax.toExponential(1)} |`,
+        `| ${M} | ${lambda} | ${r.f64.toFixed(3)} | ${r.relAll.toExponential(2)} | ${r.f32all.toFixed(3)} | ${r.relTerms.toExponential(2)} | ${r.f32terms.toFixed(3)} | ${r.relStore.toExponential(2)} | ${r.f32store.toFixed(3)} | ${amax.toExponential(1)} |`,
       );
       process.stderr.write(rows[rows.length - 1] + '\n');
     }
