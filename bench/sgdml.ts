@@ -64,7 +64,9 @@ async function child(cfg: Config): Promise<Result> {
     F = ds.F as Float64Array;
   const rng = createRng(cfg.seed);
   const train = drawStratSample(E, cfg.M, rng);
-  const valid = drawStratSample(E, Math.min(2 * cfg.M, 1000), rng, train);
+  // validation frames only for the σ grid (and never so many that the test set cannot be drawn)
+  const nValid = cfg.grid ? Math.min(2 * cfg.M, 1000, E.length - cfg.M - cfg.nTest) : 0;
+  const valid = drawStratSample(E, nValid, rng, train);
   const test = drawStratSample(E, cfg.nTest, rng, [...train, ...valid]);
   const params: SgdmlParams = {
     solver: cfg.solver as SgdmlParams['solver'],
