@@ -9,12 +9,14 @@
  * stop) --with-1000 (adds M = 1000, σ = 20) --solver auto|cholesky|cg --dataset FILE --seed S --n-test N --json
  */
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from '../scripts/cli/args.ts';
 import { readSgdmlNpz } from '../src/data/io/sgdml-dataset.ts';
 import { createRng, drawStratSample } from '../src/data/sample.ts';
 import { SgdmlTrainer, type SgdmlParams } from '../src/models/sgdml/train.ts';
+import { createParallelCholesky } from '../scripts/cli/commands/parallel-cholesky.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_DATASET = fileURLToPath(
@@ -41,6 +43,7 @@ interface Config {
   dataset: string;
   seed: number;
   nTest: number;
+  threads?: number;
 }
 
 interface Result extends Config {
@@ -71,6 +74,7 @@ async function child(cfg: Config): Promise<Result> {
   const params: SgdmlParams = {
     solver: cfg.solver as SgdmlParams['solver'],
     memoryBudgetBytes: 12 * 1024 ** 3,
+    tiled: createParallelCholesky(cfg.threads ?? availableParallelism()),
   };
   if (cfg.grid) params.sigmaGrid = [10, 20, 30, 40, 50, 60, 70, 80, 90];
   else params.sigma = REF_SIGMA[cfg.M] ?? 20;
@@ -177,6 +181,7 @@ export async function run(argv: string[]): Promise<number> {
     dataset: typeof a.dataset === 'string' ? a.dataset : DEFAULT_DATASET,
     seed: Number(a.seed ?? 1),
     nTest: Number(a['n-test'] ?? 1000),
+    threads: a.threads !== undefined ? Number(a.threads) : undefined,
   };
   const configs: Config[] = [
     ...sizes.map((M) => ({ ...base, M, grid: false })),

@@ -39,15 +39,20 @@ export function throwIfAborted(signal?: AbortSignal): void {
 export class TiledSym {
   readonly nt: number;
   readonly data: Float64Array;
-  /** n: matrix order; T: tile size. Padding rows/cols (n..nt·T) hold the identity. */
+  /**
+   * n: matrix order; T: tile size. Padding rows/cols (n..nt·T) hold the identity. `data` may be passed in
+   * (e.g. a view of a SharedArrayBuffer for worker threads; length TiledSym.bytes(n, T)/8), used as is.
+   */
   constructor(
     readonly n: number,
     readonly T: number,
+    data?: Float64Array,
   ) {
     this.nt = Math.ceil(n / T);
     const nTiles = (this.nt * (this.nt + 1)) / 2;
-    this.data = new Float64Array(nTiles * T * T);
-    for (let r = n; r < this.nt * T; r++) this.set(r, r, 1);
+    if (data && data.length !== nTiles * T * T) throw new Error('TiledSym: data has the wrong length');
+    this.data = data ?? new Float64Array(nTiles * T * T);
+    if (!data) for (let r = n; r < this.nt * T; r++) this.set(r, r, 1);
   }
   /** Bytes needed for order n and tile size T (for memory estimates, before allocating). */
   static bytes(n: number, T: number): number {
@@ -282,6 +287,13 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
+/** Tile operations of a tiled Cholesky with nt tile rows: Σ_m (m(m+1)/2 + m + 1), m = nt−1 … 0. */
+export function choleskyWork(nt: number): number {
+  let t = 0;
+  for (let m = 0; m < nt; m++) t += (m * (m + 1)) / 2 + m + 1;
+  return t;
+}
+
 interface CholState {
   total: number;
   done: number;
@@ -290,7 +302,7 @@ interface CholState {
 
 function choleskyState(A: TiledSym): CholState {
   if (A.T % 4 !== 0) throw new Error('tile size must be a multiple of 4');
-  return { total: (A.nt * A.nt * A.nt) / 3 + 1, done: 0, lastReport: 0 };
+  return { total: choleskyWork(A.nt), done: 0, lastReport: 0 };
 }
 
 /** Step J of the right-looking tiled Cholesky. */
@@ -312,6 +324,27 @@ function choleskyColumn(A: TiledSym, J: number, st: CholState, opts: FactorOptio
   if (opts.onProgress && (st.done - st.lastReport > st.total / 200 || J === nt - 1)) {
     st.lastReport = st.done;
     opts.onProgress(Math.min(1, st.done / st.total));
+  }
+}
+
+/** Parallel building blocks of step J (for worker threads sharing `A.data`): the diagonal tile… */
+export function choleskyDiag(A: TiledSym, J: number): void {
+  potrfTile(A.data, A.tileOffset(J, J), A.T, J * A.T);
+}
+
+/** …the panel tiles (I, J) for the given rows I > J (needs choleskyDiag(J) first)… */
+export function choleskyPanel(A: TiledSym, J: number, rows: ArrayLike<number>): void {
+  const oJJ = A.tileOffset(J, J);
+  for (let q = 0; q < rows.length; q++) trsmTile(A.data, A.tileOffset(rows[q], J), oJJ, A.T);
+}
+
+/** …and the trailing update of tile rows I > J (needs the whole panel J first). */
+export function choleskyUpdate(A: TiledSym, J: number, rows: ArrayLike<number>): void {
+  for (let q = 0; q < rows.length; q++) {
+    const I = rows[q];
+    const oIJ = A.tileOffset(I, J);
+    for (let K = J + 1; K <= I; K++)
+      gemmNT(A.data, A.tileOffset(I, K), oIJ, A.tileOffset(K, J), A.T, K === I);
   }
 }
 

@@ -134,3 +134,28 @@ describe('conjugate gradients', () => {
     expect(Math.hypot(...res) / Math.hypot(...b)).toBeLessThan(1e-9);
   });
 });
+
+describe('parallel tiled Cholesky (worker threads, Node CLI)', () => {
+  it('gives a bitwise identical factor to the serial one', async () => {
+    const { createParallelCholesky } = await import('../../scripts/cli/commands/parallel-cholesky.ts');
+    const par = createParallelCholesky(2);
+    expect(par).toBeDefined();
+    const n = 300,
+      T = 32;
+    const A = par!.alloc(n, T);
+    const B = new TiledSym(n, T);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j <= i; j++) {
+        const v = Math.exp(-Math.abs(i - j) / 20) + (i === j ? 0.5 : 0);
+        A.set(i, j, v);
+        B.set(i, j, v);
+      }
+    choleskyTiled(B);
+    let frac = 0;
+    await par!.factor(A, { onProgress: (f) => (frac = f) });
+    expect(frac).toBe(1);
+    let d = 0;
+    for (let i = 0; i < A.data.length; i++) d = Math.max(d, Math.abs(A.data[i] - B.data[i]));
+    expect(d).toBe(0);
+  }, 60_000);
+});

@@ -14,6 +14,7 @@ import { createRng, drawStratSample } from '../../../src/data/sample.ts';
 import { SgdmlTrainer, type SgdmlParams } from '../../../src/models/sgdml/train.ts';
 import type { SgdmlModel } from '../../../src/models/sgdml/model.ts';
 import { parseGrid, progressPrinter, readBytes, readIndices, saveModel } from './model-io.ts';
+import { createParallelCholesky } from './parallel-cholesky.ts';
 import { trainGapFromArgs, GAP_OPTION_HELP } from '../../../src/models/gap/cli.ts';
 import { trainNNFromArgs, NN_OPTION_HELP } from '../../../src/models/nn-common/cli.ts';
 
@@ -51,6 +52,7 @@ async function trainSgdml(
     lambda: num(a, 'lambda'),
     cgTol: num(a, 'cg-tol'),
     nystromPoints: num(a, 'nystrom-points'),
+    tiled: createParallelCholesky(num(a, 'threads') ?? availableParallelism()),
     memoryBudgetBytes:
       num(a, 'memory-gb') !== undefined
         ? (num(a, 'memory-gb') as number) * 1024 ** 3
@@ -113,6 +115,7 @@ sGDML:
   --cg-tol T             CG relative residual tolerance (default 1e-4)
   --nystrom-points P     inducing training points of the CG preconditioner
   --memory-gb G          memory the analytic solver may use (default 60 % of RAM)
+  --threads T            threads of the Cholesky (default: all cores; 1 = serial)
 ${GAP_OPTION_HELP}
 ${NN_OPTION_HELP}
 (${availableParallelism()} CPU cores)`;

@@ -29,6 +29,7 @@ import {
   syrkRows,
   throwIfAborted,
   trsmLowerRows,
+  type FactorOptions,
   gemmNTRows,
 } from '../../compute/linalg';
 import { ExtendedDescriptor, InvDistDescriptor, type Descriptor, type DescriptorKind } from './descriptor';
@@ -37,6 +38,13 @@ import { SgdmlModel } from './model';
 import { findPerms, identityPerms } from './perms';
 
 export type SgdmlSolver = 'auto' | 'cholesky' | 'cg';
+
+/** An alternative tiled-matrix allocator + factoriser (e.g. multi-threaded in Node; see scripts/cli). */
+export interface TiledFactorizer {
+  threads: number;
+  alloc(n: number, T: number): TiledSym;
+  factor(A: TiledSym, opts: FactorOptions): Promise<void>;
+}
 
 export interface SgdmlParams {
   /** fixed kernel length scale σ; when absent, σ is chosen from `sigmaGrid` on the validation frames */
@@ -64,6 +72,8 @@ export interface SgdmlParams {
   maxPerms?: number;
   /** precomputed permutations (P × N); skips detection */
   perms?: Int32Array;
+  /** multi-threaded Cholesky (Node CLI); the serial one when absent */
+  tiled?: TiledFactorizer;
 }
 
 export interface SigmaTrial {
@@ -101,13 +111,18 @@ interface SolveContext {
 }
 
 /** Exact solve: tiled Cholesky of A = −K + λI (A reused across σ via `buf`). Returns α (M × 3N). */
-async function solveCholesky(ctx: SolveContext, sigma: number, buf: { A?: TiledSym }): Promise<Float64Array> {
+async function solveCholesky(
+  ctx: SolveContext,
+  sigma: number,
+  buf: { A?: TiledSym },
+  tiled?: TiledFactorizer,
+): Promise<Float64Array> {
   const { desc, S, maps, lambda, y } = ctx;
   const n3 = 3 * desc.nAtoms,
     M = S.M,
     n = n3 * M;
   const T = tileSizeFor(n);
-  if (!buf.A) buf.A = new TiledSym(n, T);
+  if (!buf.A) buf.A = tiled ? tiled.alloc(n, T) : new TiledSym(n, T);
   else {
     buf.A.data.fill(0);
     for (let r = n; r < buf.A.nt * T; r++) buf.A.set(r, r, 1);
@@ -135,7 +150,7 @@ async function solveCholesky(ctx: SolveContext, sigma: number, buf: { A?: TiledS
   }
   for (let r = 0; r < n; r++) A.set(r, r, A.get(r, r) + lambda);
   ctx.report('solve', 0, `Cholesky n=${n}`);
-  await choleskyTiledAsync(A, {
+  await (tiled ? tiled.factor.bind(tiled) : choleskyTiledAsync)(A, {
     signal: ctx.signal,
     onProgress: (f) => ctx.report('solve', f, `Cholesky n=${n}`),
   });
@@ -467,7 +482,7 @@ export class SgdmlTrainer implements Trainer<SgdmlParams> {
       stageSpan = 0.9 / sigmas.length;
       await tick();
       let alpha: Float64Array;
-      if (solver === 'cholesky') alpha = await solveCholesky(ctx, sigma, buf);
+      if (solver === 'cholesky') alpha = await solveCholesky(ctx, sigma, buf, params.tiled);
       else {
         const r = await solveCg(ctx, sigma, params);
         alpha = r.alpha;
