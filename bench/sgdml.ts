@@ -83,7 +83,9 @@ async function child(cfg: Config): Promise<Result> {
   const model = await new SgdmlTrainer().trainModel(ds, train, params, {
     validIdx: cfg.grid ? valid : undefined,
     onProgress: (p) => {
-      if (p.stage === 'sigma' || p.stage === 'done') process.stderr.write(`  [M=${cfg.M}] ${p.message}\n`);
+      const it = p.metrics?.cgIteration;
+      if (p.stage === 'sigma' || p.stage === 'done' || (it !== undefined && it % 100 === 0))
+        process.stderr.write(`  [M=${cfg.M}] ${p.message}\n`);
     },
   });
   const wallS = (performance.now() - t0) / 1000;
