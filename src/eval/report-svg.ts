@@ -98,7 +98,8 @@ function panelSvg(p: Panel, x0: number, y0: number, w: number, h: number): strin
     xh += 1;
   }
   if (p.logY) {
-    yl /= 1.25;
+    // room for a bottom legend: one line ≈ 15 px of the plot height
+    yl /= p.legend === 'bottom-left' ? Math.pow(yh / yl, (15 * p.series.length + 10) / 260) * 1.1 : 1.25;
     yh *= 1.25;
   } else {
     const pad = (yh - yl || 1) * 0.08;
@@ -208,7 +209,7 @@ export function panelsSvg(
 /** A short label for a results set: model, descriptor, dataset. */
 export function resultsLabel(r: ExperimentResults): string {
   const p = r.spec.params;
-  const desc = p.descriptor === 'inv+ang' ? ' [1/r + ang]' : p.descriptor === 'inv' ? ' [1/r]' : '';
+  const desc = p.descriptor === 'inv+ang' ? ' [1/r + ang]' : r.spec.model === 'sgdml' ? ' [1/r]' : '';
   const model = r.spec.model === 'sgdml' ? (p.noSym ? 'GDML' : 'sGDML') : r.spec.model.toUpperCase();
   return `${model}${desc} · ${r.spec.dataset.name}`;
 }
@@ -247,6 +248,7 @@ export function learningCurvesSvg(
         logX: true,
         logY: true,
         series: mk('eRmse'),
+        legend: 'bottom-left',
       },
       {
         title: 'Forces',
@@ -255,6 +257,7 @@ export function learningCurvesSvg(
         logX: true,
         logY: true,
         series: mk('fRmse'),
+        legend: 'bottom-left',
       },
     ],
     {
