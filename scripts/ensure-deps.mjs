@@ -7,6 +7,8 @@ const marker = 'node_modules/.package-lock.json';
 const stale = !existsSync(marker) || statSync(marker).mtimeMs < lock - 1000;
 if (stale) {
   console.log('[pes] installing npm dependencies (first run)…');
-  const cmd = existsSync('package-lock.json') ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund';
+  const cmd = existsSync('package-lock.json')
+    ? 'npm ci --no-audit --no-fund'
+    : 'npm install --no-audit --no-fund';
   execSync(cmd, { stdio: 'inherit' });
 }

@@ -155,8 +155,8 @@ test('a broken molecule file shows a clear error and the rest of the page keeps 
   const uncaught = [];
   page.on('pageerror', (e) => uncaught.push(e.message));
   try {
-    // Serve a truncated geometry file in place of the starter molecule.
-    await page.route('**/data/demo/azobenzene.json', (route) =>
+    // Serve truncated geometry files in place of the bundled paths and the starter molecule.
+    await page.route(/\/data\/(paths\/[^/]+|demo\/azobenzene)\.json/, (route) =>
       route.fulfill({
         status: 200,
         contentType: 'application/json',
@@ -168,7 +168,7 @@ test('a broken molecule file shows a clear error and the rest of the page keeps 
     const text = await page.textContent('[data-testid="errors"]');
     assert(
       /Could not load a molecule/.test(text ?? '') &&
-        /data\/demo\/azobenzene\.json is not valid JSON/.test(text ?? ''),
+        /data\/(paths|demo)\/[\w-]+\.json is not valid JSON/.test(text ?? ''),
       `error names the problem and the file: ${text}`,
     );
     assert((await waitForBackend(page)) === 'cpu', 'the worker still starts');
