@@ -1,12 +1,16 @@
 import { useEffect, useState } from 'react';
 import { BackendBadge } from '../ui/BackendBadge';
 import { ErrorArea } from '../ui/ErrorArea';
-import { JobPanel } from '../ui/JobPanel';
-import { MoleculeInfo } from '../ui/MoleculeInfo';
-import { Viewer3D } from '../ui/Viewer3D';
+import { Tabs } from '../ui/Tabs';
+import { ExplorerView } from '../ui/explorer/ExplorerView';
+import { DatasetsView } from '../ui/datasets/DatasetsView';
+import { TrainView } from '../ui/train/TrainView';
+import { EvaluateView } from '../ui/evaluate/EvaluateView';
+import { StudyView } from '../ui/study/StudyView';
 import { useStore } from '../state/store';
 import { loadInitialData } from './loadData';
 import { getServices } from './services';
+import { tabFromHash, type TabId } from './tabs';
 import { THEMES, applyTheme, loadTheme, type Theme } from './theme';
 
 const THEME_LABEL: Record<Theme, string> = {
@@ -17,9 +21,21 @@ const THEME_LABEL: Record<Theme, string> = {
 
 export function App() {
   const [theme, setTheme] = useState<Theme>(loadTheme);
-  const molecule = useStore((s) => s.molecule);
+  const [tab, setTab] = useState<TabId>(() => tabFromHash(window.location.hash));
 
   useEffect(() => applyTheme(theme), [theme]);
+
+  useEffect(() => {
+    const onHash = () => setTab(tabFromHash(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  const selectTab = (id: TabId) => {
+    setTab(id);
+    // keep the query (?backend=…, view state) and only change the hash
+    window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}#${id}`);
+  };
 
   useEffect(() => {
     getServices(); // idempotent: one pair of workers per page
@@ -77,20 +93,24 @@ export function App() {
         </div>
       </header>
       <ErrorArea />
-      <main id="main" className="main">
-        <section className="stage" aria-label="3D view">
-          <Viewer3D label={molecule ? `3D model of ${molecule.name}, ball and stick` : 'Molecule viewer'} />
-          <p className="hint">
-            Drag to rotate, scroll to zoom; with the view focused, arrow keys rotate and +/− zoom.
-          </p>
-        </section>
-        <aside className="side">
-          <MoleculeInfo />
-          <JobPanel
-            onStart={(s) => void getServices().startLongTask(s)}
-            onCancel={() => void getServices().cancelLongTask()}
-          />
-        </aside>
+      <Tabs active={tab} onSelect={selectTab} />
+      <main id="main" className="tab-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
+        {/* every view stays mounted so its state (and the 3D viewer) survives switching tabs */}
+        <div hidden={tab !== 'explore'} id="panel-explore">
+          <ExplorerView />
+        </div>
+        <div hidden={tab !== 'datasets'} id="panel-datasets">
+          <DatasetsView />
+        </div>
+        <div hidden={tab !== 'train'} id="panel-train">
+          <TrainView />
+        </div>
+        <div hidden={tab !== 'evaluate'} id="panel-evaluate">
+          <EvaluateView />
+        </div>
+        <div hidden={tab !== 'study'} id="panel-study">
+          <StudyView />
+        </div>
       </main>
       <footer className="footer">
         Reproducing Vassilev-Galindo et al., J. Chem. Phys. 154, 094119 (2021). All computation runs in your

@@ -6,6 +6,9 @@
  */
 // Types only: the main thread must not pull tfjs into its bundle through this file.
 import type { BackendInfo, BackendName } from './backend';
+import type { TrainWorkerMethods } from './trainTasks';
+import type { EvalWorkerMethods } from './evalTasks';
+import type { PredictWorkerMethods } from './predictTasks';
 
 export type { BackendInfo, BackendName };
 
@@ -66,13 +69,13 @@ export interface WorkerBaseApi {
 }
 
 /** workers/compute.worker.ts: training, evaluation, long jobs. */
-export interface ComputeWorkerApi extends WorkerBaseApi {
+export interface ComputeWorkerApi extends WorkerBaseApi, TrainWorkerMethods, EvalWorkerMethods {
   /** Real tfjs work for about `ms` milliseconds in chunks, reporting progress after each chunk. */
   longTask(ms: number, onProgress?: ProgressCallback): Promise<LongTaskResult>;
 }
 
 /** workers/predict.worker.ts: slider-time inference. */
-export interface PredictWorkerApi extends WorkerBaseApi {
+export interface PredictWorkerApi extends WorkerBaseApi, PredictWorkerMethods {
   /** R: flat (nAtoms*3) positions in Å. */
   geometrySummary(R: Float64Array): Promise<GeometrySummary>;
 }

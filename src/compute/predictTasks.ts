@@ -1,0 +1,9 @@
+/**
+ * Slider-time predictions of loaded models in the predict worker; owned by the explorer.
+ * The methods here are spread into the worker's comlink API (workers/*.worker.ts) and their type
+ * into src/compute/workerApi.ts, so each feature adds methods without touching the worker shells.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PredictWorkerMethods {}
+
+export const predictWorkerMethods: PredictWorkerMethods = {};
