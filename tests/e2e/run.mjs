@@ -1,7 +1,7 @@
 // Browser tests: serve the production build (dist/), drive Debian Chromium headless with
 // playwright-core, print PASS/FAIL per test and a final "N passed, N failed" line.
 // Usage: node tests/e2e/run.mjs   (after `npm run build`; E2E_ONLY=<substring> runs a subset)
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { launchChromium } from './browser.mjs';
 import { assert, openApp, runTests, screenshot, test, viewerPixels, waitForBackend } from './harness.mjs';
 import { serveStatic } from './server.mjs';
@@ -260,6 +260,12 @@ test('a long worker task reports progress, can be cancelled, and the page stays 
     await context.close();
   }
 });
+
+// Each feature keeps its browser tests in its own tests/e2e/<feature>.e2e.mjs (registered with `test`).
+for (const f of readdirSync('tests/e2e')
+  .filter((n) => n.endsWith('.e2e.mjs'))
+  .sort())
+  await import(`./${f}`);
 
 const server = await serveStatic('dist');
 let browser;
