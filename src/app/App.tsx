@@ -8,6 +8,7 @@ import { TrainView } from '../ui/train/TrainView';
 import { EvaluateView } from '../ui/evaluate/EvaluateView';
 import { StudyView } from '../ui/study/StudyView';
 import { useStore } from '../state/store';
+import { useDatasets } from '../state/datasets';
 import { loadInitialData } from './loadData';
 import { getServices } from './services';
 import { tabFromHash, type TabId } from './tabs';
@@ -45,6 +46,22 @@ export function App() {
         if (cancelled) return;
         const st = useStore.getState();
         st.setDatasets(d.datasets);
+        useDatasets.getState().setBundled(
+          d.datasets.map((x) => ({
+            id: x.id,
+            name: x.name,
+            origin: 'bundled' as const,
+            url: x.file.includes('/') ? x.file : `data/${x.file}`,
+            nFrames: x.nFrames,
+            nAtoms: x.nAtoms,
+            theory: x.theory,
+            molecule: /glycine/i.test(x.name)
+              ? 'glycine'
+              : /azobenzene/i.test(x.name)
+                ? 'azobenzene'
+                : undefined,
+          })),
+        );
         if (!st.molecule) st.setMolecule(d.molecule);
         for (const w of d.warnings) st.pushError(w);
       },

@@ -79,7 +79,12 @@ export function parseManifestDatasets(manifest: unknown): DatasetEntry[] {
   if (!isObj(manifest)) return [];
   const raw = manifest.datasets;
   const entries: [string, unknown][] = Array.isArray(raw)
-    ? raw.map((d, i) => [String((isObj(d) && (d.id ?? d.name)) || i), d])
+    ? raw.map((d, i) => [
+        String(
+          (isObj(d) && (d.id ?? (typeof d.file === 'string' ? d.file.replace(/\.[^.]*$/, '') : d.name))) || i,
+        ),
+        d,
+      ])
     : isObj(raw)
       ? Object.entries(raw)
       : [];

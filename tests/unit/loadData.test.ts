@@ -109,7 +109,7 @@ describe('manifest reading', () => {
       parseManifestDatasets({ datasets: [{ name: 'azo-rot', file: 'azo.npz', frames: 20000 }] }),
     ).toEqual([
       {
-        id: 'azo-rot',
+        id: 'azo', // the file's stem when the manifest gives no id
         name: 'azo-rot',
         file: 'azo.npz',
         nFrames: 20000,

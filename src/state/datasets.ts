@@ -1,0 +1,64 @@
+/**
+ * The datasets the app knows: the bundled ones (from public/data/manifest.json) and the user's own
+ * files. Every tab that needs data (Datasets, Train, Evaluate) picks from this list and hands
+ * workers a DatasetRef (`refOf`), so bundled files are fetched by the worker itself and user files
+ * travel inline.
+ */
+import { create } from 'zustand';
+import type { Dataset } from '../data/dataset';
+import type { DatasetRef } from '../data/datasetRef';
+
+export interface DatasetRecord {
+  id: string;
+  name: string;
+  origin: 'bundled' | 'user';
+  /** Bundled: URL relative to the page (e.g. "data/glycine.npz"). */
+  url?: string;
+  nFrames?: number;
+  nAtoms?: number;
+  theory?: string;
+  /** Molecule name when known ("azobenzene", "glycine"). */
+  molecule?: string;
+  /** User datasets (and bundled ones once parsed on the main thread) keep the data here. */
+  dataset?: Dataset;
+  warnings?: string[];
+}
+
+export interface DatasetsState {
+  datasets: DatasetRecord[];
+  /** The dataset the Datasets, Train and Evaluate tabs work on. */
+  selectedId: string | null;
+  setBundled(list: DatasetRecord[]): void;
+  /** Adds (or replaces by id) a user dataset and selects it. */
+  addUser(rec: DatasetRecord): void;
+  remove(id: string): void;
+  select(id: string | null): void;
+}
+
+export const useDatasets = create<DatasetsState>()((set) => ({
+  datasets: [],
+  selectedId: null,
+  setBundled: (list) =>
+    set((s) => ({
+      datasets: [...list, ...s.datasets.filter((d) => d.origin === 'user')],
+      selectedId: s.selectedId ?? list[0]?.id ?? null,
+    })),
+  addUser: (rec) =>
+    set((s) => ({
+      datasets: [...s.datasets.filter((d) => d.id !== rec.id), { ...rec, origin: 'user' }],
+      selectedId: rec.id,
+    })),
+  remove: (id) =>
+    set((s) => ({
+      datasets: s.datasets.filter((d) => d.id !== id),
+      selectedId: s.selectedId === id ? (s.datasets.find((d) => d.id !== id)?.id ?? null) : s.selectedId,
+    })),
+  select: (selectedId) => set({ selectedId }),
+}));
+
+/** What a worker needs to get this dataset. */
+export function refOf(rec: DatasetRecord): DatasetRef {
+  if (rec.dataset) return { kind: 'inline', id: rec.id, dataset: rec.dataset };
+  if (rec.url) return { kind: 'url', id: rec.id, url: new URL(rec.url, document.baseURI).href };
+  throw new Error(`dataset ${rec.name} has neither data nor a URL`);
+}
