@@ -5,6 +5,7 @@ import type { BackendName, ComputeWorkerApi, ProgressCallback } from '../src/com
 import { longTask, selfTest } from '../src/compute/workerTasks';
 import { trainWorkerMethods } from '../src/compute/trainTasks';
 import { evalWorkerMethods } from '../src/compute/evalTasks';
+import { beyondWorkerMethods } from '../src/compute/beyondTasks';
 import { wasmPaths } from './wasmPaths';
 
 const api: ComputeWorkerApi = {
@@ -13,6 +14,7 @@ const api: ComputeWorkerApi = {
   longTask: (ms: number, onProgress?: ProgressCallback) => longTask(ms, { onProgress }),
   ...trainWorkerMethods,
   ...evalWorkerMethods,
+  ...beyondWorkerMethods,
 };
 
 Comlink.expose(api);

@@ -9,6 +9,7 @@ import type { BackendInfo, BackendName } from './backend';
 import type { TrainWorkerMethods } from './trainTasks';
 import type { EvalWorkerMethods } from './evalTasks';
 import type { PredictWorkerMethods } from './predictTasks';
+import type { BeyondWorkerMethods } from './beyondTasks';
 
 export type { BackendInfo, BackendName };
 
@@ -69,7 +70,8 @@ export interface WorkerBaseApi {
 }
 
 /** workers/compute.worker.ts: training, evaluation, long jobs. */
-export interface ComputeWorkerApi extends WorkerBaseApi, TrainWorkerMethods, EvalWorkerMethods {
+export interface ComputeWorkerApi
+  extends WorkerBaseApi, TrainWorkerMethods, EvalWorkerMethods, BeyondWorkerMethods {
   /** Real tfjs work for about `ms` milliseconds in chunks, reporting progress after each chunk. */
   longTask(ms: number, onProgress?: ProgressCallback): Promise<LongTaskResult>;
 }
