@@ -14,7 +14,7 @@ function fakeWorkerFactory() {
     const { port1, port2 } = new MessageChannel();
     const record = { preferred: undefined as BackendName | undefined, terminated: false, terminatedAt: 0 };
     spawned.push(record);
-    const api: ComputeWorkerApi = {
+    const api: Pick<ComputeWorkerApi, 'init' | 'selfTest' | 'longTask'> = {
       async init(preferred) {
         record.preferred = preferred;
         return {
