@@ -21,6 +21,10 @@ export async function deserializeModel(s: SerializedModel): Promise<ForceField> 
       const { loadNNModel } = await import('./nn-common/cli');
       return loadNNModel(s);
     }
+    case 'mixture': {
+      const { deserializeMixture } = await import('./mixture/model');
+      return deserializeMixture(s, deserializeModel);
+    }
     default:
       throw new Error(`model kind "${String(s.kind)}" is not supported by this build`);
   }
