@@ -2,8 +2,234 @@
  * Cross-validation experiments in the compute worker (src/eval engine); owned by the Evaluate tab.
  * The methods here are spread into the worker's comlink API (workers/*.worker.ts) and their type
  * into src/compute/workerApi.ts, so each feature adds methods without touching the worker shells.
+ *
+ * `runExperiment` builds the same spec as `pes experiment` (src/eval/experiment-spec.ts) and runs
+ * src/eval/cv.ts's runCrossValidation, so the browser and the CLI give the same folds and numbers.
+ * Cancel with `cancelExperiment()` (AbortSignal, checked inside training); the finished folds come
+ * back as partial results, and passing them as `previous` resumes the run. The best fold's model of
+ * each size is kept in the worker for "use best model"; `bestFoldModel` retrains it from its stored
+ * training indices when the worker no longer has it (e.g. results loaded from a file).
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface EvalWorkerMethods {}
+import { resolveDatasetRef, type DatasetRef } from '../data/datasetRef';
+import type { Dataset } from '../data/dataset';
+import { datasetMd5 } from '../data/io/sgdml-dataset';
+import { getModelEntry } from '../models/registry';
+import type { ForceField, SerializedModel } from '../models/types';
+import { mixSeed, pathFromJson, runCrossValidation, splitForSize, type PathRef } from '../eval/cv';
+import { bestFold, incompatibility, type ExperimentResults } from '../eval/results';
+import { buildExperimentSpec, type ExperimentRequestSpec } from '../eval/experiment-spec';
 
-export const evalWorkerMethods: EvalWorkerMethods = {};
+/** A reference path file (public/data/paths/<id>.json format) the worker fetches. */
+export interface PathSource {
+  id: string;
+  url: string;
+}
+
+export interface ExperimentRequest extends ExperimentRequestSpec {
+  dataset: DatasetRef;
+  paths?: PathSource[];
+  /** Results to continue (finished folds are kept; the spec must match). */
+  previous?: ExperimentResults;
+  /** Facts recorded in results.environment (browser, backend, equivalent command). */
+  environment?: Record<string, string>;
+}
+
+export interface ExperimentProgress {
+  /** 0..1 over the whole experiment. */
+  fraction: number;
+  /** Folds finished / total. */
+  done: number;
+  total: number;
+  size: number;
+  fold: number;
+  /** 'load' | 'clusters' | 'train' | 'test' | 'done' | 'skip' */
+  stage: string;
+  message?: string;
+  /** After every finished fold: the results so far (so a cancelled run keeps them). */
+  results?: ExperimentResults;
+}
+
+export interface ExperimentOutcome {
+  results: ExperimentResults;
+  /** True when cancelExperiment() stopped the run; `results` then holds the finished folds. */
+  cancelled: boolean;
+}
+
+export interface BestModelRequest {
+  dataset: DatasetRef;
+  results: ExperimentResults;
+  size: number;
+}
+
+export interface BestModelOutcome {
+  model: SerializedModel;
+  fold: number;
+  /** False when the worker still had the model from the run, true when it was trained again. */
+  retrained: boolean;
+  nTrain: number;
+}
+
+export interface EvalWorkerMethods {
+  runExperiment(
+    req: ExperimentRequest,
+    onProgress?: (p: ExperimentProgress) => void,
+  ): Promise<ExperimentOutcome>;
+  /** Stops the running experiment (resolves false when none runs). */
+  cancelExperiment(): Promise<boolean>;
+  /** The best fold's model of one size, serialised. */
+  bestFoldModel(
+    req: BestModelRequest,
+    onProgress?: (p: ExperimentProgress) => void,
+  ): Promise<BestModelOutcome>;
+}
+
+let running: AbortController | null = null;
+
+/** Best model per (results id, size), replaced as better folds finish. */
+const bestModels = new Map<string, { fold: number; model: ForceField }>();
+const modelKey = (res: ExperimentResults, size: number) =>
+  `${res.createdAt}|${res.spec.dataset.md5 ?? res.spec.dataset.name}|${res.spec.model}|${size}`;
+
+async function loadPaths(sources: PathSource[], ds: Dataset): Promise<PathRef[]> {
+  const out: PathRef[] = [];
+  for (const s of sources) {
+    const r = await fetch(s.url);
+    if (!r.ok) throw new Error(`path ${s.id}: ${s.url}: HTTP ${r.status} ${r.statusText}`);
+    out.push(pathFromJson(await r.json(), ds.z, `${s.id}.json`));
+  }
+  return out;
+}
+
+/** Progress reports at most every 100 ms, except stage changes and finished folds. */
+function throttled(cb?: (p: ExperimentProgress) => void) {
+  let last = 0;
+  let lastStage = '';
+  return (p: ExperimentProgress) => {
+    if (!cb) return;
+    const t = Date.now();
+    if (p.stage === lastStage && p.stage !== 'done' && t - last < 100) return;
+    last = t;
+    lastStage = p.stage;
+    cb(p);
+  };
+}
+
+export async function runExperiment(
+  req: ExperimentRequest,
+  onProgress?: (p: ExperimentProgress) => void,
+): Promise<ExperimentOutcome> {
+  if (running) throw new Error('an experiment is already running in this worker; cancel it first');
+  const ac = new AbortController();
+  running = ac;
+  const report = throttled(onProgress);
+  let partial: ExperimentResults | undefined = req.previous;
+  let last: ExperimentProgress = { fraction: 0, done: 0, total: 0, size: 0, fold: -1, stage: 'load' };
+  try {
+    report({ ...last, message: 'loading the dataset' });
+    const ds = await resolveDatasetRef(req.dataset);
+    if (!ds.E || !ds.F) throw new Error(`${ds.name}: cross-validation needs energies and forces`);
+    const spec = buildExperimentSpec(ds, req);
+    const entry = getModelEntry(spec.model);
+    const paths = await loadPaths(req.paths ?? [], ds);
+    const trainer = await entry.create();
+    const results = await runCrossValidation({
+      ds,
+      trainer,
+      spec,
+      previous: req.previous,
+      signal: ac.signal,
+      paths,
+      modelInfo: entry.modelInfo?.bind(entry),
+      environment: { runtime: 'browser (compute worker)', ...req.environment },
+      onProgress: (p) => {
+        last = {
+          fraction: p.fraction,
+          done: p.done,
+          total: p.total,
+          size: p.size,
+          fold: p.fold,
+          stage: p.stage,
+          message: p.message,
+        };
+        // a finished fold is reported from onFoldDone, with the results so far
+        if (p.stage !== 'done') report(last);
+      },
+      onFoldDone: (res, fr, model) => {
+        partial = res;
+        const best = bestFold(
+          res.folds.filter((f) => f.size === fr.size),
+          res.spec.bestRule,
+        );
+        if (best.fold === fr.fold) bestModels.set(modelKey(res, fr.size), { fold: fr.fold, model });
+        report({ ...last, size: fr.size, fold: fr.fold, stage: 'done', results: structuredClone(res) });
+      },
+    });
+    return { results, cancelled: false };
+  } catch (e) {
+    if (ac.signal.aborted && partial) return { results: partial, cancelled: true };
+    if (ac.signal.aborted) throw new Error('cancelled before any fold finished', { cause: e });
+    throw e;
+  } finally {
+    running = null;
+  }
+}
+
+export async function bestFoldModel(
+  req: BestModelRequest,
+  onProgress?: (p: ExperimentProgress) => void,
+): Promise<BestModelOutcome> {
+  const res = req.results;
+  const folds = res.folds.filter((f) => f.size === req.size);
+  if (!folds.length) throw new Error(`the results have no finished fold of size ${req.size}`);
+  const best = bestFold(folds, res.spec.bestRule);
+  const kept = bestModels.get(modelKey(res, req.size));
+  if (kept && kept.fold === best.fold)
+    return { model: kept.model.serialize(), fold: best.fold, retrained: false, nTrain: best.trainIdx.length };
+  if (running) throw new Error('an experiment is running in this worker; wait for it or cancel it first');
+  const ac = new AbortController();
+  running = ac;
+  try {
+    const ds = await resolveDatasetRef(req.dataset);
+    if (!ds.E) throw new Error(`${ds.name}: the dataset has no energies`);
+    const here = { name: ds.name, md5: ds.md5 ?? datasetMd5(ds), nFrames: ds.nFrames, nAtoms: ds.nAtoms };
+    const why = incompatibility(res.spec, { ...res.spec, dataset: here });
+    if (why) throw new Error(`these results were not made on the selected dataset: ${why}`);
+    const n = req.size,
+      k = best.fold;
+    const split = splitForSize(ds.E, n, res.spec);
+    const idx = split.folds[k];
+    if (idx.length !== best.trainIdx.length || best.trainIdx.some((v, i) => v !== idx[i]))
+      throw new Error(`the split drawn for size ${n} fold ${k + 1} differs from the stored training frames`);
+    const entry = getModelEntry(res.spec.model);
+    const trainer = await entry.create();
+    const model = await trainer.train(ds, idx, res.spec.params, {
+      signal: ac.signal,
+      seed: mixSeed(res.spec.seed, n * 131 + k),
+      validIdx: split.valid ?? undefined,
+      onProgress: (p) =>
+        onProgress?.({
+          fraction: p.fraction,
+          done: 0,
+          total: 1,
+          size: n,
+          fold: k,
+          stage: 'train',
+          message: p.message,
+        }),
+    });
+    bestModels.set(modelKey(res, n), { fold: k, model });
+    return { model: model.serialize(), fold: k, retrained: true, nTrain: idx.length };
+  } finally {
+    running = null;
+  }
+}
+
+export const evalWorkerMethods: EvalWorkerMethods = {
+  runExperiment,
+  async cancelExperiment() {
+    if (!running) return false;
+    running.abort();
+    return true;
+  },
+  bestFoldModel,
+};
