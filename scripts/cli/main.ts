@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'generate-data': () => import('./commands/generate-data.ts'),
   experiment: () => import('./commands/experiment.ts'),
   report: () => import('./commands/report.ts'),
+  study: () => import('./commands/study.ts'),
   train: () => import('./commands/train.ts'),
   predict: () => import('./commands/predict.ts'),
   test: () => import('./commands/test.ts'),
