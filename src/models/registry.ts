@@ -5,6 +5,7 @@
  */
 import type { ForceField, ModelKind, Trainer } from './types.ts';
 import { gapEntry } from './gap/registryEntry.ts';
+import { bpnnEntry, schnetEntry } from './nn-common/registryEntry.ts';
 
 export interface ModelOption {
   /** Flag name without dashes, e.g. "sigma". */
@@ -102,6 +103,8 @@ const sgdmlOptions: ModelOption[] = [
 
 const entries: Partial<Record<ModelKind, ModelEntry>> = {
   gap: gapEntry,
+  schnet: schnetEntry,
+  bpnn: bpnnEntry,
   sgdml: {
     kind: 'sgdml',
     label: 'sGDML',
