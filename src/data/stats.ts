@@ -370,3 +370,15 @@ export function datasetFacts(ds: Dataset): DatasetFacts {
     md5: ds.md5 ?? null,
   };
 }
+
+/**
+ * Labels of the per-frame `kind` codes the project's generator writes (scripts/generate-data: 0 a,
+ * 1 b, 2 c, 3 d, 4 glycine MD), after the paper's four kinds of sampling (§II).
+ */
+export const SAMPLING_KIND_LABELS: Record<number, string> = {
+  0: '(a) 300 K MD from the minima',
+  1: '(b) 100 K MD from path points',
+  2: '(c) 750 K MD',
+  3: '(d) 50 K MD near the transition states',
+  4: '500 K MD',
+};

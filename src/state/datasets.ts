@@ -29,8 +29,8 @@ export interface DatasetsState {
   /** The dataset the Datasets, Train and Evaluate tabs work on. */
   selectedId: string | null;
   setBundled(list: DatasetRecord[]): void;
-  /** Adds (or replaces by id) a user dataset and selects it. */
-  addUser(rec: DatasetRecord): void;
+  /** Adds (or replaces by id) a user dataset and selects it (unless `select` is false). */
+  addUser(rec: DatasetRecord, select?: boolean): void;
   remove(id: string): void;
   select(id: string | null): void;
 }
@@ -43,10 +43,10 @@ export const useDatasets = create<DatasetsState>()((set) => ({
       datasets: [...list, ...s.datasets.filter((d) => d.origin === 'user')],
       selectedId: s.selectedId ?? list[0]?.id ?? null,
     })),
-  addUser: (rec) =>
+  addUser: (rec, select = true) =>
     set((s) => ({
       datasets: [...s.datasets.filter((d) => d.id !== rec.id), { ...rec, origin: 'user' }],
-      selectedId: rec.id,
+      selectedId: select ? rec.id : s.selectedId,
     })),
   remove: (id) =>
     set((s) => ({
