@@ -1,0 +1,590 @@
+/**
+ * `pes study [--quick] [--out DIR] [--only a,b] [--sizes …] [--folds k] [--epochs e]`
+ * `pes study --collect [--from docs/results] [--out docs/results]`
+ *
+ * Runs the study plan (src/eval/study.ts: datasets × models × sizes) through the same cross-validation
+ * engine as `pes experiment` (src/eval/cv.ts), resumably: each run's results JSON/CSV is rewritten after
+ * every fold, and rerunning the same command continues where it stopped. One progress bar over the whole
+ * plan with a time estimate. Writes per-run figures (src/eval/report-svg.ts), per-dataset comparison
+ * figures, the best model of each run's largest size, and index.json listing every run.
+ * `--collect` indexes existing results files (e.g. long runs made with `pes experiment`) instead.
+ */
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import os from 'node:os';
+import { parseArgs } from '../args.ts';
+import { CliError } from '../main.ts';
+import type { Dataset } from '../../../src/data/dataset.ts';
+import { datasetMd5 } from '../../../src/data/io/sgdml-dataset.ts';
+import { findAzoDihedral, isAzobenzeneLike } from '../../../src/data/cluster.ts';
+import {
+  getModelEntry,
+  parseDeclaredOptions,
+  registerModel,
+  type ModelEntry,
+  type ModelOption,
+} from '../../../src/models/registry.ts';
+import type { ForceField, SerializedModel, Trainer } from '../../../src/models/types.ts';
+import { pathFromJson, runCrossValidation, type PathRef } from '../../../src/eval/cv.ts';
+import {
+  bestFold,
+  parseResults,
+  resultsToCsv,
+  resultsToJson,
+  type ExperimentResults,
+  type ExperimentSpec,
+} from '../../../src/eval/results.ts';
+import {
+  clusterBarsSvg,
+  experimentClusterBars,
+  learningCurvesSvg,
+  pathProfilesSvg,
+  PALETTE,
+} from '../../../src/eval/report-svg.ts';
+import {
+  experimentCommand,
+  filterPlan,
+  fmtDuration,
+  indexEntry,
+  runCost,
+  shrinkPlan,
+  studyPlan,
+  type StudyIndex,
+  type StudyIndexEntry,
+  type StudyRun,
+} from '../../../src/eval/study.ts';
+import { loadDataset, resolveDatasetPath } from './experiment.ts';
+
+export const summary =
+  'run the whole study (datasets × models × sizes, resumable) or index existing results (--collect)';
+
+const HELP = `usage: pes study [--quick] [options]
+       pes study --collect [--from DIR] [--out DIR]
+
+${summary}
+
+The plan (src/eval/study.ts): glycine, azobenzene rotation, azobenzene inversion × sGDML [1/r],
+sGDML [1/r + ang], GAP/SOAP, SchNet, BPNN; sizes 100…1000 (glycine also 50), 5-fold CV, azobenzene φ
+clusters, geometry clusters and the four reference paths. --quick: sizes 20, 40, 3 folds, σ fixed at 20,
+the fast SOAP preset with 30 sparse points, 3 NN epochs, no geometry clusters (minutes, not days).
+
+Writes into DIR (default docs/results/study, with --quick docs/results/study-quick):
+  <run>.json, <run>.csv          results of each run (as pes experiment); rerun to resume
+  <run>-learning-curves.svg      its learning curve; <run>-phi-n<size>.svg, <run>-paths-n<size>.svg
+  <run>.model.json               the best fold's model at the largest size (loadable in the app)
+  <dataset>-learning-curves.svg  all models on one dataset (best fold and mean ± sd)
+  index.json                     every run: dataset, model, options, sizes, status, files
+  summary.md                     the numbers and the pes experiment command of each run
+
+options:
+  --quick              the quick plan
+  --out DIR            output folder
+  --only a,b           only the runs whose id contains one of these (ids: pes study --list)
+  --list               print the plan (ids, sizes, planned cost) and exit
+  --sizes a,b,…        override the training sizes of every run
+  --folds k            override the number of folds
+  --epochs e           override the SchNet/BPNN epochs
+  --fresh              start every run over
+  --no-models          do not write <run>.model.json
+  --quiet              no progress bar
+  --collect            index existing results JSON files under --from (default docs/results) into
+                       --out/index.json (default: the --from folder); nothing is trained`;
+
+const BOOLEANS = ['quick', 'fresh', 'quiet', 'help', 'collect', 'list', 'no-models'];
+
+function writeAtomic(path: string, text: string) {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+function ints(s: string, what: string): number[] {
+  const v = s.split(',').map((x) => Number(x.trim()));
+  if (!v.length || v.some((x) => !Number.isInteger(x) || x <= 0))
+    throw new CliError(`${what}: expected comma-separated positive integers, got "${s}"`);
+  return v;
+}
+
+const posix = (p: string) => p.split(sep).join('/');
+
+// ---------------------------------------------------------------------------------------------------
+// SchNet / BPNN entries for the CLI when the shared registry has none yet (the same trainers as
+// `pes train --model schnet|bpnn`).
+
+const nnOptions: ModelOption[] = [
+  { name: 'epochs', type: 'number', help: 'maximum epochs' },
+  { name: 'max-seconds', type: 'number', help: 'wall-clock budget per fold' },
+  { name: 'batch', type: 'number', help: 'mini-batch size' },
+  { name: 'lr', type: 'number', help: 'Adam learning rate' },
+  { name: 'rho', type: 'number', help: 'energy weight in the loss' },
+  { name: 'patience', type: 'number', help: 'early-stopping patience (epochs)' },
+  { name: 'cutoff', type: 'number', help: 'cutoff radius, Å' },
+  { name: 'features', type: 'number', help: 'SchNet feature size' },
+  { name: 'interactions', type: 'number', help: 'SchNet interaction blocks' },
+  { name: 'gaussians', type: 'number', help: 'SchNet radial Gaussians' },
+  { name: 'hidden', type: 'numbers', help: 'BPNN hidden layer sizes' },
+];
+
+function nnEntry(kind: 'schnet' | 'bpnn'): ModelEntry {
+  const rename: Record<string, string> = {
+    epochs: 'maxEpochs',
+    'max-seconds': 'maxSeconds',
+    batch: 'batchSize',
+    patience: 'earlyStopPatience',
+    gaussians: 'nGaussians',
+  };
+  return {
+    kind,
+    label: kind === 'schnet' ? 'SchNet' : 'BPNN',
+    options: nnOptions,
+    bestRule: 'energy',
+    async create() {
+      await import('../../../src/models/nn-common/cli.ts'); // initialises the tfjs wasm backend
+      const m =
+        kind === 'schnet'
+          ? (await import('../../../src/models/schnet/index.ts')).schnetTrainer
+          : (await import('../../../src/models/bpnn/index.ts')).bpnnTrainer;
+      return m as unknown as Trainer;
+    },
+    parseOptions(raw) {
+      const o = parseDeclaredOptions(nnOptions, raw, kind);
+      const allowed =
+        kind === 'schnet'
+          ? (k: string) => k !== 'hidden'
+          : (k: string) => !['features', 'interactions', 'gaussians'].includes(k);
+      const p: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(o)) {
+        if (!allowed(k)) throw new Error(`model ${kind} has no option --${k}`);
+        p[rename[k] ?? k] = v;
+      }
+      return p;
+    },
+    validSize: () => 0,
+    modelInfo(m: ForceField) {
+      const t = (m as unknown as { training?: Record<string, unknown> }).training;
+      return t && typeof t === 'object' ? { ...t } : undefined;
+    },
+  };
+}
+
+function ensureModel(kind: string): ModelEntry {
+  try {
+    return getModelEntry(kind);
+  } catch (e) {
+    if (kind === 'schnet' || kind === 'bpnn') {
+      registerModel(nnEntry(kind));
+      return getModelEntry(kind);
+    }
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// progress over the whole plan
+
+class StudyProgress {
+  private t0 = Date.now();
+  private last = 0;
+  private startDone = -1;
+  constructor(
+    private total: number,
+    private quiet: boolean,
+  ) {}
+  /** `done`: planned cost finished so far (finished runs + the running run's fraction). */
+  update(done: number, what: string, force = false) {
+    if (this.startDone < 0) this.startDone = done;
+    if (this.quiet) return;
+    const now = Date.now();
+    const tty = process.stderr.isTTY;
+    if (!force && now - this.last < (tty ? 250 : 15000)) return;
+    this.last = now;
+    const frac = this.total > 0 ? Math.min(1, done / this.total) : 1;
+    const el = (now - this.t0) / 1000;
+    const gained = done - this.startDone;
+    const eta = gained > 1e-9 ? (el / gained) * (this.total - done) : NaN;
+    const w = 24;
+    const line = `[${'#'.repeat(Math.round(frac * w))}${'.'.repeat(w - Math.round(frac * w))}] ${(100 * frac).toFixed(0).padStart(3)}%  ${what}  elapsed ${fmtDuration(el)}  eta ${fmtDuration(eta)}`;
+    if (tty) process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
+    else process.stderr.write(line + '\n');
+  }
+  line(msg: string) {
+    if (this.quiet) return;
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    process.stderr.write(msg + '\n');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function specFor(run: StudyRun, entry: ModelEntry, ds: Dataset): ExperimentSpec {
+  const params = entry.parseOptions({ ...run.options });
+  let phiAtoms: number[] | null = null;
+  if (run.phi && isAzobenzeneLike(ds.z)) phiAtoms = findAzoDihedral(ds.z, ds.R);
+  return {
+    dataset: {
+      name: ds.name,
+      md5: ds.md5 ?? datasetMd5(ds),
+      nFrames: ds.nFrames,
+      nAtoms: ds.nAtoms,
+      theory: ds.theory,
+    },
+    model: entry.kind,
+    params,
+    sizes: [...new Set(run.sizes)].sort((a, b) => a - b),
+    folds: run.folds,
+    seed: run.seed,
+    validSize: entry.validSize(params),
+    phiAtoms,
+    geometryClusters: run.geometryClusters,
+    bestRule: entry.bestRule,
+  };
+}
+
+function loadPaths(ids: string[], z: Int32Array): PathRef[] {
+  const root = resolve(import.meta.dirname, '..', '..', '..');
+  return ids.map((id) => {
+    const file = join(root, 'public', 'data', 'paths', `${id}.json`);
+    if (!existsSync(file)) throw new CliError(`no such bundled path: ${id}`);
+    return pathFromJson(JSON.parse(readFileSync(file, 'utf8')), z, basename(file));
+  });
+}
+
+/** Per-run figures; returns their file names (relative to outDir). */
+function runFigures(outDir: string, id: string, label: string, r: ExperimentResults, i: number): string[] {
+  if (!r.summary.length) return [];
+  const out: string[] = [];
+  const w = (name: string, svg: string) => {
+    writeFileSync(join(outDir, name), svg);
+    out.push(name);
+  };
+  w(`${id}-learning-curves.svg`, learningCurvesSvg([{ results: r, label }]));
+  const size = r.summary[r.summary.length - 1].size;
+  const s = r.summary[r.summary.length - 1];
+  for (const which of ['phi', 'geometry'] as const) {
+    const bars = experimentClusterBars(r, which, size, 'best');
+    if (!bars.length) continue;
+    w(
+      `${id}-${which}-n${size}.svg`,
+      clusterBarsSvg(bars, {
+        title: `${label} · ${r.spec.dataset.name}, n = ${size}`,
+        color: PALETTE[i % PALETTE.length],
+        xLabel: which === 'phi' ? 'CNNC dihedral φ cluster' : 'geometry cluster (Ward g, energy level e)',
+        caption: `best fold (${s.bestFold + 1}) of ${r.spec.folds}; population = share of its test frames per cluster`,
+      }),
+    );
+  }
+  const prof = pathProfilesSvg(r, size, label);
+  if (prof) w(`${id}-paths-n${size}.svg`, prof);
+  return out;
+}
+
+function summaryMd(index: StudyIndex, outDir: string): string {
+  const lines = [
+    `# Study results (${index.mode})`,
+    '',
+    `Written by \`pes study${index.mode === 'quick' ? ' --quick' : ''}\` on ${index.updatedAt}. Test errors of the best fold`,
+    'at the largest finished size: energies kcal/mol, forces kcal/mol/Å.',
+    '',
+    '| run | dataset | model | status | sizes done | folds | best n | E RMSE | F RMSE |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of index.runs)
+    lines.push(
+      `| ${r.id} | ${r.dataset} | ${r.label} | ${r.status}${r.note ? ` (${r.note})` : ''} | ${r.finishedSizes.join(', ')} | ${r.foldsDone}/${r.foldsPlanned} | ${r.best?.size ?? '–'} | ${r.best ? r.best.eRmse.toFixed(3) : '–'} | ${r.best ? r.best.fRmse.toFixed(3) : '–'} |`,
+    );
+  lines.push('', '## Commands', '', 'Each run is the same as this `pes experiment` command:', '', '```sh');
+  for (const r of index.runs)
+    if (r.file)
+      lines.push(
+        (r as StudyIndexEntry & { command?: string }).command ?? `# ${r.id}: ${join(outDir, r.file)}`,
+      );
+  lines.push('```', '');
+  return lines.join('\n');
+}
+
+async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
+  const s = (k: string) => (typeof args[k] === 'string' ? (args[k] as string) : undefined);
+  const quick = Boolean(args.quick);
+  let plan = studyPlan(quick ? 'quick' : 'full');
+  try {
+    plan = filterPlan(plan, s('only'));
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  plan = shrinkPlan(plan, {
+    sizes: s('sizes') ? ints(s('sizes')!, '--sizes') : undefined,
+    folds: s('folds') ? ints(s('folds')!, '--folds')[0] : undefined,
+    epochs: s('epochs') ? ints(s('epochs')!, '--epochs')[0] : undefined,
+  });
+  if (plan.some((r) => r.folds < 2)) throw new CliError('--folds must be at least 2');
+  const total = plan.reduce((a, r) => a + runCost(r), 0);
+  if (args.list) {
+    for (const r of plan)
+      console.log(
+        `${r.id.padEnd(36)} sizes ${r.sizes.join(',')}  ${r.folds} folds  cost ${((100 * runCost(r)) / total).toFixed(1)} %`,
+      );
+    return 0;
+  }
+  const outDir = s('out') ?? (quick ? 'docs/results/study-quick' : 'docs/results/study');
+  mkdirSync(outDir, { recursive: true });
+  const indexPath = join(outDir, 'index.json');
+  const index: StudyIndex = {
+    format: 'pes-study-index',
+    version: 1,
+    mode: quick ? 'quick' : 'full',
+    updatedAt: new Date().toISOString(),
+    runs: [],
+  };
+  const saveIndex = () => {
+    index.updatedAt = new Date().toISOString();
+    writeAtomic(indexPath, JSON.stringify(index, null, 1) + '\n');
+    writeFileSync(join(outDir, 'summary.md'), summaryMd(index, outDir));
+  };
+
+  const bar = new StudyProgress(total, Boolean(args.quiet));
+  const ac = new AbortController();
+  const onSig = () => {
+    if (ac.signal.aborted) process.exit(130);
+    bar.line('\ninterrupted: saving finished folds (Ctrl-C again quits at once)');
+    ac.abort();
+  };
+  process.on('SIGINT', onSig);
+  const datasets = new Map<string, Dataset>();
+  const finished: { dataset: string; results: ExperimentResults; label: string }[] = [];
+  let doneCost = 0;
+  let failed = 0;
+  const t0 = Date.now();
+  try {
+    for (const [ri, run] of plan.entries()) {
+      if (ac.signal.aborted) break;
+      const cost = runCost(run);
+      const file = `${run.id}.json`;
+      const out = join(outDir, file);
+      const entryBase = { id: run.id, label: run.label, sizes: run.sizes, source: 'study' as const };
+      let entry: ModelEntry;
+      try {
+        entry = ensureModel(run.model);
+      } catch (e) {
+        index.runs.push({
+          id: run.id,
+          dataset: run.dataset,
+          model: run.model,
+          label: run.label,
+          options: run.options,
+          sizes: run.sizes,
+          finishedSizes: [],
+          folds: run.folds,
+          foldsDone: 0,
+          foldsPlanned: run.sizes.length * run.folds,
+          status: 'skipped',
+          figures: [],
+          source: 'study',
+          note: (e as Error).message,
+        });
+        bar.line(`${run.id}: skipped (${(e as Error).message})`);
+        doneCost += cost;
+        saveIndex();
+        continue;
+      }
+      try {
+        let ds = datasets.get(run.dataset);
+        if (!ds) {
+          bar.line(`loading ${run.dataset}…`);
+          ds = loadDataset(resolveDatasetPath(run.dataset), parseArgs([]));
+          datasets.set(run.dataset, ds);
+        }
+        const spec = specFor(run, entry, ds);
+        let previous: ExperimentResults | undefined;
+        if (existsSync(out) && !args.fresh) {
+          previous = parseResults(readFileSync(out, 'utf8'), out);
+          if (previous.folds.length) bar.line(`${run.id}: resuming, ${previous.folds.length} folds kept`);
+        }
+        const paths = loadPaths(run.paths, ds.z);
+        const trainer = await entry.create();
+        const maxSize = Math.max(...spec.sizes);
+        const models = new Map<number, SerializedModel>();
+        const command = experimentCommand(run, out);
+        const save = (r: ExperimentResults) => {
+          writeAtomic(out, resultsToJson(r));
+          writeAtomic(out.replace(/\.json$/, '.csv'), resultsToCsv(r));
+        };
+        const res = await runCrossValidation({
+          ds,
+          trainer,
+          spec,
+          previous,
+          signal: ac.signal,
+          paths,
+          modelInfo: entry.modelInfo?.bind(entry),
+          environment: {
+            host: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`,
+            node: process.version,
+            dataset: `${run.dataset}.npz`,
+            command: `pes study ${process.argv.slice(3).join(' ')} (run ${run.id}; same as: ${command})`,
+          },
+          onProgress: (p) =>
+            bar.update(
+              doneCost + cost * p.fraction,
+              `run ${ri + 1}/${plan.length} ${run.id} n=${p.size} fold ${p.fold + 1} ${p.stage}`,
+            ),
+          onFoldDone: (r, f, model) => {
+            save(r);
+            if (f.size === maxSize && !args['no-models']) models.set(f.fold, model.serialize());
+            bar.line(
+              `${run.id} n=${f.size} fold ${f.fold + 1}: E RMSE ${f.test.eRmse.toFixed(3)} kcal/mol, F RMSE ${f.test.fRmse.toFixed(3)} kcal/mol/Å (train ${fmtDuration(f.trainSeconds)})`,
+            );
+          },
+        });
+        save(res);
+        const figures = runFigures(outDir, run.id, run.label, res, ri);
+        let modelFile: string | undefined;
+        const top = res.folds.filter((f) => f.size === maxSize);
+        if (top.length) {
+          const best = bestFold(top, spec.bestRule);
+          const m = models.get(best.fold);
+          if (m) {
+            modelFile = `${run.id}.model.json`;
+            writeAtomic(
+              join(outDir, modelFile),
+              JSON.stringify({ ...m, study: { run: run.id, size: maxSize, fold: best.fold } }),
+            );
+          } else if (existsSync(join(outDir, `${run.id}.model.json`))) modelFile = `${run.id}.model.json`;
+        }
+        const e = indexEntry(res, file, {
+          ...entryBase,
+          csv: `${run.id}.csv`,
+          figures,
+          ...(modelFile ? { model_file: modelFile } : {}),
+        });
+        index.runs.push({ ...e, dataset: run.dataset, command } as StudyIndexEntry);
+        finished.push({ dataset: run.dataset, results: res, label: run.label });
+      } catch (e) {
+        if (ac.signal.aborted) break;
+        failed++;
+        const msg = (e as Error).message;
+        bar.line(`${run.id}: failed: ${msg}`);
+        if (process.env.PES_DEBUG) console.error((e as Error).stack);
+        index.runs.push({
+          id: run.id,
+          dataset: run.dataset,
+          model: run.model,
+          label: run.label,
+          options: run.options,
+          sizes: run.sizes,
+          finishedSizes: [],
+          folds: run.folds,
+          foldsDone: 0,
+          foldsPlanned: run.sizes.length * run.folds,
+          status: 'failed',
+          figures: [],
+          source: 'study',
+          note: msg,
+          ...(existsSync(out) ? { file } : {}),
+        });
+      }
+      doneCost += cost;
+      bar.update(doneCost, `run ${ri + 1}/${plan.length} ${run.id} done`, true);
+      saveIndex();
+    }
+  } finally {
+    process.off('SIGINT', onSig);
+  }
+  // per-dataset comparison figures (Fig. 5-style: all models on one dataset)
+  const byDs = new Map<string, typeof finished>();
+  for (const f of finished) byDs.set(f.dataset, [...(byDs.get(f.dataset) ?? []), f]);
+  for (const [dsName, sets] of byDs) {
+    const name = `${dsName}-learning-curves.svg`;
+    writeFileSync(join(outDir, name), learningCurvesSvg(sets));
+    for (const r of index.runs) if (r.dataset === dsName) r.figures = [name, ...r.figures];
+  }
+  saveIndex();
+  bar.line(
+    `study ${ac.signal.aborted ? 'interrupted' : 'finished'} in ${fmtDuration((Date.now() - t0) / 1000)}: ` +
+      `${index.runs.filter((r) => r.status === 'complete').length} complete, ${index.runs.filter((r) => r.status === 'skipped').length} skipped, ${failed} failed; wrote ${indexPath}`,
+  );
+  console.log(`wrote ${indexPath}`);
+  if (ac.signal.aborted) return 130;
+  return failed ? 1 : 0;
+}
+
+/** All files named *.json under dir (recursively), sorted. */
+function jsonFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...jsonFiles(p));
+    else if (name.endsWith('.json') && !name.endsWith('.model.json') && name !== 'index.json') out.push(p);
+  }
+  return out;
+}
+
+/** `--collect`: index every pes-experiment results file under `from`. Exported for tests. */
+export function collect(from: string, outDir: string): StudyIndex {
+  if (!existsSync(from) || !statSync(from).isDirectory()) throw new CliError(`no such folder: ${from}`);
+  const runs: StudyIndexEntry[] = [];
+  const seen = new Map<string, number>();
+  for (const p of jsonFiles(from)) {
+    let res: ExperimentResults;
+    try {
+      res = parseResults(readFileSync(p, 'utf8'), p);
+    } catch {
+      continue; // not a results file (paths, manifests, …)
+    }
+    const rel = posix(relative(outDir, p));
+    const e = indexEntry(res, rel, { source: 'collected' });
+    // ids stay unique: a second results file of the same dataset × model gets its file stem appended
+    const n = seen.get(e.id) ?? 0;
+    seen.set(e.id, n + 1);
+    if (n) e.id = `${e.id}-${basename(p, '.json')}`;
+    const csv = p.replace(/\.json$/, '.csv');
+    if (existsSync(csv)) e.csv = posix(relative(outDir, csv));
+    const model = p.replace(/\.json$/, '.model.json');
+    if (existsSync(model)) e.model_file = posix(relative(outDir, model));
+    const stem = basename(p, '.json');
+    const dir = join(p, '..');
+    e.figures = readdirSync(dir)
+      .filter((f) => f.startsWith(stem) && f.endsWith('.svg'))
+      .map((f) => posix(relative(outDir, join(dir, f))));
+    runs.push(e);
+  }
+  return {
+    format: 'pes-study-index',
+    version: 1,
+    mode: 'collect',
+    updatedAt: new Date().toISOString(),
+    runs,
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, BOOLEANS);
+  if (args.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (args._.length) throw new CliError(`unexpected argument "${args._[0]}" (see pes study --help)`);
+  if (args.collect) {
+    const from = typeof args.from === 'string' ? args.from : 'docs/results';
+    const outDir = typeof args.out === 'string' ? args.out : from;
+    if (!existsSync(from) || !statSync(from).isDirectory()) throw new CliError(`no such folder: ${from}`);
+    mkdirSync(outDir, { recursive: true });
+    const index = collect(from, outDir);
+    const p = join(outDir, 'index.json');
+    writeAtomic(p, JSON.stringify(index, null, 1) + '\n');
+    for (const r of index.runs)
+      console.log(
+        `${r.id.padEnd(40)} ${r.status.padEnd(8)} ${r.foldsDone}/${r.foldsPlanned} folds  ${r.file}`,
+      );
+    console.log(`wrote ${p} (${index.runs.length} runs)`);
+    return 0;
+  }
+  return runStudy(args);
+}

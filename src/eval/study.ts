@@ -1,0 +1,309 @@
+/**
+ * The study plan (paper §IV–VI on our xTB data): which datasets × models × training sizes `pes study`
+ * runs, in its full and quick forms, and the index of finished runs (index.json) that the CLI writes and
+ * the app's Study view reads. Pure data and functions: no file system, no training here.
+ */
+import type { ExperimentResults } from './results.ts';
+
+export type StudyMode = 'full' | 'quick';
+
+/** One learning curve of the study: a model with fixed options on one dataset. */
+export interface StudyRun {
+  /** File stem and --only key, e.g. "azobenzene-rotation-sgdml-inv". */
+  id: string;
+  /** Bundled dataset name (public/data/<dataset>.npz). */
+  dataset: string;
+  model: 'sgdml' | 'gap' | 'schnet' | 'bpnn';
+  /** Short label, e.g. "sGDML [1/r + ang]". */
+  label: string;
+  /** Model options exactly as `pes experiment` flags take them (name without dashes → value). */
+  options: Record<string, string>;
+  sizes: number[];
+  folds: number;
+  seed: number;
+  /** Reference paths every fold's model is also evaluated on (bundled ids). */
+  paths: string[];
+  /** φ clusters (azobenzene: found from bonds) or none. */
+  phi: boolean;
+  geometryClusters: boolean;
+  /** Relative cost per trained fold of size n, for the time estimate (arbitrary units). */
+  costPerFold(n: number): number;
+}
+
+export const STUDY_DATASETS = ['glycine', 'azobenzene-rotation', 'azobenzene-inversion'] as const;
+export const AZO_PATHS = [
+  'azobenzene-rotation',
+  'azobenzene-inversion',
+  'azobenzene-rotation-inversion',
+  'azobenzene-optimized-rotation',
+];
+
+const FULL_SIZES = [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000];
+const QUICK_SIZES = [20, 40];
+
+interface ModelVariant {
+  key: string;
+  model: StudyRun['model'];
+  label: string;
+  full: Record<string, string>;
+  quick: Record<string, string>;
+  /** Cost of one fold with n training frames of a molecule with nAtoms atoms. */
+  cost(n: number, nAtoms: number, quick: boolean): number;
+}
+
+/** Kernel models scale with the cube of the kernel size (n·3N); NNs with epochs × n. */
+const kernelCost = (n: number, nAtoms: number) => 1e-9 * (n * 3 * nAtoms) ** 3 + 2e-4 * n * nAtoms;
+const nnCost = (epochs: number) => (n: number, nAtoms: number) => 2e-4 * epochs * n * nAtoms;
+
+export const STUDY_MODELS: ModelVariant[] = [
+  {
+    key: 'sgdml-inv',
+    model: 'sgdml',
+    label: 'sGDML [1/r]',
+    full: { descriptor: 'inv' },
+    quick: { descriptor: 'inv', sigma: '20' },
+    cost: (n, a, q) => kernelCost(n, a) * (q ? 1 : 9),
+  },
+  {
+    key: 'sgdml-inv-ang',
+    model: 'sgdml',
+    label: 'sGDML [1/r + ang]',
+    full: { descriptor: 'inv+ang' },
+    quick: { descriptor: 'inv+ang', sigma: '20' },
+    cost: (n, a, q) => kernelCost(n, a) * (q ? 1.5 : 13),
+  },
+  {
+    key: 'gap',
+    model: 'gap',
+    label: 'GAP/SOAP',
+    full: { preset: 'paper' },
+    quick: { preset: 'fast', 'n-sparse': '30' },
+    cost: (n, a, q) => (q ? 0.02 : 0.2) * n * a,
+  },
+  {
+    key: 'schnet',
+    model: 'schnet',
+    label: 'SchNet',
+    full: {},
+    quick: { epochs: '3', features: '16', interactions: '2', batch: '10' },
+    cost: (n, a, q) => nnCost(q ? 3 : 1000)(n, a) * (q ? 3 : 1),
+  },
+  {
+    key: 'bpnn',
+    model: 'bpnn',
+    label: 'BPNN',
+    full: {},
+    quick: { epochs: '3', batch: '10' },
+    cost: (n, a, q) => nnCost(q ? 3 : 1000)(n, a),
+  },
+];
+
+const ATOMS: Record<string, number> = {
+  glycine: 10,
+  'azobenzene-rotation': 24,
+  'azobenzene-inversion': 24,
+};
+
+/** The whole plan: every dataset × model variant, in a fixed order (cheap datasets first). */
+export function studyPlan(mode: StudyMode): StudyRun[] {
+  const quick = mode === 'quick';
+  const runs: StudyRun[] = [];
+  for (const dataset of STUDY_DATASETS) {
+    const azo = dataset.startsWith('azobenzene');
+    const nAtoms = ATOMS[dataset];
+    for (const v of STUDY_MODELS) {
+      const sizes = quick ? QUICK_SIZES : dataset === 'glycine' ? [50, ...FULL_SIZES] : FULL_SIZES;
+      runs.push({
+        id: `${dataset}-${v.key}`,
+        dataset,
+        model: v.model,
+        label: v.label,
+        options: { ...(quick ? v.quick : v.full) },
+        sizes,
+        folds: quick ? 3 : 5,
+        seed: 1,
+        paths: azo ? AZO_PATHS : [],
+        phi: azo,
+        geometryClusters: azo && !quick,
+        costPerFold: (n) => v.cost(n, nAtoms, quick),
+      });
+    }
+  }
+  return runs;
+}
+
+/**
+ * Keep the runs named by the comma-separated patterns (every run when `only` is empty): a pattern equal to
+ * a run id picks that run only, otherwise every run whose id contains it. Throws, listing the ids, when a
+ * pattern matches nothing.
+ */
+export function filterPlan(plan: StudyRun[], only: string | undefined): StudyRun[] {
+  if (!only) return plan;
+  const pats = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const p of pats)
+    if (!plan.some((r) => r.id.includes(p)))
+      throw new Error(`--only ${p}: matches no run (runs: ${plan.map((r) => r.id).join(', ')})`);
+  const ids = new Set(plan.map((r) => r.id));
+  return plan.filter((r) => pats.some((p) => (ids.has(p) ? r.id === p : r.id.includes(p))));
+}
+
+/** Override sizes / folds / epochs of every run (for tests and small machines). */
+export function shrinkPlan(
+  plan: StudyRun[],
+  o: { sizes?: number[]; folds?: number; epochs?: number },
+): StudyRun[] {
+  return plan.map((r) => ({
+    ...r,
+    sizes: o.sizes ?? r.sizes,
+    folds: o.folds ?? r.folds,
+    options:
+      o.epochs !== undefined && (r.model === 'schnet' || r.model === 'bpnn')
+        ? { ...r.options, epochs: String(o.epochs) }
+        : r.options,
+  }));
+}
+
+/** Planned cost of a run (sum over sizes × folds), in the units of {@link StudyRun.costPerFold}. */
+export function runCost(r: StudyRun): number {
+  return r.sizes.reduce((s, n) => s + r.folds * r.costPerFold(n), 0);
+}
+
+/** `pes experiment` arguments that reproduce a run by hand. */
+export function experimentCommand(r: StudyRun, out: string): string {
+  const opts = Object.entries(r.options).map(([k, v]) => `--${k} ${v}`);
+  return [
+    'pes experiment',
+    r.dataset,
+    `--model ${r.model}`,
+    ...opts,
+    `--sizes ${r.sizes.join(',')}`,
+    `--folds ${r.folds}`,
+    `--seed ${r.seed}`,
+    r.phi ? '' : '--no-phi',
+    r.geometryClusters ? '--geometry-clusters' : '',
+    r.paths.length ? `--paths ${r.paths.join(',')}` : '',
+    `--out ${out}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// index.json
+
+export interface StudyIndexEntry {
+  id: string;
+  dataset: string;
+  model: string;
+  label: string;
+  /** Model options (the results' spec.params, JSON-safe). */
+  options: Record<string, unknown>;
+  /** Planned sizes, and the sizes with at least one finished fold. */
+  sizes: number[];
+  finishedSizes: number[];
+  folds: number;
+  /** Finished folds / planned folds. */
+  foldsDone: number;
+  foldsPlanned: number;
+  status: 'complete' | 'partial' | 'failed' | 'skipped';
+  /** Results JSON / CSV, relative to the index file's folder (posix separators). */
+  file?: string;
+  csv?: string;
+  /** Serialized best model of the largest size (relative path), when saved. */
+  model_file?: string;
+  figures: string[];
+  /** 'study' (run by pes study) or 'collected' (an existing results file found by --collect). */
+  source: 'study' | 'collected';
+  /** Why a run was skipped or failed. */
+  note?: string;
+  /** Best test errors of the largest finished size (kcal/mol, kcal/mol/Å). */
+  best?: { size: number; eRmse: number; fRmse: number };
+}
+
+export interface StudyIndex {
+  format: 'pes-study-index';
+  version: 1;
+  mode: StudyMode | 'collect';
+  updatedAt: string;
+  runs: StudyIndexEntry[];
+}
+
+/** Model variant key of a results file: sgdml-inv / sgdml-inv-ang / gap / schnet / bpnn. */
+export function variantOf(res: ExperimentResults): { key: string; label: string } {
+  if (res.spec.model === 'sgdml') {
+    const ang = res.spec.params.descriptor === 'inv+ang';
+    return ang
+      ? { key: 'sgdml-inv-ang', label: 'sGDML [1/r + ang]' }
+      : { key: 'sgdml-inv', label: 'sGDML [1/r]' };
+  }
+  const v = STUDY_MODELS.find((m) => m.key === res.spec.model);
+  return { key: res.spec.model, label: v?.label ?? res.spec.model };
+}
+
+/** Dataset key of a results file: the bundled stem when recognisable, else the dataset's own name. */
+export function datasetKey(res: ExperimentResults): string {
+  const src = `${res.environment?.dataset ?? ''} ${res.spec.dataset.name}`.toLowerCase();
+  if (/glycine/.test(src)) return 'glycine';
+  if (/rotation/.test(src)) return 'azobenzene-rotation';
+  if (/inversion/.test(src)) return 'azobenzene-inversion';
+  return res.spec.dataset.name.replace(/\.[a-z]+$/i, '');
+}
+
+/** An index entry describing a results file (planned sizes/folds from `planned` when known). */
+export function indexEntry(
+  res: ExperimentResults,
+  file: string,
+  extra: Partial<StudyIndexEntry> & { source: StudyIndexEntry['source'] },
+): StudyIndexEntry {
+  const v = variantOf(res);
+  const ds = datasetKey(res);
+  const finished = res.summary.map((q) => q.size);
+  const planned = extra.sizes ?? res.spec.sizes;
+  const foldsPlanned = planned.length * res.spec.folds;
+  const last = res.summary[res.summary.length - 1];
+  return {
+    id: extra.id ?? `${ds}-${v.key}`,
+    dataset: ds,
+    model: res.spec.model,
+    label: extra.label ?? v.label,
+    options: res.spec.params,
+    sizes: planned,
+    finishedSizes: finished,
+    folds: res.spec.folds,
+    foldsDone: res.folds.length,
+    foldsPlanned,
+    status: res.folds.length >= foldsPlanned ? 'complete' : 'partial',
+    file,
+    figures: [],
+    ...extra,
+    ...(last ? { best: { size: last.size, eRmse: last.best.eRmse, fRmse: last.best.fRmse } } : {}),
+  };
+}
+
+/** Parse and check an index.json (throws a readable message). */
+export function parseStudyIndex(text: string, source = 'index.json'): StudyIndex {
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${source}: not JSON (${(e as Error).message})`, { cause: e });
+  }
+  const x = o as StudyIndex;
+  if (!x || x.format !== 'pes-study-index' || x.version !== 1 || !Array.isArray(x.runs))
+    throw new Error(`${source}: not a pes study index (format "pes-study-index", version 1)`);
+  for (const [i, r] of x.runs.entries())
+    if (typeof r.id !== 'string' || typeof r.dataset !== 'string' || typeof r.model !== 'string')
+      throw new Error(`${source}: run ${i} lacks id, dataset or model`);
+  return x;
+}
+
+/** Seconds as "42 s", "3.5 min", "2.1 h". */
+export function fmtDuration(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '?';
+  if (s < 90) return `${s.toFixed(0)} s`;
+  if (s < 5400) return `${(s / 60).toFixed(1)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../scripts/cli/main.ts';
+import { parseResults } from '../../src/eval/results.ts';
+import { filterPlan, parseStudyIndex, runCost, shrinkPlan, studyPlan } from '../../src/eval/study.ts';
+import { deserializeModel } from '../../src/models/load.ts';
+
+const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+const haveData =
+  existsSync(join(root, 'public', 'data', 'glycine.npz')) &&
+  existsSync(join(root, 'public', 'data', 'azobenzene-rotation.npz'));
+
+describe('study plan', () => {
+  it('full plan: 3 datasets × 5 model variants, sizes up to 1000, 5 folds', () => {
+    const full = studyPlan('full');
+    expect(full.length).toBe(15);
+    expect(new Set(full.map((r) => r.dataset))).toEqual(
+      new Set(['glycine', 'azobenzene-rotation', 'azobenzene-inversion']),
+    );
+    expect(new Set(full.map((r) => r.model))).toEqual(new Set(['sgdml', 'gap', 'schnet', 'bpnn']));
+    for (const r of full) {
+      expect(r.folds).toBe(5);
+      expect(Math.max(...r.sizes)).toBe(1000);
+    }
+    expect(full.filter((r) => r.options.descriptor === 'inv+ang').length).toBe(3);
+    expect(new Set(full.map((r) => r.id)).size).toBe(15);
+    const quick = studyPlan('quick');
+    expect(quick.reduce((a, r) => a + runCost(r), 0)).toBeLessThan(
+      full.reduce((a, r) => a + runCost(r), 0) / 100,
+    );
+  });
+
+  it('--only filters by id substring and rejects patterns that match nothing', () => {
+    const p = studyPlan('quick');
+    expect(filterPlan(p, 'glycine-gap').map((r) => r.id)).toEqual(['glycine-gap']);
+    expect(filterPlan(p, 'rotation-bpnn,inversion-schnet').length).toBe(2);
+    expect(filterPlan(p, 'glycine-sgdml-inv').map((r) => r.id)).toEqual(['glycine-sgdml-inv']);
+    expect(filterPlan(p, 'glycine-sgdml').length).toBe(2);
+    expect(() => filterPlan(p, 'nonsense')).toThrow(/matches no run/);
+    const s = shrinkPlan(p, { sizes: [5], folds: 2, epochs: 1 });
+    expect(s.every((r) => r.sizes[0] === 5 && r.folds === 2)).toBe(true);
+    expect(s.find((r) => r.model === 'schnet')!.options.epochs).toBe('1');
+    expect(s.find((r) => r.model === 'sgdml')!.options.epochs).toBeUndefined();
+  });
+});
+
+describe('pes study', () => {
+  it.skipIf(!haveData)(
+    'runs a reduced --quick study, writes parseable results, figures, models and index; resumes; collects',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pes-study-'));
+      const argv = [
+        'study',
+        '--quick',
+        '--only',
+        'glycine-sgdml-inv,azobenzene-rotation-sgdml-inv,glycine-bpnn',
+        '--sizes',
+        '6',
+        '--folds',
+        '2',
+        '--epochs',
+        '1',
+        '--out',
+        dir,
+        '--quiet',
+      ];
+      expect(await main(argv)).toBe(0);
+      const index = parseStudyIndex(readFileSync(join(dir, 'index.json'), 'utf8'));
+      expect(index.mode).toBe('quick');
+      expect(index.runs.map((r) => r.id).sort()).toEqual([
+        'azobenzene-rotation-sgdml-inv',
+        'glycine-bpnn',
+        'glycine-sgdml-inv',
+      ]);
+      for (const r of index.runs) {
+        expect(r.status).toBe('complete');
+        expect(r.foldsDone).toBe(2);
+        const res = parseResults(readFileSync(join(dir, r.file!), 'utf8'), r.file);
+        expect(res.summary.map((q) => q.size)).toEqual([6]);
+        expect(Number.isFinite(res.summary[0].best.fRmse)).toBe(true);
+        expect(r.best!.fRmse).toBeCloseTo(res.summary[0].best.fRmse, 10);
+        expect(readFileSync(join(dir, r.csv!), 'utf8')).toContain('f_rmse_kcal_mol_A');
+        for (const f of r.figures)
+          expect(readFileSync(join(dir, f), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+        expect(r.figures).toContain(`${r.dataset}-learning-curves.svg`);
+      }
+      const azo = index.runs.find((r) => r.id === 'azobenzene-rotation-sgdml-inv')!;
+      const azoRes = parseResults(readFileSync(join(dir, azo.file!), 'utf8'));
+      expect(azoRes.folds[0].phi!.length).toBe(18);
+      expect(azoRes.folds[0].paths!.map((p) => p.id).length).toBe(4);
+      expect(azo.figures).toContain('azobenzene-rotation-sgdml-inv-phi-n6.svg');
+      expect(azo.figures).toContain('azobenzene-rotation-sgdml-inv-paths-n6.svg');
+
+      // the saved best model loads and reproduces its fold's test error scale
+      const saved = JSON.parse(readFileSync(join(dir, azo.model_file!), 'utf8'));
+      expect(saved.study).toEqual({ run: azo.id, size: 6, fold: azoRes.summary[0].bestFold });
+      const ff = await deserializeModel(saved);
+      const path = JSON.parse(readFileSync(join(root, 'public/data/paths/azobenzene-rotation.json'), 'utf8'));
+      const p = ff.predict(Float64Array.from(path.points[0].R), 1);
+      expect(Number.isFinite(p.E[0])).toBe(true);
+      expect(p.F.length).toBe(72);
+
+      // rerun: everything is finished, nothing retrains (results files untouched apart from rewrite)
+      const before = readFileSync(join(dir, azo.file!), 'utf8');
+      const t0 = statSync(join(dir, 'index.json')).mtimeMs;
+      expect(await main(argv)).toBe(0);
+      const after = parseResults(readFileSync(join(dir, azo.file!), 'utf8'));
+      expect(after.folds.map((f) => f.test.fRmse)).toEqual(
+        parseResults(before).folds.map((f) => f.test.fRmse),
+      );
+      expect(after.folds.map((f) => f.trainSeconds)).toEqual(
+        parseResults(before).folds.map((f) => f.trainSeconds),
+      );
+      expect(statSync(join(dir, 'index.json')).mtimeMs).toBeGreaterThanOrEqual(t0);
+
+      // --collect indexes the same results files from another folder
+      const out2 = mkdtempSync(join(tmpdir(), 'pes-collect-'));
+      expect(await main(['study', '--collect', '--from', dir, '--out', out2])).toBe(0);
+      const col = parseStudyIndex(readFileSync(join(out2, 'index.json'), 'utf8'));
+      expect(col.mode).toBe('collect');
+      expect(col.runs.length).toBe(3);
+      const c = col.runs.find((r) => r.id === 'azobenzene-rotation-sgdml-inv')!;
+      expect(c.source).toBe('collected');
+      expect(c.dataset).toBe('azobenzene-rotation');
+      expect(existsSync(join(out2, c.file!))).toBe(true);
+      expect(existsSync(join(out2, c.model_file!))).toBe(true);
+      expect(c.label).toBe('sGDML [1/r]');
+      expect(col.runs.find((r) => r.id === 'glycine-bpnn')!.label).toBe('BPNN');
+
+      // bad input: clear errors, non-zero exit
+      expect(await main(['study', '--only', 'no-such-run', '--out', dir])).toBe(1);
+      expect(await main(['study', '--collect', '--from', join(dir, 'missing')])).toBe(1);
+    },
+    180_000,
+  );
+});
