@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   predict: () => import('./commands/predict.ts'),
   test: () => import('./commands/test.ts'),
   bench: () => import('../../bench/run.ts'),
+  beyond: () => import('./commands/beyond.ts'),
 };
 
 function usage(): string {
