@@ -16,6 +16,7 @@ import { datasetMd5 } from '../data/io/sgdml-dataset';
 import { getModelEntry } from '../models/registry';
 import type { ForceField, SerializedModel } from '../models/types';
 import { mixSeed, pathFromJson, runCrossValidation, splitForSize, type PathRef } from '../eval/cv';
+import { dihedralSeries, geometryClusters, phiClusters } from '../data/cluster';
 import { bestFold, incompatibility, type ExperimentResults } from '../eval/results';
 import { buildExperimentSpec, type ExperimentRequestSpec } from '../eval/experiment-spec';
 
@@ -67,6 +68,27 @@ export interface BestModelOutcome {
   /** False when the worker still had the model from the run, true when it was trained again. */
   retrained: boolean;
   nTrain: number;
+  /** Atomic numbers of the dataset (the model's atom order). */
+  z: number[];
+}
+
+export interface ClusterGeometryRequest {
+  dataset: DatasetRef;
+  results: ExperimentResults;
+  which: 'phi' | 'geometry';
+  cluster: number;
+}
+
+export interface ClusterGeometry {
+  /** Dataset frame shown, its geometry (Å), energy (kcal/mol) and atoms. */
+  index: number;
+  R: Float64Array;
+  E: number;
+  z: Int32Array;
+  /** Frames of the whole dataset in this cluster. */
+  members: number;
+  /** Why this frame: e.g. "|φ| closest to 45°". */
+  note: string;
 }
 
 export interface EvalWorkerMethods {
@@ -81,6 +103,8 @@ export interface EvalWorkerMethods {
     req: BestModelRequest,
     onProgress?: (p: ExperimentProgress) => void,
   ): Promise<BestModelOutcome>;
+  /** A representative frame of a φ or geometry cluster of the results' clustering of the dataset. */
+  clusterGeometry(req: ClusterGeometryRequest): Promise<ClusterGeometry>;
 }
 
 let running: AbortController | null = null;
@@ -184,7 +208,13 @@ export async function bestFoldModel(
   const best = bestFold(folds, res.spec.bestRule);
   const kept = bestModels.get(modelKey(res, req.size));
   if (kept && kept.fold === best.fold)
-    return { model: kept.model.serialize(), fold: best.fold, retrained: false, nTrain: best.trainIdx.length };
+    return {
+      model: kept.model.serialize(),
+      fold: best.fold,
+      retrained: false,
+      nTrain: best.trainIdx.length,
+      z: Array.from(kept.model.z),
+    };
   if (running) throw new Error('an experiment is running in this worker; wait for it or cancel it first');
   const ac = new AbortController();
   running = ac;
@@ -218,13 +248,81 @@ export async function bestFoldModel(
         }),
     });
     bestModels.set(modelKey(res, n), { fold: k, model });
-    return { model: model.serialize(), fold: k, retrained: true, nTrain: idx.length };
+    return { model: model.serialize(), fold: k, retrained: true, nTrain: idx.length, z: Array.from(ds.z) };
   } finally {
     running = null;
   }
 }
 
+/** Geometry-cluster labels per (dataset, seed): the clustering is costly, do it once per worker. */
+const geoCache = new Map<string, { labels: Int32Array; info: { meanE: number }[] }>();
+
+export async function clusterGeometry(req: ClusterGeometryRequest): Promise<ClusterGeometry> {
+  const { results: res, which, cluster: c } = req;
+  const ds = await resolveDatasetRef(req.dataset);
+  if (ds.nFrames !== res.spec.dataset.nFrames || ds.nAtoms !== res.spec.dataset.nAtoms)
+    throw new Error(
+      `the selected dataset (${ds.name}) is not the one of these results (${res.spec.dataset.name})`,
+    );
+  const d3 = 3 * ds.nAtoms;
+  const pick = (i: number, members: number, note: string): ClusterGeometry => ({
+    index: i,
+    R: ds.R.slice(i * d3, (i + 1) * d3),
+    E: ds.E ? ds.E[i] : NaN,
+    z: ds.z.slice(),
+    members,
+    note,
+  });
+  if (which === 'phi') {
+    if (!res.spec.phiAtoms) throw new Error('these results have no φ clusters');
+    const phi = dihedralSeries(ds.R, ds.nAtoms, ds.nFrames, res.spec.phiAtoms);
+    const labels = phiClusters(phi);
+    const centre = 10 * c + 5;
+    let best = -1,
+      members = 0;
+    for (let i = 0; i < ds.nFrames; i++) {
+      if (labels[i] !== c) continue;
+      members++;
+      const d = (i: number) => Math.abs(foldAngle(phi[i]) - centre);
+      if (best < 0 || d(i) < d(best)) best = i;
+    }
+    if (best < 0) throw new Error(`no frame of the dataset has |φ| in ${10 * c}–${10 * c + 10}°`);
+    return pick(
+      best,
+      members,
+      `|φ| = ${foldAngle(phi[best]).toFixed(1)}°, closest to the bin centre ${centre}°`,
+    );
+  }
+  if (!res.spec.geometryClusters || !ds.E) throw new Error('these results have no geometry clusters');
+  const key = `${req.dataset.id}|${res.spec.seed}`;
+  let g = geoCache.get(key);
+  if (!g) {
+    const out = geometryClusters(ds.R, ds.nAtoms, ds.nFrames, ds.E, { seed: res.spec.seed });
+    g = { labels: out.labels, info: out.info };
+    geoCache.set(key, g);
+  }
+  const meanE = g.info[c]?.meanE;
+  if (meanE === undefined) throw new Error(`no geometry cluster ${c}`);
+  let best = -1,
+    members = 0;
+  for (let i = 0; i < ds.nFrames; i++) {
+    if (g.labels[i] !== c) continue;
+    members++;
+    if (best < 0 || Math.abs(ds.E[i] - meanE) < Math.abs(ds.E[best] - meanE)) best = i;
+  }
+  if (best < 0) throw new Error(`geometry cluster ${c} is empty`);
+  return pick(best, members, `energy closest to the cluster's mean`);
+}
+
+/** |φ| folded into 0..180°. */
+function foldAngle(a: number): number {
+  let x = Math.abs(a) % 360;
+  if (x > 180) x = 360 - x;
+  return x;
+}
+
 export const evalWorkerMethods: EvalWorkerMethods = {
+  clusterGeometry,
   runExperiment,
   async cancelExperiment() {
     if (!running) return false;

@@ -1,0 +1,148 @@
+/**
+ * State of the Evaluate tab: the experiment form, the run in the compute worker (progress, ETA,
+ * status), and the results on screen (from a run or a loaded `pes experiment` JSON). The last
+ * results are kept in localStorage so they survive a reload.
+ */
+import { create } from 'zustand';
+import type { ExperimentResults } from '../eval/results';
+
+export type PhiMode = 'auto' | 'off' | 'custom';
+
+export interface EvalForm {
+  model: string;
+  /** Raw option values by CLI name ('' / false = not given). */
+  options: Record<string, string | boolean>;
+  sizes: string;
+  folds: string;
+  seed: string;
+  phi: PhiMode;
+  /** "i,j,k,l" when phi is 'custom'. */
+  phiAtoms: string;
+  geometryClusters: boolean;
+  /** Ids of the reference paths to evaluate along. */
+  paths: string[];
+}
+
+export type RunStatus = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'error';
+
+export interface EvalRun {
+  status: RunStatus;
+  fraction: number;
+  done: number;
+  total: number;
+  stage: string;
+  size: number;
+  fold: number;
+  message?: string;
+  startedAt: number;
+  /** Fraction at the start (resumed runs start above 0), for the ETA. */
+  startFraction: number;
+  /** Fraction and time of the first progress report after the start (the ETA ignores loading time). */
+  firstAt?: number;
+  firstFraction?: number;
+  endedAt?: number;
+  error?: string;
+}
+
+export interface ResultsSource {
+  kind: 'run' | 'file';
+  /** File name or dataset name. */
+  label: string;
+  /** Dataset the results were made on (app dataset id), when known. */
+  datasetId?: string;
+  /** The equivalent `pes experiment` command of a run. */
+  command?: string;
+}
+
+export interface EvaluateState {
+  form: EvalForm;
+  run: EvalRun;
+  results: ExperimentResults | null;
+  source: ResultsSource | null;
+  /** Training size the parity, cluster and path plots show. */
+  size: number | null;
+  /** The user picked the size: new results no longer move the plots to the largest size. */
+  sizePinned: boolean;
+  setForm(patch: Partial<EvalForm>): void;
+  setOption(name: string, value: string | boolean): void;
+  setRun(patch: Partial<EvalRun>): void;
+  setResults(results: ExperimentResults | null, source: ResultsSource | null): void;
+  setSize(size: number | null): void;
+}
+
+export const DEFAULT_FORM: EvalForm = {
+  model: 'sgdml',
+  options: {},
+  sizes: '100,200,300,400,500,600,700,800,900,1000',
+  folds: '5',
+  seed: '1',
+  phi: 'auto',
+  phiAtoms: '',
+  geometryClusters: false,
+  paths: [],
+};
+
+const IDLE: EvalRun = {
+  status: 'idle',
+  fraction: 0,
+  done: 0,
+  total: 0,
+  stage: '',
+  size: 0,
+  fold: -1,
+  startedAt: 0,
+  startFraction: 0,
+};
+
+const STORAGE_KEY = 'pes-evaluate-results';
+
+function restore(): { results: ExperimentResults; source: ResultsSource } | null {
+  try {
+    const text = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null;
+    if (!text) return null;
+    const o = JSON.parse(text) as { results?: ExperimentResults; source?: ResultsSource };
+    if (o.results?.format !== 'pes-experiment' || !o.source) return null;
+    return { results: o.results, source: o.source };
+  } catch {
+    return null;
+  }
+}
+
+function persist(results: ExperimentResults | null, source: ResultsSource | null) {
+  try {
+    if (!results) localStorage.removeItem(STORAGE_KEY);
+    else localStorage.setItem(STORAGE_KEY, JSON.stringify({ results, source }));
+  } catch {
+    /* storage full or unavailable: the results stay on screen, only not across reloads */
+  }
+}
+
+const saved = restore();
+
+export const useEvaluate = create<EvaluateState>()((set) => ({
+  form: DEFAULT_FORM,
+  run: IDLE,
+  results: saved?.results ?? null,
+  source: saved?.source ?? null,
+  size: saved?.results.summary.at(-1)?.size ?? null,
+  sizePinned: false,
+  setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
+  setOption: (name, value) =>
+    set((s) => ({ form: { ...s.form, options: { ...s.form.options, [name]: value } } })),
+  setRun: (patch) => set((s) => ({ run: { ...s.run, ...patch } })),
+  setResults: (results, source) => {
+    persist(results, source);
+    set((s) => {
+      const sizes = results?.summary.map((q) => q.size) ?? [];
+      const sameSource = s.source?.kind === source?.kind && s.source?.label === source?.label;
+      const keep = s.sizePinned && sameSource && s.size !== null && sizes.includes(s.size);
+      return {
+        results,
+        source,
+        size: keep ? s.size : (sizes.at(-1) ?? null),
+        sizePinned: keep,
+      };
+    });
+  },
+  setSize: (size) => set({ size, sizePinned: size !== null }),
+}));

@@ -1,0 +1,222 @@
+/**
+ * Plotly figures (plain data + layout objects) of experiment results: learning curves, parity plots,
+ * Fig. 7-style per-cluster errors and energy profiles along reference paths. Pure functions, no DOM.
+ * Units: kcal/mol, kcal/mol/Å; training sizes in frames.
+ */
+import { experimentClusterBars, resultsLabel } from '../../eval/report-svg';
+import type { ExperimentResults, FoldResult } from '../../eval/results';
+
+export interface Figure {
+  data: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+}
+
+export const COLOURS = ['#2563eb', '#e4572e', '#15803d', '#9c27b0', '#ff9f1c', '#17becf'];
+
+/** NaN/∞ → null so plotly leaves a gap instead of failing. */
+const fin = (x: number) => (Number.isFinite(x) ? x : null);
+
+export type ErrorKey = 'eRmse' | 'fRmse' | 'eMae' | 'fMae';
+const UNIT: Record<ErrorKey, string> = {
+  eRmse: 'energy RMSE (kcal/mol)',
+  eMae: 'energy MAE (kcal/mol)',
+  fRmse: 'force RMSE (kcal/mol/Å)',
+  fMae: 'force MAE (kcal/mol/Å)',
+};
+
+/** Test error vs training size, log–log: every fold (dots), mean ± sd over folds, and the best fold. */
+export function learningCurveFigure(res: ExperimentResults, key: ErrorKey): Figure {
+  const s = res.summary;
+  const x = s.map((q) => q.size);
+  const folds = res.folds;
+  return {
+    data: [
+      {
+        type: 'scatter',
+        mode: 'markers',
+        name: 'each fold',
+        x: folds.map((f) => f.size),
+        y: folds.map((f) => fin(f.test[key])),
+        text: folds.map((f) => `fold ${f.fold + 1}`),
+        marker: { color: COLOURS[0], size: 5, opacity: 0.35 },
+      },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: 'mean ± sd',
+        x,
+        y: s.map((q) => fin(q.mean[key].mean)),
+        error_y: { type: 'data', array: s.map((q) => fin(q.mean[key].std)), visible: true },
+        line: { color: COLOURS[0], dash: 'dot' },
+      },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: 'best fold',
+        x,
+        y: s.map((q) => fin(q.best[key])),
+        text: s.map((q) => `fold ${q.bestFold + 1}`),
+        line: { color: COLOURS[1] },
+        marker: { size: 8 },
+      },
+    ],
+    layout: {
+      title: { text: `${UNIT[key].replace(/ \(.*/, '')} vs training size`, font: { size: 14 } },
+      xaxis: { type: 'log', title: { text: 'training size n (frames)' } },
+      yaxis: { type: 'log', title: { text: `test ${UNIT[key]}` } },
+    },
+  };
+}
+
+/** The best fold of a size (undefined when the size has no finished fold). */
+export function bestFoldOf(res: ExperimentResults, size: number): FoldResult | undefined {
+  const s = res.summary.find((q) => q.size === size);
+  return s && res.folds.find((f) => f.size === size && f.fold === s.bestFold);
+}
+
+/** Predicted vs reference test values of the best fold of `size` (energies relative to the lowest reference). */
+export function parityFigure(res: ExperimentResults, size: number, which: 'e' | 'f'): Figure | null {
+  const f = bestFoldOf(res, size);
+  const p = f?.parity;
+  if (!f || !p) return null;
+  let ref = which === 'e' ? p.eRef : p.fRef;
+  let pred = which === 'e' ? p.ePred : p.fPred;
+  if (which === 'e' && ref.length) {
+    const e0 = Math.min(...ref);
+    ref = ref.map((v) => v - e0);
+    pred = pred.map((v) => v - e0);
+  }
+  const all = [...ref, ...pred].filter(Number.isFinite);
+  const lo = all.length ? Math.min(...all) : 0,
+    hi = all.length ? Math.max(...all) : 1;
+  const unit = which === 'e' ? 'kcal/mol' : 'kcal/mol/Å';
+  const what = which === 'e' ? 'E − min E_ref' : 'force component';
+  return {
+    data: [
+      {
+        type: 'scatter',
+        mode: 'lines',
+        name: 'y = x',
+        x: [lo, hi],
+        y: [lo, hi],
+        line: { color: '#888', dash: 'dash', width: 1 },
+        hoverinfo: 'skip',
+      },
+      {
+        type: 'scatter',
+        mode: 'markers',
+        name: `fold ${f.fold + 1} (best), ${ref.length} ${which === 'e' ? 'frames' : 'components'}`,
+        x: ref,
+        y: pred,
+        marker: { color: which === 'e' ? COLOURS[0] : COLOURS[2], size: 4, opacity: 0.6 },
+      },
+    ],
+    layout: {
+      title: {
+        text: `${which === 'e' ? 'Energies' : 'Forces'}, n = ${size}: test RMSE ${(which === 'e' ? f.test.eRmse : f.test.fRmse).toPrecision(3)} ${unit}`,
+        font: { size: 14 },
+      },
+      xaxis: { title: { text: `reference ${what} (${unit})` } },
+      yaxis: { title: { text: `predicted ${what} (${unit})` }, scaleanchor: 'x' },
+    },
+  };
+}
+
+export interface ClusterFigureOptions {
+  which: 'phi' | 'geometry';
+  size: number;
+  metric: 'eRmse' | 'fRmse';
+  stat: 'best' | 'mean';
+}
+
+/**
+ * Fig. 7: test error per cluster (bars) with the cluster population (line, right axis, %). For φ clusters
+ * the population is that of the whole dataset when the results have it (as in the paper), otherwise the
+ * share of the test frames.
+ */
+export function clusterFigure(res: ExperimentResults, o: ClusterFigureOptions): Figure | null {
+  const bars = experimentClusterBars(res, o.which, o.size, o.stat);
+  if (!bars.length) return null;
+  const pop =
+    o.which === 'phi' && res.phiPopulation?.length === bars.length
+      ? res.phiPopulation
+      : bars.map((b) => b.population);
+  const popWhat =
+    o.which === 'phi' && res.phiPopulation?.length === bars.length ? 'dataset frames' : 'test frames';
+  const x = bars.map((b) => b.label);
+  return {
+    data: [
+      {
+        type: 'bar',
+        name: `${o.stat === 'best' ? 'best fold' : 'mean over folds'}: ${UNIT[o.metric]}`,
+        x,
+        y: bars.map((b) => fin(b[o.metric])),
+        marker: { color: o.metric === 'eRmse' ? COLOURS[0] : COLOURS[2] },
+      },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: `population (% of ${popWhat})`,
+        x,
+        y: pop.map((p) => 100 * p),
+        yaxis: 'y2',
+        line: { color: COLOURS[1] },
+      },
+    ],
+    layout: {
+      title: {
+        text: `${o.which === 'phi' ? 'φ (C–N=N–C) clusters, 10° bins' : 'Geometry clusters (Ward 10 × k-means on E)'}, n = ${o.size}`,
+        font: { size: 14 },
+      },
+      xaxis: {
+        title: { text: o.which === 'phi' ? '|φ| cluster' : 'geometry cluster . energy level' },
+        type: 'category',
+      },
+      yaxis: { title: { text: `test ${UNIT[o.metric]}` }, rangemode: 'tozero' },
+      yaxis2: {
+        title: { text: 'population (%)' },
+        overlaying: 'y',
+        side: 'right',
+        rangemode: 'tozero',
+        showgrid: false,
+      },
+      bargap: 0.15,
+    },
+  };
+}
+
+/** Energy along each reference path (relative to its first point): reference and the best fold of `size`. */
+export function pathFigure(res: ExperimentResults, size: number): Figure | null {
+  const f = bestFoldOf(res, size);
+  if (!f?.paths?.length) return null;
+  return {
+    data: f.paths.flatMap((p, i) => [
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: `${p.id}: reference (barrier ${p.barrierRef.toFixed(1)})`,
+        x: p.points.map((q) => q.index),
+        y: p.points.map((q) => q.eRefRel),
+        line: { color: COLOURS[i % COLOURS.length], dash: 'dash' },
+      },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: `${p.id}: model (barrier ${p.barrierPred.toFixed(1)}, E RMSE ${p.eRmse.toFixed(2)})`,
+        x: p.points.map((q) => q.index),
+        y: p.points.map((q) => q.ePredRel),
+        line: { color: COLOURS[i % COLOURS.length] },
+      },
+    ]),
+    layout: {
+      title: { text: `Energy along the reference paths, best fold of n = ${size}`, font: { size: 14 } },
+      xaxis: { title: { text: 'path point' }, dtick: 2 },
+      yaxis: { title: { text: 'E − E(first point) (kcal/mol)' } },
+    },
+  };
+}
+
+/** A one-line description of the results for headings. */
+export function resultsTitle(res: ExperimentResults): string {
+  return `${resultsLabel(res)} · ${res.spec.folds} folds · seed ${res.spec.seed}`;
+}

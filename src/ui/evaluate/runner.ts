@@ -1,0 +1,241 @@
+/**
+ * The Evaluate tab's actions against the compute worker: run (or resume) an experiment with progress,
+ * cancel it, and add a size's best model to the shared models list. Writes to the evaluate store.
+ */
+import * as Comlink from 'comlink';
+import { getServices } from '../../app/services';
+import { isCancelled } from '../../compute/workerClient';
+import type { ExperimentProgress, ExperimentRequest, PathSource } from '../../compute/evalTasks';
+import { refOf, type DatasetRecord } from '../../state/datasets';
+import { useEvaluate, type EvalForm } from '../../state/evaluate';
+import { useModels } from '../../state/models';
+import { useStore } from '../../state/store';
+import { experimentCommand, parseSizes, type ExperimentRequestSpec } from '../../eval/experiment-spec';
+import { resultsLabel } from '../../eval/report-svg';
+import type { ExperimentResults } from '../../eval/results';
+import { phiClusterLabel } from '../../data/cluster';
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The dataset argument of the equivalent CLI command: a bundled file's stem, or the user's file name. */
+export function datasetArg(rec: DatasetRecord): string {
+  if (rec.origin === 'bundled' && rec.url) return rec.url.replace(/^.*\//, '').replace(/\.[^.]*$/, '');
+  return rec.name;
+}
+
+/** Reads the form into a request spec; throws readable errors for bad input. */
+export function requestFromForm(form: EvalForm): ExperimentRequestSpec {
+  const int = (s: string, what: string) => {
+    const x = Number(s.trim());
+    if (!s.trim() || !Number.isInteger(x)) throw new Error(`${what}: "${s}" is not an integer`);
+    return x;
+  };
+  let phiAtoms: ExperimentRequestSpec['phiAtoms'] = 'auto';
+  if (form.phi === 'off') phiAtoms = null;
+  else if (form.phi === 'custom') {
+    const a = form.phiAtoms.split(',').map((s) => int(s, 'φ atoms'));
+    if (a.length !== 4) throw new Error(`φ atoms: give four atom indices (0-based), e.g. 2,0,1,8`);
+    phiAtoms = a;
+  }
+  const options: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(form.options)) if (v !== '' && v !== false) options[k] = v;
+  return {
+    model: form.model,
+    options,
+    sizes: parseSizes(form.sizes),
+    folds: int(form.folds, 'folds'),
+    seed: int(form.seed, 'seed'),
+    phiAtoms,
+    geometryClusters: form.geometryClusters,
+  };
+}
+
+let activeRun: Promise<unknown> | null = null;
+
+/** Runs the form's experiment on `rec` in the compute worker; `resume` continues the results on screen. */
+export async function startExperiment(rec: DatasetRecord, paths: PathSource[], resume: boolean) {
+  const ev = useEvaluate.getState();
+  if (ev.run.status === 'running' || ev.run.status === 'cancelling') return;
+  let spec: ExperimentRequestSpec;
+  try {
+    spec = requestFromForm(ev.form);
+  } catch (e) {
+    ev.setRun({ ...idleRun(), status: 'error', error: message(e) });
+    return;
+  }
+  const previous = resume && ev.results && ev.source?.datasetId === rec.id ? ev.results : undefined;
+  const command = experimentCommand(
+    datasetArg(rec),
+    spec,
+    paths.map((p) => p.id),
+  );
+  const compute = getServices().compute;
+  const backend = useStore.getState().compute.info?.backend ?? 'unknown';
+  const req: ExperimentRequest = {
+    ...spec,
+    dataset: refOf(rec),
+    paths,
+    previous,
+    environment: {
+      host: `${navigator.hardwareConcurrency ?? '?'} logical cores, ${navigator.userAgent}`,
+      backend,
+      dataset: datasetArg(rec),
+      command,
+    },
+  };
+  const startFraction = previous ? previous.folds.length / Math.max(1, spec.sizes.length * spec.folds) : 0;
+  ev.setRun({
+    ...idleRun(),
+    status: 'running',
+    startedAt: Date.now(),
+    startFraction,
+    fraction: startFraction,
+  });
+  const source = { kind: 'run' as const, label: rec.name, datasetId: rec.id, command };
+  const onProgress = Comlink.proxy((p: ExperimentProgress) => {
+    const s = useEvaluate.getState();
+    if (s.run.status !== 'running' && s.run.status !== 'cancelling') return;
+    const first = s.run.firstAt === undefined && p.stage !== 'load' && p.stage !== 'skip';
+    s.setRun({
+      fraction: p.fraction,
+      done: p.done,
+      total: p.total,
+      stage: p.stage,
+      size: p.size,
+      fold: p.fold,
+      message: p.message,
+      ...(first ? { firstAt: Date.now(), firstFraction: p.fraction } : {}),
+    });
+    if (p.results) s.setResults(p.results, source);
+  });
+  const call = compute.call((api) => api.runExperiment(req, onProgress));
+  activeRun = call;
+  try {
+    const out = await call;
+    useEvaluate.getState().setResults(out.results, source);
+    useEvaluate.getState().setRun({
+      status: out.cancelled ? 'cancelled' : 'done',
+      fraction: out.cancelled ? useEvaluate.getState().run.fraction : 1,
+      endedAt: Date.now(),
+    });
+  } catch (e) {
+    if (isCancelled(e) || useEvaluate.getState().run.status === 'cancelling')
+      useEvaluate.getState().setRun({ status: 'cancelled', endedAt: Date.now() });
+    else {
+      useEvaluate.getState().setRun({ status: 'error', error: message(e), endedAt: Date.now() });
+      useStore.getState().pushError('The experiment failed.', message(e));
+    }
+  } finally {
+    if (activeRun === call) activeRun = null;
+  }
+}
+
+/**
+ * Stops the run: asks the worker to abort (finished folds are kept); if it does not stop within a few
+ * seconds (a long uninterruptible step), the worker is terminated and restarted.
+ */
+export async function cancelExperiment() {
+  const ev = useEvaluate.getState();
+  if (ev.run.status !== 'running') return;
+  ev.setRun({ status: 'cancelling' });
+  const compute = getServices().compute;
+  const run = activeRun;
+  await compute.call((api) => api.cancelExperiment()).catch(() => false);
+  const stopped = await Promise.race([
+    (run ?? Promise.resolve()).then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 4000)),
+  ]);
+  if (!stopped) {
+    useStore.getState().setWorker('compute', { status: 'starting' });
+    await compute.cancel().catch(() => undefined);
+  }
+}
+
+function idleRun() {
+  return {
+    fraction: 0,
+    done: 0,
+    total: 0,
+    stage: '',
+    size: 0,
+    fold: -1,
+    startedAt: 0,
+    startFraction: 0,
+    firstAt: undefined,
+    firstFraction: undefined,
+    endedAt: undefined,
+    error: undefined,
+    message: undefined,
+  };
+}
+
+/** Adds the best fold's model of `size` to the shared models (trained again in the worker if needed). */
+export async function addBestModel(rec: DatasetRecord, size: number, onStatus: (s: string) => void) {
+  const ev = useEvaluate.getState();
+  const res = ev.results;
+  if (!res) return;
+  const s = res.summary.find((q) => q.size === size);
+  if (!s) return;
+  onStatus(`Getting the best model of n = ${size} (fold ${s.bestFold + 1})…`);
+  try {
+    const out = await getServices().compute.call((api) =>
+      api.bestFoldModel(
+        { dataset: refOf(rec), results: res, size },
+        Comlink.proxy((p: ExperimentProgress) =>
+          onStatus(`Training the best fold again: ${Math.round(p.fraction * 100)}%`),
+        ),
+      ),
+    );
+    useModels.getState().addModel({
+      label: `${resultsLabel(res).split(' · ')[0]} n=${size} fold ${out.fold + 1} (${rec.name})`,
+      kind: res.spec.model,
+      serialized: out.model,
+      z: out.z,
+      trainedOn: rec.id,
+      nTrain: out.nTrain,
+      metrics: {
+        eRmse: s.best.eRmse,
+        eMae: s.best.eMae,
+        fRmse: s.best.fRmse,
+        fMae: s.best.fMae,
+        nTest: s.best.n,
+      },
+    });
+    onStatus(
+      `Added the best model of n = ${size} (fold ${out.fold + 1}${out.retrained ? ', trained again from its stored frames' : ''}) to the models.`,
+    );
+  } catch (e) {
+    onStatus(isCancelled(e) ? 'Cancelled.' : `Could not get the model: ${message(e)}`);
+  }
+}
+
+/** Shows a representative frame of a cluster in the Explore tab's 3D view. */
+export async function showClusterGeometry(
+  rec: DatasetRecord,
+  res: ExperimentResults,
+  which: 'phi' | 'geometry',
+  cluster: number,
+  onStatus: (s: string) => void,
+) {
+  const label = which === 'phi' ? `|φ| ${phiClusterLabel(cluster)}` : `geometry cluster ${cluster}`;
+  onStatus(`Finding a geometry of ${label}…`);
+  try {
+    const g = await getServices().compute.call((api) =>
+      api.clusterGeometry({ dataset: refOf(rec), results: res, which, cluster }),
+    );
+    useStore.getState().setMolecule({
+      name: `${rec.name}, frame ${g.index} (${label})`,
+      theory: rec.theory,
+      source: `Evaluate tab: ${g.note}; ${g.members} frames of the dataset in this cluster`,
+      z: g.z,
+      R: g.R,
+      E: Number.isFinite(g.E) ? g.E : undefined,
+    });
+    onStatus(`Frame ${g.index} (${g.note}; ${g.members} frames in ${label}) is on the Explore tab.`);
+  } catch (e) {
+    onStatus(isCancelled(e) ? 'Cancelled.' : `Could not show the cluster: ${message(e)}`);
+  }
+}
