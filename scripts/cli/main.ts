@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   train: () => import('./commands/train.ts'),
   predict: () => import('./commands/predict.ts'),
   test: () => import('./commands/test.ts'),
+  figures: () => import('./commands/figures.ts'),
   bench: () => import('../../bench/run.ts'),
   beyond: () => import('./commands/beyond.ts'),
 };
