@@ -22,18 +22,29 @@ export function DatasetsView() {
   const question = useDatasetsTab((s) => s.question);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  const root = useRef<HTMLElement>(null);
+  // statistics are computed only while the tab is on screen (every view stays mounted)
+  const [visible, setVisible] = useState(false);
+  useEffect(() => {
+    const el = root.current;
+    if (!el) return;
+    const io = new IntersectionObserver((entries) => setVisible(entries.some((e) => e.isIntersecting)));
+    io.observe(el);
+    return () => io.disconnect();
+  }, []);
 
   useEffect(() => {
     void restoreUserDatasets();
   }, []);
   useEffect(() => {
-    if (rec) void ensureStats(rec);
-  }, [rec]);
+    if (rec && visible) void ensureStats(rec);
+  }, [rec, visible]);
 
   const taskList = Object.entries(tasks);
 
   return (
     <section
+      ref={root}
       className={`ds-view${dragging ? ' ds-dragging' : ''}`}
       aria-label="Datasets"
       data-testid="datasets-view"

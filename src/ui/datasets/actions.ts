@@ -6,6 +6,7 @@
  */
 import { getDataClient } from '../../compute/dataClient';
 import { isCancelled } from '../../compute/workerClient';
+import type { TaskProgress } from '../../compute/workerApi';
 import { AZO_Z } from '../../chem/azobenzene';
 import { GLY_Z } from '../../chem/glycine';
 import type { Dataset } from '../../data/dataset';
@@ -31,6 +32,15 @@ export function fileRefusal(name: string, size: number, limit = MAX_FILE_BYTES):
   if (size > limit)
     return `${name} is ${(size / 1024 ** 2).toFixed(0)} MB; the browser reads dataset files up to ${(limit / 1024 ** 2).toFixed(0)} MB. Take a subset of the frames (e.g. with \`pes convert\`) or use the command line.`;
   return null;
+}
+
+/**
+ * Progress reports travel on their own message channel and may arrive after the call has returned:
+ * only a task still listed is updated.
+ */
+function updateTask(key: string, label: string, p: TaskProgress) {
+  const tab = useDatasetsTab.getState();
+  if (tab.tasks[key]) tab.setTask(key, { label, ...p });
 }
 
 function fail(message: string, detail?: string) {
@@ -73,9 +83,7 @@ async function parseAndAdd(
         bytes,
         read,
         {},
-        client.progress((p) =>
-          useDatasetsTab.getState().setTask(key, { label: `Reading ${fileName}`, ...p }),
-        ),
+        client.progress((p) => updateTask(key, `Reading ${fileName}`, p)),
       ),
     );
     const id = `user:${fileName}`;
@@ -169,9 +177,7 @@ export async function ensureStats(rec: DatasetRecord): Promise<void> {
       api.datasetStats(
         refOf(rec),
         {},
-        client.progress((p) =>
-          useDatasetsTab.getState().setTask(key, { label: `Statistics of ${rec.name}`, ...p }),
-        ),
+        client.progress((p) => updateTask(key, `Statistics of ${rec.name}`, p)),
       ),
     );
     useDatasetsTab.getState().setStats(rec.id, s);

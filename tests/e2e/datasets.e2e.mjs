@@ -1,0 +1,208 @@
+// Browser tests of the Datasets tab: bundled charts, user files (extxyz with units, plain xyz asking for
+// units, a malformed npz), and user datasets surviving a reload (IndexedDB).
+import { assert, openApp, screenshot, test } from './harness.mjs';
+
+const KCAL_PER_EV = 23.060547830619026;
+
+/** H2O2 frames (4 atoms: O O H H) with the H–O–O–H dihedral running over `n` values; energies in `unit`. */
+function h2o2Frames(n, { extended, eUnit }) {
+  const out = [];
+  for (let m = 0; m < n; m++) {
+    const t = ((-150 + (300 * m) / Math.max(1, n - 1)) * Math.PI) / 180;
+    const R = [
+      [0, 0, 0],
+      [1.45, 0, 0],
+      [-0.3, 0.9, 0],
+      [1.75, 0.9 * Math.cos(t), 0.9 * Math.sin(t)],
+    ];
+    const E = -100 - 0.01 * m;
+    const sym = ['O', 'O', 'H', 'H'];
+    out.push('4');
+    if (extended)
+      out.push(
+        `Properties=species:S:1:pos:R:3:forces:R:3 energy=${E} ${eUnit ? `e_unit=${eUnit} r_unit=Ang ` : ''}pbc="F F F"`,
+      );
+    else out.push(String(E));
+    R.forEach((r, i) => out.push(`${sym[i]} ${r.map((x) => x.toFixed(6)).join(' ')} 0.1 -0.2 0.05`));
+  }
+  return out.join('\n') + '\n';
+}
+
+const file = (name, text) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(text) });
+
+async function openDatasets(browser, url) {
+  const app = await openApp(browser, url, '#datasets');
+  await app.page.waitForSelector('[data-testid="datasets-view"]', { state: 'visible', timeout: 30_000 });
+  return app;
+}
+
+/** Waits until the three charts of the selected dataset are drawn; returns the bar counts. */
+async function chartsDrawn(page, { dihedral = true } = {}) {
+  const ids = ['chart-energy', 'chart-distances', ...(dihedral ? ['chart-dihedral'] : [])];
+  for (const id of ids)
+    await page.waitForSelector(`[data-testid="${id}"][data-state="ready"]`, { timeout: 90_000 });
+  const bars = {};
+  for (const id of ids)
+    bars[id] = await page.evaluate(
+      (tid) =>
+        [...document.querySelectorAll(`[data-testid="${tid}"] g.point path`)].filter(
+          (p) => (p.getAttribute('d') ?? '').length > 4 && p.getBBox().height > 0,
+        ).length,
+      id,
+    );
+  return bars;
+}
+
+async function selectedId(page) {
+  return page.getAttribute('[data-testid="dataset-item"][aria-pressed="true"]', 'data-dataset-id');
+}
+
+test('datasets: the bundled dataset shows its facts and three non-empty charts', async ({ browser, url }) => {
+  const { context, page, errors } = await openDatasets(browser, url);
+  try {
+    await page.waitForSelector('[data-testid="dataset-item"]', { timeout: 30_000 });
+    const n = await page.locator('[data-testid="dataset-item"][data-origin="bundled"]').count();
+    assert(n >= 3, `three bundled datasets listed, found ${n}`);
+    // pick glycine (the smallest) by keyboard
+    const gly = page.locator('[data-testid="dataset-item"][data-dataset-id*="glycine"]');
+    await gly.focus();
+    await page.keyboard.press('Enter');
+    const bars = await chartsDrawn(page);
+    console.log(`      glycine bars: ${JSON.stringify(bars)}`);
+    for (const [k, v] of Object.entries(bars)) assert(v >= 5, `${k} draws bars (found ${v})`);
+    const frames = await page.textContent('[data-testid="fact-frames"]');
+    assert(frames.replace(/,/g, '') === '10000', `glycine has 10000 frames, shown: ${frames}`);
+    const dist = await page.textContent('[data-testid="fact-distances"]');
+    assert(/beyond 5 Å/.test(dist), `distance facts mention the 5 Å cutoff: ${dist}`);
+    const md5 = await page.textContent('[data-testid="fact-md5"]');
+    assert(/^[0-9a-f]{32}$/.test(md5), `md5 shown: ${md5}`);
+    const axes = await page.textContent('[data-testid="chart-distances"]');
+    assert(/distance \(Å\)/.test(axes) && /cutoff/.test(axes), `distance axis with unit and cutoff label`);
+    const eAxis = await page.textContent('[data-testid="chart-energy"]');
+    assert(/kcal\/mol/.test(eAxis), 'energy axis in kcal/mol');
+    await screenshot(page, 'datasets-glycine');
+    assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('datasets: an .extxyz that states its units is added with charts, and survives a reload', async ({
+  browser,
+  url,
+}) => {
+  const { context, page, errors } = await openDatasets(browser, url);
+  try {
+    await page.waitForSelector('[data-testid="dataset-item"]', { timeout: 30_000 });
+    await page.setInputFiles('[data-testid="dataset-file"]', [
+      file('h2o2-test.extxyz', h2o2Frames(40, { extended: true, eUnit: 'eV' })),
+    ]);
+    await page.waitForSelector('[data-testid="dataset-item"][data-dataset-id="user:h2o2-test.extxyz"]', {
+      timeout: 30_000,
+    });
+    assert((await page.locator('[data-testid="units-dialog"]').count()) === 0, 'no units question');
+    assert((await selectedId(page)) === 'user:h2o2-test.extxyz', 'the new dataset is selected');
+    const bars = await chartsDrawn(page);
+    console.log(`      extxyz bars: ${JSON.stringify(bars)}`);
+    for (const [k, v] of Object.entries(bars)) assert(v >= 1, `${k} draws bars (found ${v})`);
+    const energy = await page.textContent('[data-testid="fact-energy"]');
+    const lo = (-100 - 0.39) * KCAL_PER_EV;
+    assert(
+      energy.includes(lo.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })),
+      `energies converted from eV: ${energy} (expected min ${lo.toFixed(2)})`,
+    );
+    await screenshot(page, 'datasets-extxyz');
+
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('[data-testid="dataset-item"][data-dataset-id="user:h2o2-test.extxyz"]', {
+      timeout: 30_000,
+    });
+    await page.click('[data-testid="dataset-item"][data-dataset-id="user:h2o2-test.extxyz"]');
+    await chartsDrawn(page);
+    const frames = await page.textContent('[data-testid="fact-frames"]');
+    assert(frames === '40', `restored dataset has 40 frames: ${frames}`);
+    await screenshot(page, 'datasets-extxyz-after-reload');
+    assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('datasets: a plain .xyz asks for its units and reads the energies in the chosen unit', async ({
+  browser,
+  url,
+}) => {
+  const { context, page, errors } = await openDatasets(browser, url);
+  try {
+    await page.waitForSelector('[data-testid="dataset-item"]', { timeout: 30_000 });
+    await page.setInputFiles('[data-testid="dataset-file"]', [
+      file('h2o2-plain.xyz', h2o2Frames(12, { extended: false })),
+    ]);
+    await page.waitForSelector('[data-testid="units-dialog"]', { timeout: 30_000 });
+    await screenshot(page, 'datasets-units-dialog');
+    // keyboard: the first radio has focus; choose Hartree and Å, submit
+    await page.check('[data-testid="units-energy-hartree"]');
+    await page.check('[data-testid="units-length-ang"]');
+    await page.click('[data-testid="units-ok"]');
+    await page.waitForSelector('[data-testid="dataset-item"][data-dataset-id="user:h2o2-plain.xyz"]', {
+      timeout: 30_000,
+    });
+    await chartsDrawn(page);
+    const energy = await page.textContent('[data-testid="fact-energy"]');
+    const lo = (-100 - 0.11) * 627.5094740631;
+    assert(
+      energy.includes(lo.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })),
+      `energies converted from Hartree: ${energy} (expected min ${lo.toFixed(2)})`,
+    );
+    // Cancelling the question adds nothing
+    await page.setInputFiles('[data-testid="dataset-file"]', [
+      file('other.xyz', h2o2Frames(3, { extended: false })),
+    ]);
+    await page.waitForSelector('[data-testid="units-dialog"]', { timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="units-dialog"]', { state: 'detached' });
+    assert(
+      (await page.locator('[data-dataset-id="user:other.xyz"]').count()) === 0,
+      'a cancelled file is not added',
+    );
+    assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('datasets: a malformed .npz shows the reader’s error and the previous dataset stays selected', async ({
+  browser,
+  url,
+}) => {
+  const { context, page, errors } = await openDatasets(browser, url);
+  try {
+    await page.waitForSelector('[data-testid="dataset-item"]', { timeout: 30_000 });
+    await page.click('[data-testid="dataset-item"][data-dataset-id*="glycine"]');
+    await chartsDrawn(page);
+    const before = await selectedId(page);
+    await page.setInputFiles('[data-testid="dataset-file"]', [
+      file('broken.npz', 'PK\u0003\u0004 this is not a zip archive at all'),
+    ]);
+    await page.waitForSelector('[data-testid="dataset-error"]', { timeout: 30_000 });
+    const msg = await page.textContent('[data-testid="dataset-error"]');
+    assert(
+      /broken\.npz: no zip end-of-central-directory record found/.test(msg),
+      `precise reader error shown inline: ${msg}`,
+    );
+    const global = await page.textContent('[data-testid="errors"]');
+    assert(/end-of-central-directory/.test(global), `error also in the app's error area: ${global}`);
+    assert((await selectedId(page)) === before, `selection unchanged (${before})`);
+    assert(
+      (await page.getAttribute('[data-testid="dataset-facts"]', 'data-dataset-id')) === before,
+      'facts still of the previous dataset',
+    );
+    assert((await page.locator('[data-dataset-id="user:broken.npz"]').count()) === 0, 'nothing added');
+    await chartsDrawn(page);
+    await screenshot(page, 'datasets-bad-npz');
+    // console errors from the failed parse are not expected either (the error is handled)
+    assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+});
