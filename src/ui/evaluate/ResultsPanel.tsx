@@ -267,6 +267,12 @@ export function ResultsPanel({ res }: { res: ExperimentResults }) {
           </div>
           <p className="muted" aria-live="polite" data-testid="ev-cluster-note">
             {clusterNote}
+            {/ Explore tab\.$/.test(clusterNote) && (
+              <>
+                {' '}
+                <a href="#explore">Open Explore</a>
+              </>
+            )}
           </p>
           <div className="ev-plots ev-plots-wide">
             {phi && (

@@ -29,8 +29,9 @@ export function RunProgress() {
   }, [busy]);
   if (run.status === 'idle') return null;
   const pct = Math.round(run.fraction * 100);
-  const end = run.endedAt ?? now;
+  const end = run.endedAt ?? Math.max(now, run.startedAt);
   const elapsed = (end - run.startedAt) / 1000;
+  const nowish = Math.max(now, run.startedAt);
   const where =
     run.stage === 'load'
       ? 'loading the dataset'
@@ -57,7 +58,7 @@ export function RunProgress() {
       </div>
       <p className="job-status" aria-live="polite" data-testid="ev-status">
         {busy &&
-          `${run.status === 'cancelling' ? 'Stopping… ' : ''}${pct}% · ${run.total > 0 ? `${run.done} of ${run.total} folds · ` : ''}${where} · elapsed ${fmtSeconds(elapsed)} · ETA ${fmtSeconds(etaSeconds(run, now))}`}
+          `${run.status === 'cancelling' ? 'Stopping… ' : ''}${pct}% · ${run.total > 0 ? `${run.done} of ${run.total} folds · ` : ''}${where} · elapsed ${fmtSeconds(elapsed)} · ETA ${fmtSeconds(etaSeconds(run, nowish))}`}
         {run.status === 'done' && `Done: ${run.total || ''} folds in ${fmtSeconds(elapsed)}.`}
         {run.status === 'cancelled' &&
           `Cancelled after ${fmtSeconds(elapsed)}; the finished folds are kept (Resume continues).`}

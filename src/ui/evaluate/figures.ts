@@ -61,7 +61,10 @@ export function learningCurveFigure(res: ExperimentResults, key: ErrorKey): Figu
       },
     ],
     layout: {
-      title: { text: `${UNIT[key].replace(/ \(.*/, '')} vs training size`, font: { size: 14 } },
+      title: {
+        text: `${key[0] === 'e' ? 'Energy' : 'Force'} ${key.slice(1).toUpperCase()} vs training size`,
+        font: { size: 14 },
+      },
       xaxis: { type: 'log', title: { text: 'training size n (frames)' } },
       yaxis: { type: 'log', title: { text: `test ${UNIT[key]}` } },
     },
@@ -87,8 +90,11 @@ export function parityFigure(res: ExperimentResults, size: number, which: 'e' | 
     pred = pred.map((v) => v - e0);
   }
   const all = [...ref, ...pred].filter(Number.isFinite);
-  const lo = all.length ? Math.min(...all) : 0,
-    hi = all.length ? Math.max(...all) : 1;
+  const a = all.length ? Math.min(...all) : 0,
+    b = all.length ? Math.max(...all) : 1;
+  const pad = 0.04 * (b - a || 1);
+  const lo = a - pad,
+    hi = b + pad;
   const unit = which === 'e' ? 'kcal/mol' : 'kcal/mol/Å';
   const what = which === 'e' ? 'E − min E_ref' : 'force component';
   return {
@@ -116,8 +122,8 @@ export function parityFigure(res: ExperimentResults, size: number, which: 'e' | 
         text: `${which === 'e' ? 'Energies' : 'Forces'}, n = ${size}: test RMSE ${(which === 'e' ? f.test.eRmse : f.test.fRmse).toPrecision(3)} ${unit}`,
         font: { size: 14 },
       },
-      xaxis: { title: { text: `reference ${what} (${unit})` } },
-      yaxis: { title: { text: `predicted ${what} (${unit})` }, scaleanchor: 'x' },
+      xaxis: { title: { text: `reference ${what} (${unit})` }, range: [lo, hi] },
+      yaxis: { title: { text: `predicted ${what} (${unit})` }, range: [lo, hi] },
     },
   };
 }
@@ -178,6 +184,7 @@ export function clusterFigure(res: ExperimentResults, o: ClusterFigureOptions): 
         overlaying: 'y',
         side: 'right',
         rangemode: 'tozero',
+        tickmode: 'auto',
         showgrid: false,
       },
       bargap: 0.15,
