@@ -1,8 +1,292 @@
-/** The "Study" tab (placeholder until its feature lands). */
+/**
+ * The "Study" tab: the committed study results (docs/results/**, found at build time) — pick runs,
+ * compare learning curves and per-cluster errors side by side, load a run's best model into the
+ * explorer — and the teaching mode (guided tours, projector mode).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { ExperimentResults } from '../../eval/results';
+import { TourControls } from '../tour/TourControls';
+import { optionsText, type CatalogueRun } from './catalogue';
+import { clusterBarsFigure, commonSizes, learningCurveFigure, RUN_COLOURS, type LoadedRun } from './figures';
+import { fetchResults, loadRunModel, whyNoModel } from './loadRun';
+import { StudyPlot } from './StudyPlot';
+import { studyCatalogue } from './studyFiles';
+import './study.css';
+
+const { runs: ALL_RUNS, problems } = studyCatalogue;
+
+function defaultSelection(runs: CatalogueRun[]): string[] {
+  const azo = runs.filter((r) => r.dataset === 'azobenzene-rotation' && r.status === 'complete');
+  const pick = azo.length ? azo : runs.filter((r) => r.status !== 'skipped' && r.status !== 'failed');
+  return pick.slice(0, 3).map((r) => r.key);
+}
+
+const fmt = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(3) : '–');
+
 export function StudyView() {
+  const [dataset, setDataset] = useState('all');
+  const [model, setModel] = useState('all');
+  const [selected, setSelected] = useState<string[]>(() => defaultSelection(ALL_RUNS));
+  const [loaded, setLoaded] = useState<Record<string, ExperimentResults | Error>>({});
+  const [stat, setStat] = useState<'best' | 'mean' | 'both'>('both');
+  const [barQuantity, setBarQuantity] = useState<'energy' | 'force'>('force');
+  const [barSize, setBarSize] = useState<number | null>(null);
+  const [modelMsg, setModelMsg] = useState<Record<string, string>>({});
+
+  const datasets = useMemo(() => [...new Set(ALL_RUNS.map((r) => r.dataset))].sort(), []);
+  const models = useMemo(() => [...new Set(ALL_RUNS.map((r) => r.label))].sort(), []);
+  const shown = ALL_RUNS.filter(
+    (r) => (dataset === 'all' || r.dataset === dataset) && (model === 'all' || r.label === model),
+  );
+
+  useEffect(() => {
+    for (const key of selected) {
+      const run = ALL_RUNS.find((r) => r.key === key);
+      if (!run || loaded[key]) continue;
+      fetchResults(run).then(
+        (res) => setLoaded((l) => ({ ...l, [key]: res })),
+        (e: unknown) => setLoaded((l) => ({ ...l, [key]: e instanceof Error ? e : new Error(String(e)) })),
+      );
+    }
+  }, [selected, loaded]);
+
+  const picked: LoadedRun[] = useMemo(
+    () =>
+      selected.flatMap((key) => {
+        const run = ALL_RUNS.find((r) => r.key === key);
+        const res = loaded[key];
+        if (!run || !res || res instanceof Error) return [];
+        const where = run.group === '.' ? '' : ` · ${run.group}`;
+        return [
+          {
+            key,
+            label: `${run.label} · ${run.dataset === '?' ? res.spec.dataset.name : run.dataset}${where}`,
+            results: res,
+          },
+        ];
+      }),
+    [selected, loaded],
+  );
+  const sizes = commonSizes(picked);
+  const size = barSize !== null && sizes.includes(barSize) ? barSize : (sizes[sizes.length - 1] ?? null);
+
+  const eFig = useMemo(() => learningCurveFigure(picked, 'energy', stat), [picked, stat]);
+  const fFig = useMemo(() => learningCurveFigure(picked, 'force', stat), [picked, stat]);
+  const barFig = useMemo(
+    () => (size !== null ? clusterBarsFigure(picked, size, barQuantity) : null),
+    [picked, size, barQuantity],
+  );
+
+  const toggle = (key: string) =>
+    setSelected((s) => (s.includes(key) ? s.filter((k) => k !== key) : [...s, key]));
+
+  const loadModel = async (run: CatalogueRun) => {
+    setModelMsg((m) => ({ ...m, [run.key]: 'loading…' }));
+    try {
+      const res = loaded[run.key];
+      await loadRunModel(run, res instanceof Error ? undefined : res);
+      setModelMsg((m) => ({ ...m, [run.key]: 'Loaded: it is drawn in the explorer.' }));
+      window.location.hash = '#explore';
+    } catch (e) {
+      setModelMsg((m) => ({
+        ...m,
+        [run.key]: `Could not load the model: ${e instanceof Error ? e.message : String(e)}`,
+      }));
+    }
+  };
+
   return (
-    <section className="card" aria-label="Study">
-      <p className="muted">This view is being built.</p>
-    </section>
+    <div className="study-view" data-testid="study-view">
+      <aside className="study-side card" aria-label="Study runs">
+        <h2>Runs</h2>
+        <p className="muted study-small">
+          Committed results in docs/results ({ALL_RUNS.length} runs) — loaded as they are, never recomputed.
+        </p>
+        <div className="study-filters">
+          <label>
+            Dataset{' '}
+            <select
+              value={dataset}
+              onChange={(e) => setDataset(e.target.value)}
+              data-testid="study-filter-dataset"
+            >
+              <option value="all">all</option>
+              {datasets.map((d) => (
+                <option key={d} value={d}>
+                  {d}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Model{' '}
+            <select value={model} onChange={(e) => setModel(e.target.value)} data-testid="study-filter-model">
+              <option value="all">all</option>
+              {models.map((d) => (
+                <option key={d} value={d}>
+                  {d}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {problems.map((p) => (
+          <p key={p} role="alert" className="study-problem">
+            {p}
+          </p>
+        ))}
+        {!ALL_RUNS.length && <p className="muted">No results committed yet: run `npx pes study --quick`.</p>}
+        <ul className="study-runs" data-testid="study-runs">
+          {shown.map((r) => {
+            const on = selected.includes(r.key);
+            const err = loaded[r.key] instanceof Error ? (loaded[r.key] as Error).message : '';
+            const colour = on ? RUN_COLOURS[selected.indexOf(r.key) % RUN_COLOURS.length] : 'transparent';
+            return (
+              <li key={r.key} className={`study-run status-${r.status}`}>
+                <label title={r.note ?? r.key}>
+                  <input
+                    type="checkbox"
+                    checked={on}
+                    disabled={!r.resultsUrl}
+                    onChange={() => toggle(r.key)}
+                    data-testid={`study-run-${r.group}-${r.id}`}
+                  />
+                  <span className="swatch" style={{ background: colour }} aria-hidden="true" />
+                  <span>
+                    <strong>{r.label}</strong> · {r.dataset}
+                    <br />
+                    <span className="muted study-small">
+                      {r.group} · {r.status}
+                      {r.foldsPlanned ? ` ${r.foldsDone}/${r.foldsPlanned} folds` : ''}
+                      {optionsText(r.options) ? ` · ${optionsText(r.options)}` : ''}
+                      {r.best
+                        ? ` · n=${r.best.size}: ${fmt(r.best.eRmse)} kcal/mol, ${fmt(r.best.fRmse)} kcal/mol/Å`
+                        : ''}
+                    </span>
+                  </span>
+                </label>
+                {err && (
+                  <span role="alert" className="study-problem">
+                    {err}
+                  </span>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </aside>
+      <div className="study-main">
+        <TourControls />
+        <section className="card" aria-label="Learning curves" data-testid="study-curves">
+          <div className="study-head">
+            <h2>Learning curves</h2>
+            <label>
+              Show{' '}
+              <select
+                value={stat}
+                onChange={(e) => setStat(e.target.value as typeof stat)}
+                data-testid="study-stat"
+              >
+                <option value="both">best fold and mean ± sd</option>
+                <option value="best">best fold</option>
+                <option value="mean">mean ± sd over folds</option>
+              </select>
+            </label>
+          </div>
+          {picked.length ? (
+            <div className="study-plots">
+              <StudyPlot
+                figure={eFig}
+                testId="study-curve-energy"
+                label="Test energy RMSE vs training size"
+              />
+              <StudyPlot figure={fFig} testId="study-curve-force" label="Test force RMSE vs training size" />
+            </div>
+          ) : (
+            <p className="muted">Pick one or more runs on the left.</p>
+          )}
+        </section>
+        <section className="card" aria-label="Per-cluster errors" data-testid="study-clusters">
+          <div className="study-head">
+            <h2>Errors per φ cluster (Fig. 7)</h2>
+            <label>
+              Size{' '}
+              <select
+                value={size ?? ''}
+                onChange={(e) => setBarSize(Number(e.target.value))}
+                disabled={!sizes.length}
+                data-testid="study-bar-size"
+              >
+                {sizes.map((n) => (
+                  <option key={n} value={n}>
+                    n = {n}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Quantity{' '}
+              <select
+                value={barQuantity}
+                onChange={(e) => setBarQuantity(e.target.value as 'energy' | 'force')}
+                data-testid="study-bar-quantity"
+              >
+                <option value="force">force RMSE (kcal/mol/Å)</option>
+                <option value="energy">energy RMSE (kcal/mol)</option>
+              </select>
+            </label>
+          </div>
+          {barFig ? (
+            <StudyPlot
+              figure={barFig}
+              testId="study-bars"
+              label="Per-cluster test errors of the best folds"
+            />
+          ) : (
+            <p className="muted" data-testid="study-bars-none">
+              {picked.length
+                ? sizes.length
+                  ? 'The picked runs have no φ clusters (glycine has none; φ is the azobenzene C–N=N–C dihedral).'
+                  : 'The picked runs share no training size.'
+                : 'Pick runs to compare their per-cluster errors.'}
+            </p>
+          )}
+        </section>
+        <section className="card" aria-label="Picked runs" data-testid="study-details">
+          <h2>Picked runs</h2>
+          {selected.map((key) => {
+            const run = ALL_RUNS.find((r) => r.key === key);
+            if (!run) return null;
+            const why = whyNoModel(run);
+            return (
+              <div key={key} className="study-detail">
+                <strong>{run.label}</strong> · {run.dataset} · <code>{run.key}</code>
+                <div className="study-detail-actions">
+                  {why ? (
+                    <span className="muted study-small" data-testid={`study-nomodel-${run.id}`}>
+                      {why}
+                    </span>
+                  ) : (
+                    <button
+                      type="button"
+                      onClick={() => void loadModel(run)}
+                      data-testid={`study-load-${run.id}`}
+                    >
+                      Load into explorer
+                    </button>
+                  )}
+                  {modelMsg[key] && <span className="study-small">{modelMsg[key]}</span>}
+                  {run.figures.map((f) => (
+                    <a key={f.url} href={f.url} target="_blank" rel="noreferrer" className="study-small">
+                      {f.name}
+                    </a>
+                  ))}
+                </div>
+              </div>
+            );
+          })}
+        </section>
+      </div>
+    </div>
   );
 }

@@ -1,0 +1,44 @@
+/**
+ * Teaching mode state: the tour being played (if any), its step, the projector mode (a class on <body>)
+ * and the last tour error (a malformed file). The player UI (src/ui/tour) renders from it.
+ */
+import { create } from 'zustand';
+import type { Tour } from '../ui/tour/tourFormat';
+
+export interface TourState {
+  tour: Tour | null;
+  step: number;
+  projector: boolean;
+  error: string | null;
+  start(tour: Tour, step?: number): void;
+  next(): void;
+  prev(): void;
+  go(step: number): void;
+  exit(): void;
+  setProjector(on: boolean): void;
+  setError(msg: string | null): void;
+}
+
+export const PROJECTOR_CLASS = 'projector';
+
+export const useTour = create<TourState>()((set, get) => ({
+  tour: null,
+  step: 0,
+  projector: false,
+  error: null,
+  start: (tour, step = 0) =>
+    set({ tour, step: Math.max(0, Math.min(step, tour.steps.length - 1)), error: null }),
+  next: () => get().go(get().step + 1),
+  prev: () => get().go(get().step - 1),
+  go: (step) => {
+    const t = get().tour;
+    if (!t) return;
+    set({ step: Math.max(0, Math.min(step, t.steps.length - 1)) });
+  },
+  exit: () => set({ tour: null, step: 0 }),
+  setProjector: (on) => {
+    if (typeof document !== 'undefined') document.body.classList.toggle(PROJECTOR_CLASS, on);
+    set({ projector: on });
+  },
+  setError: (error) => set({ error }),
+}));

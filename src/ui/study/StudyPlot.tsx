@@ -1,0 +1,88 @@
+/** One plotly chart of the Study view; plotly.js-dist-min is loaded lazily (own chunk) on first use. */
+import { useEffect, useRef, useState } from 'react';
+import type { PlotFigure } from './figures';
+
+interface Plotly {
+  react(el: HTMLElement, data: unknown[], layout: unknown, config?: unknown): Promise<unknown>;
+  purge(el: HTMLElement): void;
+}
+let plotly: Promise<Plotly> | null = null;
+function loadPlotly(): Promise<Plotly> {
+  plotly ??= import('plotly.js-dist-min').then((m: { default?: Plotly } & Plotly) => m.default ?? m);
+  plotly.catch(() => (plotly = null));
+  return plotly;
+}
+
+function themed(layout: Record<string, unknown>): Record<string, unknown> {
+  const css = getComputedStyle(document.documentElement);
+  const v = (n: string, f: string) => css.getPropertyValue(n).trim() || f;
+  const text = v('--text', '#17202b');
+  const grid = v('--border', '#d7dee7');
+  const panel = v('--panel', '#ffffff');
+  const big = document.body.classList.contains('projector');
+  const axis = (a: unknown) => ({ gridcolor: grid, zerolinecolor: grid, ...(a as object) });
+  return {
+    ...layout,
+    paper_bgcolor: panel,
+    plot_bgcolor: panel,
+    font: { color: text, size: big ? 18 : 12 },
+    xaxis: axis(layout.xaxis),
+    yaxis: axis(layout.yaxis),
+    autosize: true,
+  };
+}
+
+export function StudyPlot({
+  figure,
+  testId,
+  label,
+  height = 340,
+}: {
+  figure: PlotFigure;
+  testId: string;
+  label: string;
+  height?: number;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
+  const [error, setError] = useState('');
+  useEffect(() => {
+    let alive = true;
+    loadPlotly().then(
+      async (P) => {
+        if (!alive || !ref.current) return;
+        await P.react(ref.current, figure.data, themed({ height, ...figure.layout }), {
+          responsive: true,
+          displaylogo: false,
+        });
+        if (alive) setState('ready');
+      },
+      (e: unknown) => {
+        if (!alive) return;
+        setState('error');
+        setError(e instanceof Error ? e.message : String(e));
+      },
+    );
+    return () => {
+      alive = false;
+    };
+  }, [figure, height]);
+  useEffect(() => {
+    const el = ref.current;
+    return () => {
+      if (el) void loadPlotly().then((P) => P.purge(el));
+    };
+  }, []);
+  return (
+    <figure className="study-plot" aria-label={label}>
+      <div
+        ref={ref}
+        data-testid={testId}
+        data-state={state}
+        data-traces={figure.data.length}
+        style={{ minHeight: height }}
+      />
+      {state === 'error' && <p role="alert">Could not draw the chart: {error}</p>}
+    </figure>
+  );
+}

@@ -1,0 +1,131 @@
+/**
+ * Plotly figures of the Study view, built from parsed results (pure, no DOM): learning curves (test
+ * energy or force RMSE vs training size, log–log, best fold solid and mean ± sd dashed) and per-cluster
+ * bars of several runs side by side.
+ */
+import { meanClusterErrors, type ExperimentResults } from '../../eval/results';
+import { phiClusterLabel } from '../../data/cluster';
+
+export interface PlotFigure {
+  data: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+}
+
+export const RUN_COLOURS = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#9467bd',
+  '#ff7f0e',
+  '#17becf',
+  '#8c564b',
+  '#e377c2',
+];
+
+export interface LoadedRun {
+  key: string;
+  label: string;
+  results: ExperimentResults;
+}
+
+/** Learning curve of one quantity for several runs. */
+export function learningCurveFigure(
+  runs: LoadedRun[],
+  quantity: 'energy' | 'force',
+  stat: 'best' | 'mean' | 'both',
+): PlotFigure {
+  const key = quantity === 'energy' ? 'eRmse' : 'fRmse';
+  const data: Record<string, unknown>[] = [];
+  runs.forEach((r, i) => {
+    const color = RUN_COLOURS[i % RUN_COLOURS.length];
+    const s = r.results.summary;
+    const x = s.map((q) => q.size);
+    if (stat !== 'mean')
+      data.push({
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: `${r.label} best`,
+        x,
+        y: s.map((q) => q.best[key]),
+        line: { color, width: 2 },
+        marker: { color, size: 7 },
+      });
+    if (stat !== 'best')
+      data.push({
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: `${r.label} mean ± sd`,
+        x,
+        y: s.map((q) => q.mean[key].mean),
+        error_y: { type: 'data', array: s.map((q) => q.mean[key].std), visible: true, color },
+        line: { color, width: 1.5, dash: 'dash' },
+        marker: { color, size: 6, symbol: 'circle-open' },
+      });
+  });
+  const unit = quantity === 'energy' ? 'kcal/mol' : 'kcal/mol/Å';
+  return {
+    data,
+    layout: {
+      title: { text: quantity === 'energy' ? 'Energy' : 'Forces' },
+      xaxis: { title: { text: 'training set size n (frames)' }, type: 'log' },
+      yaxis: { title: { text: `test ${quantity} RMSE (${unit})` }, type: 'log' },
+      legend: { orientation: 'h', y: -0.3 },
+      margin: { l: 70, r: 20, t: 40, b: 60 },
+    },
+  };
+}
+
+/** Largest training size every given run has finished (for the cluster bars), or null. */
+export function commonSizes(runs: LoadedRun[]): number[] {
+  if (!runs.length) return [];
+  const sets = runs.map((r) => new Set(r.results.summary.map((q) => q.size)));
+  return [...sets[0]].filter((n) => sets.every((s) => s.has(n))).sort((a, b) => a - b);
+}
+
+/** Per-φ-cluster (Fig. 7) energy or force RMSE of the best fold at size n, runs side by side. */
+export function clusterBarsFigure(
+  runs: LoadedRun[],
+  size: number,
+  quantity: 'energy' | 'force',
+  which: 'phi' | 'geometry' = 'phi',
+): PlotFigure | null {
+  const key = quantity === 'energy' ? 'eRmse' : 'fRmse';
+  const data: Record<string, unknown>[] = [];
+  let labels: string[] = [];
+  runs.forEach((r, i) => {
+    const s = r.results.summary.find((q) => q.size === size);
+    if (!s) return;
+    const rows = meanClusterErrors(r.results, size, which, s.bestFold);
+    if (!rows.length) return;
+    const lab = rows.map((c) => (which === 'phi' ? phiClusterLabel(c.cluster) : String(c.cluster)));
+    if (lab.length > labels.length) labels = lab;
+    data.push({
+      type: 'bar',
+      name: r.label,
+      x: lab,
+      y: rows.map((c) => (c.n > 0 ? c[key] : null)),
+      marker: { color: RUN_COLOURS[i % RUN_COLOURS.length] },
+      customdata: rows.map((c) => c.population),
+      hovertemplate: `%{x}: %{y:.3f} ${quantity === 'energy' ? 'kcal/mol' : 'kcal/mol/Å'}, population %{customdata:.1%}<extra>${r.label}</extra>`,
+    });
+  });
+  if (!data.length) return null;
+  const unit = quantity === 'energy' ? 'kcal/mol' : 'kcal/mol/Å';
+  return {
+    data,
+    layout: {
+      barmode: 'group',
+      title: {
+        text: `${quantity === 'energy' ? 'Energy' : 'Force'} error per ${which === 'phi' ? 'φ' : 'geometry'} cluster, n = ${size}`,
+      },
+      xaxis: {
+        title: { text: which === 'phi' ? 'CNNC dihedral φ cluster' : 'geometry cluster' },
+        categoryorder: 'array',
+        categoryarray: labels,
+      },
+      yaxis: { title: { text: `test ${quantity} RMSE (${unit})` } },
+      legend: { orientation: 'h', y: -0.35 },
+      margin: { l: 70, r: 20, t: 40, b: 80 },
+    },
+  };
+}

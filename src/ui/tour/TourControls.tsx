@@ -1,0 +1,98 @@
+/**
+ * Teaching mode controls (in the Study tab): start a bundled tour, load a tour JSON from disk (a malformed
+ * file gets a precise error), and the projector mode toggle. `?tour=<name>` in the URL starts
+ * public/tours/<name>.json on page load. Renders the player too.
+ */
+import { useEffect, useRef } from 'react';
+import { useTour } from '../../state/tour';
+import { TourPlayer } from './TourPlayer';
+import { parseTour } from './tourFormat';
+
+export const BUNDLED_TOURS = [{ name: 'azobenzene', label: 'Azobenzene: where ML force fields fail' }];
+
+async function fetchTour(name: string) {
+  const url = `tours/${encodeURIComponent(name)}.json`;
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  return parseTour(await r.text(), `${name}.json`);
+}
+
+export function TourControls() {
+  const { start, error, setError, projector, setProjector } = useTour();
+  const file = useRef<HTMLInputElement>(null);
+
+  const startBundled = async (name: string) => {
+    try {
+      start(await fetchTour(name));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  useEffect(() => {
+    const name = new URLSearchParams(window.location.search).get('tour');
+    if (name && /^[\w-]+$/.test(name)) void startBundled(name);
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const onFile = async (f: File | undefined) => {
+    if (!f) return;
+    try {
+      start(parseTour(await f.text(), f.name));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      if (file.current) file.current.value = '';
+    }
+  };
+
+  return (
+    <section className="card tour-controls" aria-label="Teaching mode" data-testid="tour-controls">
+      <h2>Teaching mode</h2>
+      <p className="muted">
+        A guided tour walks through the paper&apos;s story across the tabs (← / → to move, Esc to leave).
+        Tours are JSON files: write your own (see docs/STUDY.md) and load it.
+      </p>
+      <div className="tour-control-row">
+        {BUNDLED_TOURS.map((t) => (
+          <button
+            key={t.name}
+            type="button"
+            onClick={() => void startBundled(t.name)}
+            data-testid={`tour-start-${t.name}`}
+          >
+            Start tour: {t.label}
+          </button>
+        ))}
+        <button type="button" onClick={() => file.current?.click()} data-testid="tour-load">
+          Load tour…
+        </button>
+        <input
+          ref={file}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          onChange={(e) => void onFile(e.target.files?.[0])}
+          data-testid="tour-file"
+        />
+        <label className="tour-projector-toggle">
+          <input
+            type="checkbox"
+            checked={projector}
+            onChange={(e) => setProjector(e.target.checked)}
+            data-testid="projector-toggle"
+          />{' '}
+          Projector mode (large fonts, high contrast, side panels hidden)
+        </label>
+      </div>
+      {error && (
+        <div role="alert" className="tour-error" data-testid="tour-error">
+          <strong>Could not start the tour.</strong> {error}{' '}
+          <button type="button" className="ghost" onClick={() => setError(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      <TourPlayer />
+    </section>
+  );
+}

@@ -1,0 +1,149 @@
+/**
+ * The tour player: a panel over the page (portal on <body>, so it stays visible on every tab) with the
+ * step's title and text, a step counter, Previous / Next (buttons and ←/→), Exit (button and Esc) and the
+ * projector toggle. Each step change drives the page through applyStep (URL hash/query, highlight) and
+ * shows the step's study models in the explorer.
+ */
+import { useEffect, useRef } from 'react';
+import { createPortal } from 'react-dom';
+import { useModels } from '../../state/models';
+import { useStore } from '../../state/store';
+import { useTour } from '../../state/tour';
+import { studyCatalogue } from '../study/studyFiles';
+import { loadRunModel } from '../study/loadRun';
+import { applyStep, highlight } from './applyStep';
+import type { TourStep } from './tourFormat';
+import './tour.css';
+
+/** Is the key event meant for a control (text field, slider, select, tab list) rather than the tour? */
+function forControl(t: EventTarget | null): boolean {
+  const el = t as HTMLElement | null;
+  if (!el || !el.closest) return false;
+  if (el.closest('[data-testid="tour-player"]')) return false;
+  return Boolean(
+    el.closest('input, select, textarea, [contenteditable="true"], [role="tablist"], [role="slider"]'),
+  );
+}
+
+async function showModels(step: TourStep) {
+  if (!step.models) return;
+  const wanted = new Set<string>();
+  for (const id of step.models) {
+    const run =
+      studyCatalogue.runs.find((r) => r.id === id && r.modelUrl && r.group !== 'study-quick') ??
+      studyCatalogue.runs.find((r) => r.id === id && r.modelUrl);
+    if (!run) {
+      useStore.getState().pushError(`Tour: no saved model for the study run "${id}" in this build.`);
+      continue;
+    }
+    wanted.add(`study:${run.key}`);
+    if (!useModels.getState().models.some((m) => m.id === `study:${run.key}`)) {
+      try {
+        await loadRunModel(run);
+      } catch (e) {
+        useStore
+          .getState()
+          .pushError(`Tour: could not load the model of ${id}.`, e instanceof Error ? e.message : String(e));
+      }
+    }
+  }
+  const ms = useModels.getState();
+  for (const m of ms.models) if (m.id.startsWith('study:')) ms.setVisible(m.id, wanted.has(m.id));
+}
+
+export function TourPlayer() {
+  const { tour, step, projector, next, prev, exit, setProjector } = useTour();
+  const panel = useRef<HTMLDivElement>(null);
+  const current = tour?.steps[step];
+
+  useEffect(() => {
+    if (!current) return;
+    applyStep(current);
+    void showModels(current);
+    // the target may only appear once its tab has rendered
+    const t = window.setTimeout(() => highlight(current.highlight), 250);
+    return () => window.clearTimeout(t);
+  }, [current]);
+
+  useEffect(() => {
+    if (!tour) {
+      highlight(undefined);
+      return;
+    }
+    panel.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        exit();
+      } else if (forControl(e.target)) return;
+      else if (e.key === 'ArrowRight') {
+        e.preventDefault();
+        next();
+      } else if (e.key === 'ArrowLeft') {
+        e.preventDefault();
+        prev();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [tour, next, prev, exit]);
+
+  if (!tour || !current) return null;
+  const last = step === tour.steps.length - 1;
+  return createPortal(
+    <div
+      ref={panel}
+      className="tour-player"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="tour-step-title"
+      tabIndex={-1}
+      data-testid="tour-player"
+      data-step={step}
+    >
+      <div className="tour-bar">
+        <span className="tour-name">{tour.title}</span>
+        <span className="tour-counter" data-testid="tour-counter" aria-live="polite">
+          Step {step + 1} / {tour.steps.length}
+        </span>
+      </div>
+      <h2 id="tour-step-title" data-testid="tour-step-title">
+        {current.title}
+      </h2>
+      <div className="tour-text" data-testid="tour-text">
+        {current.text.split(/\n\s*\n/).map((p, i) => (
+          <p key={i}>{p}</p>
+        ))}
+      </div>
+      <div className="tour-actions">
+        <button type="button" onClick={prev} disabled={step === 0} data-testid="tour-prev">
+          ← Previous
+        </button>
+        {last ? (
+          <button type="button" onClick={exit} data-testid="tour-finish">
+            Finish
+          </button>
+        ) : (
+          <button type="button" onClick={next} data-testid="tour-next">
+            Next →
+          </button>
+        )}
+        <button
+          type="button"
+          className="ghost"
+          aria-pressed={projector}
+          onClick={() => setProjector(!projector)}
+          data-testid="tour-projector"
+        >
+          Projector {projector ? 'on' : 'off'}
+        </button>
+        <button type="button" className="ghost" onClick={exit} data-testid="tour-exit">
+          Exit (Esc)
+        </button>
+      </div>
+      <p className="tour-hint">← / → to move, Esc to leave</p>
+    </div>,
+    document.body,
+  );
+}

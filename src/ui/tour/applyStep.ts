@@ -1,0 +1,47 @@
+/**
+ * What a tour step does to the page, through public surfaces only: the URL (hash = tab, query ?path=…&x=…
+ * for the explorer, with a history entry and 'popstate' + 'hashchange' events), the shared models store
+ * (study models shown), a highlight class on one element, and a 'pes:tour-step' CustomEvent on window
+ * carrying the whole step (the camera is for whoever draws the molecule to apply).
+ */
+import type { TourStep } from './tourFormat';
+
+export const HIGHLIGHT_CLASS = 'tour-highlight';
+
+/** The URL a step leads to (pure): keeps unrelated query parameters (e.g. ?backend=). */
+export function stepUrl(step: TourStep, loc: { pathname: string; search: string }): string {
+  const q = new URLSearchParams(loc.search);
+  if (step.path !== undefined) q.set('path', step.path);
+  if (step.slider !== undefined) q.set('x', String(step.slider));
+  const search = q.toString();
+  return `${loc.pathname}${search ? `?${search}` : ''}#${step.tab}`;
+}
+
+/** Moves the page to a step. Returns the element highlighted (or null). */
+export function applyStep(step: TourStep): Element | null {
+  const url = stepUrl(step, window.location);
+  const before = window.location.href;
+  if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
+    window.history.pushState({ tourStep: step.title }, '', url);
+    window.dispatchEvent(new PopStateEvent('popstate', { state: window.history.state }));
+    window.dispatchEvent(new HashChangeEvent('hashchange', { oldURL: before, newURL: window.location.href }));
+  }
+  window.dispatchEvent(new CustomEvent('pes:tour-step', { detail: step }));
+  return highlight(step.highlight);
+}
+
+/** Highlights the first element matching `selector` (removing any earlier highlight). */
+export function highlight(selector: string | undefined): Element | null {
+  for (const el of document.querySelectorAll(`.${HIGHLIGHT_CLASS}`)) el.classList.remove(HIGHLIGHT_CLASS);
+  if (!selector) return null;
+  let el: Element | null;
+  try {
+    el = document.querySelector(selector);
+  } catch {
+    return null;
+  }
+  if (!el) return null;
+  el.classList.add(HIGHLIGHT_CLASS);
+  el.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  return el;
+}

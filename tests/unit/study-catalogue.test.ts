@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { buildCatalogue, normalizePath } from '../../src/ui/study/catalogue';
+
+const idx = (mode: string, runs: unknown[]) => ({
+  format: 'pes-study-index',
+  version: 1,
+  mode,
+  updatedAt: '',
+  runs,
+});
+const run = (id: string, file: string, extra = {}) => ({
+  id,
+  dataset: 'azobenzene-rotation',
+  model: 'sgdml',
+  label: 'sGDML [1/r]',
+  options: { sigma: 20 },
+  sizes: [20],
+  finishedSizes: [20],
+  folds: 3,
+  foldsDone: 3,
+  foldsPlanned: 3,
+  status: 'complete',
+  file,
+  figures: [`${id}-learning-curves.svg`],
+  source: 'study',
+  ...extra,
+});
+
+describe('study catalogue', () => {
+  it('merges indexes, resolves relative files to URLs, dedupes collected entries and lists unindexed files', () => {
+    const urls = {
+      '/docs/results/study-quick/a.json': '/assets/a.json',
+      '/docs/results/study-quick/a.model.json': '/assets/a.model.json',
+      '/docs/results/study-quick/a-learning-curves.svg': '/assets/a.svg',
+      '/docs/results/sgdml/b.json': '/assets/b.json',
+      '/docs/results/other.json': '/assets/o.json',
+    };
+    const { runs, problems } = buildCatalogue(
+      {
+        '/docs/results/index.json': idx('collect', [
+          run('a-dup', 'study-quick/a.json', { source: 'collected' }),
+          run('b', 'sgdml/b.json', { figures: [] }),
+        ]),
+        '/docs/results/study-quick/index.json': idx('quick', [
+          run('a', 'a.json', { model_file: 'a.model.json' }),
+        ]),
+        '/docs/results/bad/index.json': { format: 'nope' },
+      },
+      urls,
+    );
+    expect(problems).toEqual(['/docs/results/bad/index.json: not a pes study index']);
+    expect(runs.map((r) => r.id)).toEqual(['b', 'a', 'other']);
+    const a = runs.find((r) => r.id === 'a')!;
+    expect(a.group).toBe('study-quick');
+    expect(a.resultsUrl).toBe('/assets/a.json');
+    expect(a.modelUrl).toBe('/assets/a.model.json');
+    expect(a.figures).toEqual([{ name: 'a-learning-curves.svg', url: '/assets/a.svg' }]);
+    expect(runs.find((r) => r.id === 'b')!.modelUrl).toBeUndefined();
+    expect(runs.find((r) => r.id === 'other')!.status).toBe('unindexed');
+  });
+  it('normalizes paths', () => {
+    expect(normalizePath('/docs/results/x/../y/./z.json')).toBe('/docs/results/y/z.json');
+  });
+});
