@@ -9,6 +9,8 @@
  * Units follow the app: Å, kcal/mol, kcal/mol/Å. A potential maps n geometries (flat, n·3N) to energies and
  * forces; every ForceField's `predict` is one.
  */
+import { alignTo } from './geometry';
+
 export type Potential = (R: Float64Array, n: number) => { E: Float64Array; F: Float64Array };
 
 export class PathSearchAborted extends Error {
@@ -273,4 +275,11 @@ export function linearImages(a: Float64Array, b: Float64Array, n: number): Float
     const t = i / (n - 1);
     return Float64Array.from(a, (x, q) => x + t * (b[q] - x));
   });
+}
+
+/** Each image rotated and translated onto the one before it (Kabsch), so the band carries no rigid motion. */
+export function alignBand(images: Float64Array[]): Float64Array[] {
+  const out: Float64Array[] = [Float64Array.from(images[0])];
+  for (let i = 1; i < images.length; i++) out.push(alignTo(images[i], out[i - 1]));
+  return out;
 }

@@ -61,7 +61,7 @@ describe('errorFlatteningSelection loop', () => {
     const frameCluster = Int32Array.from({ length: 300 }, (_, i) => Math.floor(i / 100));
     const candidates = Int32Array.from({ length: 300 }, (_, i) => i);
     const initial = Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 100, 101, 200]);
-    let lastIdx = new Int32Array(0);
+    let lastIdx: Int32Array = new Int32Array(0);
     const fake = { kind: 'sgdml' } as unknown as ForceField;
     const res = await errorFlatteningSelection({
       initial,
