@@ -24,6 +24,8 @@ const CLI_ARGS = [
   SETTINGS.folds,
   '--seed',
   SETTINGS.seed,
+  '--paths',
+  'azobenzene-rotation',
 ];
 
 const relDiff = (a, b) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-12);
@@ -39,6 +41,7 @@ async function fillForm(page, s) {
   await page.fill('[data-testid="ev-sizes"]', s.sizes);
   await page.fill('[data-testid="ev-folds"]', s.folds);
   await page.fill('[data-testid="ev-seed"]', s.seed);
+  if (s.path) await page.check(`[data-testid="ev-path-${s.path}"]`);
 }
 
 /** Number of drawn data paths (lines, markers, bars) in a plotly chart. */
@@ -60,7 +63,7 @@ test('evaluate: small sGDML experiment in the worker equals pes experiment; plot
   const { context, page, errors } = await openApp(browser, url, '#evaluate');
   try {
     await waitForBackend(page);
-    await fillForm(page, SETTINGS);
+    await fillForm(page, { ...SETTINGS, path: 'azobenzene-rotation' });
     // keyboard: the Run button is reachable and works with Enter
     await page.focus('[data-testid="ev-run"]');
     await page.keyboard.press('Enter');
@@ -89,6 +92,7 @@ test('evaluate: small sGDML experiment in the worker equals pes experiment; plot
       'ev-plot-parity-energy',
       'ev-plot-parity-force',
       'ev-plot-phi',
+      'ev-plot-paths',
     ]) {
       await page.waitForSelector(`[data-testid="${id}"][data-state="ready"]`, { timeout: 30_000 });
       const n = await dataPaths(page, id);
@@ -135,6 +139,15 @@ test('evaluate: small sGDML experiment in the worker equals pes experiment; plot
       const s = saved.summary.find((x) => x.size === q.size);
       assert(s && s.bestFold === q.bestFold, `same best fold for n=${q.size}`);
       assert(relDiff(s.mean.fRmse.mean, q.mean.fRmse.mean) < 1e-6, `same mean force RMSE for n=${q.size}`);
+    }
+    for (const f of ref.folds) {
+      const g = saved.folds.find((x) => x.size === f.size && x.fold === f.fold);
+      assert(g.paths?.length === 1 && f.paths?.length === 1, 'one path evaluated per fold');
+      const d = relDiff(g.paths[0].eRmse, f.paths[0].eRmse);
+      assert(
+        d < 1e-6,
+        `path energy RMSE n=${f.size} fold ${f.fold}: ${g.paths[0].eRmse} vs ${f.paths[0].eRmse}`,
+      );
     }
     assert(
       JSON.stringify(saved.spec) === JSON.stringify(ref.spec),
