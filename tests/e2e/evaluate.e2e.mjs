@@ -2,7 +2,7 @@
 // azobenzene rotation set) runs in the compute worker, its plots render, and its folds and numbers equal
 // those of `npx pes experiment` run here in Node with the same settings.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { assert, openApp, screenshot, test, waitForBackend } from './harness.mjs';
@@ -188,6 +188,23 @@ test('evaluate: small sGDML experiment in the worker equals pes experiment; plot
     const note = await page.textContent('[data-testid="ev-cluster-note"]');
     assert(/^Frame \d+ \(\|φ\| = /.test(note ?? ''), `cluster click: ${note}`);
     await screenshot(page, 'evaluate-clusters');
+    // the CLI's results file loads into the view without recomputing
+    await page.setInputFiles('[data-testid="ev-load"]', out);
+    await page.waitForFunction(
+      () =>
+        /Loaded from evaluate-cli\.json/.test(
+          document.querySelector('[data-testid="ev-source"]')?.textContent ?? '',
+        ),
+      null,
+      { timeout: 10_000 },
+    );
+    const loadedRows = await page.$$eval('[data-testid="ev-fold-row"]', (els) => els.length);
+    assert(loadedRows === 10, `loaded results show 10 folds (${loadedRows})`);
+    const loadedCommand = await page.textContent('[data-testid="ev-command"]');
+    assert(
+      /^pes experiment azobenzene-rotation /.test(loadedCommand ?? ''),
+      `loaded command: ${loadedCommand}`,
+    );
     console.log(
       `      mid-run: "${midStatus}"; ${rows.length} folds equal the CLI's (worst relative RMSE difference ${worst.toExponential(1)}); ${modelStatus}`,
     );
@@ -220,6 +237,18 @@ test('evaluate: cancel keeps the finished folds; bad sizes give a clear message'
     assert(kept >= 1 && kept < 15, `cancelled run keeps its finished folds (${kept} of 15)`);
     assert(await page.isVisible('[data-testid="ev-resume"]'), 'Resume is offered');
     await screenshot(page, 'evaluate-cancelled');
+
+    // results survive a reload; a file that is not a results JSON is refused with a message
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('[data-testid="ev-results"]', { timeout: 20_000 });
+    const restored = await page.$$eval('[data-testid="ev-fold-row"]', (els) => els.length);
+    assert(restored === kept, `restored ${restored} folds after reload, expected ${kept}`);
+    const bad = join('test-results', 'evaluate-not-results.json');
+    writeFileSync(bad, JSON.stringify({ hello: 1 }));
+    await page.setInputFiles('[data-testid="ev-load"]', bad);
+    await page.waitForSelector('[data-testid="ev-load-error"]', { timeout: 10_000 });
+    const loadErr = await page.textContent('[data-testid="ev-load-error"]');
+    assert(/not a pes experiment results file/.test(loadErr ?? ''), `bad file message: ${loadErr}`);
     console.log(`      cancelled with ${kept} of 15 folds kept`);
     assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
   } finally {
