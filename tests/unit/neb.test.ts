@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fireMinimize, linearImages, nebRelax, type Potential } from '../../src/chem/neb';
+import { alignBand, fireMinimize, linearImages, nebRelax, type Potential } from '../../src/chem/neb';
+import { KB, langevinMd } from '../../src/chem/langevin';
+import { SgdmlTrainer } from '../../src/models/sgdml/train';
+import { haveFixtures, loadAzobenzene } from './sgdml-helpers';
 
 /** Müller–Brown potential on one "atom" (x, y; z is inert). Saddles: (−0.822, 0.624), (0.212, 0.293). */
 const A = [-200, -100, -170, 15],
@@ -95,4 +98,62 @@ describe('FIRE and climbing-image NEB on the Müller–Brown surface', () => {
       }),
     ).toThrow(/cancelled/);
   });
+});
+
+describe('Langevin MD (BAOAB)', () => {
+  it('thermalises independent harmonic atoms to the set temperature and is reproducible by seed', () => {
+    const n = 12;
+    const z = new Array(n).fill(6);
+    const harm: Potential = (R, m) => {
+      const E = new Float64Array(m),
+        F = new Float64Array(R.length);
+      for (let q = 0; q < R.length; q++) {
+        E[Math.floor(q / (3 * n))] += 25 * R[q] * R[q];
+        F[q] = -50 * R[q];
+      }
+      return { E, F };
+    };
+    const R0 = new Float64Array(3 * n);
+    const frames = langevinMd(harm, z, R0, {
+      steps: 20000,
+      dt: 1,
+      gamma: 0.05,
+      temperature: 300,
+      keepEvery: 10,
+    });
+    expect(frames.length).toBe(2001);
+    const late = frames.slice(200);
+    const Tmean = late.reduce((a, f) => a + f.T, 0) / late.length;
+    expect(Tmean).toBeGreaterThan(270);
+    expect(Tmean).toBeLessThan(330);
+    // equipartition for the potential too: <E_pot> = 3n/2 kT
+    const Emean = late.reduce((a, f) => a + f.E, 0) / late.length;
+    expect(Emean / (1.5 * n * KB * 300)).toBeGreaterThan(0.85);
+    expect(Emean / (1.5 * n * KB * 300)).toBeLessThan(1.15);
+    const again = langevinMd(harm, z, R0, { steps: 100, dt: 1, gamma: 0.05, temperature: 300, seed: 1 });
+    const first = frames[10];
+    expect(again[10].R).toEqual(first.R);
+    expect(() => langevinMd(harm, z, R0, { steps: 10, dt: 20 })).toThrow(/time step/);
+  });
+});
+
+describe.skipIf(!haveFixtures)('path search on a trained sGDML model (fixture azobenzene)', () => {
+  it('FIRE relaxes, NEB runs between two frames, Langevin MD stays finite', async () => {
+    const ds = loadAzobenzene();
+    const idx = Int32Array.from({ length: 30 }, (_, i) => i * Math.floor(ds.nFrames / 30));
+    const model = await new SgdmlTrainer().train(ds, idx, { sigma: 30, noSym: true, solver: 'cholesky' }, {});
+    const pot: Potential = (R, n) => model.predict(R, n);
+    const n3 = 72;
+    const a = fireMinimize(pot, ds.R.slice(0, n3), { fmax: 1, maxSteps: 300 });
+    expect(a.E).toBeLessThan(model.predict(ds.R.slice(0, n3), 1).E[0]);
+    expect(a.fmax).toBeLessThan(1.5);
+    const b = ds.R.slice(n3 * 500, n3 * 501);
+    const band = alignBand(linearImages(a.R, alignBand([a.R, b])[1], 5));
+    const r = nebRelax(pot, band, { maxSteps: 60, fmax: 1 });
+    expect(r.images.length).toBe(5);
+    expect(r.E[r.top]).toBeGreaterThanOrEqual(Math.max(r.E[0], r.E[4]) - 1e-9);
+    const md = langevinMd(pot, ds.z, a.R, { steps: 40, keepEvery: 20, temperature: 300 });
+    expect(md.length).toBe(3);
+    for (const f of md) expect(Number.isFinite(f.E)).toBe(true);
+  }, 60_000);
 });
