@@ -90,3 +90,6 @@ export async function cancelTraining(): Promise<void> {
     await compute.cancel().catch(() => undefined);
   }
 }
+
+// for the browser tests and the console: the training state and the shared model list
+Object.assign(window, { __pesTrain: { useTraining, useModels } });
