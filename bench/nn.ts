@@ -94,6 +94,15 @@ async function epochBench(args: string[]): Promise<void> {
         }
         adam.dispose();
         net.dispose();
+        const mine = rows.filter(
+          (r) => r.backend === backend && r.model === model && r.pairMode === pairMode,
+        );
+        const tensors = mine.map((r) => r.numTensors as number);
+        console.log(
+          `${model} on ${backend} (${pairMode} pairs): ${idx.length} configurations of ${ds.nAtoms} atoms, batch ${batch}: ` +
+            `epoch ${mine.map((r) => `${r.epochSeconds} s`).join(', ')}; tensors after each epoch ${tensors.join(', ')} ` +
+            `(${tensors.every((t) => t === tensors[0]) ? 'stable' : 'CHANGING'}); rss ${mine.map((r) => r.rssMB).join(', ')} MB`,
+        );
       }
   }
   const out = opt(args, 'out', '');
@@ -176,7 +185,8 @@ async function accuracy(args: string[]): Promise<void> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const [mode, ...rest] = args;
+  // `npm run bench -- nn [options]` without a mode runs the epoch benchmark
+  const [mode, ...rest] = args.length === 0 || args[0].startsWith('--') ? ['epoch', ...args] : args;
   if (mode === 'epoch') await epochBench(rest);
   else if (mode === 'accuracy') await accuracy(rest);
   else {

@@ -233,3 +233,27 @@ describe('startTraining (compute worker method)', () => {
     expect(getModelEntry('schnet').validSize({ valid: 7 })).toBe(7);
   });
 });
+
+describe('Train form options', () => {
+  it('every kind’s default form values parse with its registry entry (form and CLI names agree)', async () => {
+    const { FIELDS, defaultValues, toOptions } = await import('../../src/ui/train/options.ts');
+    for (const kind of Object.keys(FIELDS) as (keyof typeof FIELDS)[]) {
+      const v = defaultValues(kind);
+      const entry = getModelEntry(kind);
+      expect(() => entry.parseOptions(toOptions(kind, v)), kind).not.toThrow();
+      if (kind === 'sgdml') {
+        expect(toOptions(kind, v)).toMatchObject({ 'sigma-grid': '10,20,30,40,50,60,70,80,90' });
+        expect(toOptions(kind, v).sigma).toBeUndefined();
+        const fixed = entry.parseOptions(toOptions(kind, { ...v, 'sigma-mode': 'fixed', sigma: '25' }));
+        expect(fixed.sigma).toBe(25);
+        expect(fixed.sigmaGrid).toBeUndefined();
+      }
+    }
+    const gap = toOptions('gap', { ...defaultValues('gap'), 'sigma-f': '0.1', 'n-max': '' });
+    expect(gap['sigma-f']).toBe('0.1eV');
+    expect('n-max' in gap).toBe(false);
+    const p = getModelEntry('gap').parseOptions(gap) as { sigmaF: number; nMax: number };
+    expect(p.sigmaF).toBeCloseTo(0.1 * 23.0605, 3);
+    expect(p.nMax).toBe(12); // paper preset
+  });
+});
