@@ -206,3 +206,45 @@ test('datasets: a malformed .npz shows the reader’s error and the previous dat
     await context.close();
   }
 });
+
+test('datasets: a file dropped on the tab is added; a running computation can be cancelled and rerun', async ({
+  browser,
+  url,
+}) => {
+  const { context, page, errors } = await openDatasets(browser, url);
+  try {
+    await page.waitForSelector('[data-testid="dataset-item"]', { timeout: 30_000 });
+    const text = h2o2Frames(8, { extended: true, eUnit: 'kcal/mol' });
+    const dt = await page.evaluateHandle((t) => {
+      const d = new DataTransfer();
+      d.items.add(new File([t], 'dropped.extxyz'));
+      return d;
+    }, text);
+    await page.dispatchEvent('[data-testid="datasets-view"]', 'dragover', { dataTransfer: dt });
+    await page.dispatchEvent('[data-testid="datasets-view"]', 'drop', { dataTransfer: dt });
+    await page.waitForSelector('[data-testid="dataset-item"][data-dataset-id="user:dropped.extxyz"]', {
+      timeout: 30_000,
+    });
+    await chartsDrawn(page);
+
+    // the inversion dataset (27 100 frames) takes a while: cancel it while it runs
+    await page.click('[data-testid="dataset-item"][data-dataset-id*="inversion"]');
+    await page.waitForSelector('[data-testid="dataset-tasks"]', { timeout: 30_000 });
+    await page.click('[data-testid="dataset-cancel"]');
+    await page.waitForSelector('[data-testid="dataset-tasks"]', { state: 'detached', timeout: 10_000 });
+    await page.waitForSelector('[data-testid="dataset-compute"]', { timeout: 10_000 });
+    assert((await page.locator('[data-testid="dataset-error"]').count()) === 0, 'a cancel is not an error');
+    // rerun: the energy bars come split by the four kinds of sampling
+    await page.click('[data-testid="dataset-compute"]');
+    const bars = await chartsDrawn(page);
+    console.log(`      inversion bars: ${JSON.stringify(bars)}`);
+    const legend = await page.locator('[data-testid="chart-energy"] .legendtext').allTextContents();
+    assert(legend.length === 4 && /300 K/.test(legend[0]), `four sampling kinds in the legend: ${legend}`);
+    const label = await page.textContent('[data-testid="chart-dihedral"]');
+    assert(/φ \(C–N=N–C\)/.test(label), 'the azobenzene dihedral chart is φ');
+    await screenshot(page, 'datasets-inversion');
+    assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+});

@@ -124,9 +124,15 @@ export function DatasetsView() {
             <DatasetFactsPanel rec={rec} stats={stats} warnings={warnings} />
             {stats ? (
               <DatasetCharts rec={rec} stats={stats} />
-            ) : (
+            ) : taskList.length ? (
               <p className="muted" data-testid="dataset-loading">
                 Computing the histograms…
+              </p>
+            ) : (
+              <p>
+                <button type="button" onClick={() => void ensureStats(rec)} data-testid="dataset-compute">
+                  Compute the histograms
+                </button>
               </p>
             )}
           </>

@@ -48,6 +48,7 @@ export function HistogramPlot(p: HistogramPlotProps) {
       marker: { color: COLORS[i % COLORS.length], line: { width: 0 } },
       hovertemplate: `%{x:.3g}: %{y}<extra>${s.name}</extra>`,
     }));
+    const legendRows = p.series.length > 1 ? p.series.length : 0;
     const layout = {
       title: { text: p.title, font: { size: 14 } },
       barmode: 'stack',
@@ -55,10 +56,19 @@ export function HistogramPlot(p: HistogramPlotProps) {
       paper_bgcolor: 'rgba(0,0,0,0)',
       plot_bgcolor: 'rgba(0,0,0,0)',
       font: { color: text, size: 12 },
-      margin: { l: 64, r: 16, t: 40, b: 52 },
-      height: 300,
+      // room below the x-axis title for a legend of one row per series
+      margin: { l: 64, r: 16, t: 40, b: legendRows ? 64 + 20 * legendRows : 52 },
+      height: 300 + 20 * legendRows,
       showlegend: p.series.length > 1,
-      legend: { orientation: 'h', y: -0.25, font: { size: 10 } },
+      legend: {
+        orientation: 'v',
+        x: 0,
+        xanchor: 'left',
+        yanchor: 'top',
+        y: -56 / 196,
+        font: { size: 11 },
+        traceorder: 'normal',
+      },
       xaxis: {
         title: { text: p.xLabel },
         gridcolor: grid,
