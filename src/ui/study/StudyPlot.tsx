@@ -36,7 +36,7 @@ export function StudyPlot({
   figure,
   testId,
   label,
-  height = 340,
+  height = 460,
 }: {
   figure: PlotFigure;
   testId: string;

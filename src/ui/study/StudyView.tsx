@@ -16,8 +16,12 @@ import './study.css';
 const { runs: ALL_RUNS, problems } = studyCatalogue;
 
 function defaultSelection(runs: CatalogueRun[]): string[] {
-  const azo = runs.filter((r) => r.dataset === 'azobenzene-rotation' && r.status === 'complete');
-  const pick = azo.length ? azo : runs.filter((r) => r.status !== 'skipped' && r.status !== 'failed');
+  // the paper's headline comparison: both sGDML descriptors and GAP on the rotation data
+  const rank = (r: CatalogueRun) =>
+    ['-sgdml-inv', '-sgdml-inv-ang', '-gap', '-schnet', '-bpnn'].findIndex((k) => r.id.endsWith(k)) >>> 0;
+  const usable = runs.filter((r) => r.resultsUrl && r.status !== 'skipped' && r.status !== 'failed');
+  const azo = usable.filter((r) => r.dataset === 'azobenzene-rotation' && r.status === 'complete');
+  const pick = (azo.length ? azo : usable).slice().sort((a, b) => rank(a) - rank(b));
   return pick.slice(0, 3).map((r) => r.key);
 }
 

@@ -69,8 +69,8 @@ export function learningCurveFigure(
       title: { text: quantity === 'energy' ? 'Energy' : 'Forces' },
       xaxis: { title: { text: 'training set size n (frames)' }, type: 'log' },
       yaxis: { title: { text: `test ${quantity} RMSE (${unit})` }, type: 'log' },
-      legend: { orientation: 'h', y: -0.3 },
-      margin: { l: 70, r: 20, t: 40, b: 60 },
+      legend: { orientation: 'h', x: 0, y: -0.28, yanchor: 'top' },
+      margin: { l: 70, r: 20, t: 40, b: 40 },
     },
   };
 }
@@ -124,8 +124,8 @@ export function clusterBarsFigure(
         categoryarray: labels,
       },
       yaxis: { title: { text: `test ${quantity} RMSE (${unit})` } },
-      legend: { orientation: 'h', y: -0.35 },
-      margin: { l: 70, r: 20, t: 40, b: 80 },
+      legend: { orientation: 'h', x: 0, y: -0.3, yanchor: 'top' },
+      margin: { l: 70, r: 20, t: 40, b: 60 },
     },
   };
 }

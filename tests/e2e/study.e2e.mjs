@@ -1,0 +1,224 @@
+// Browser tests of the Study view and the teaching mode (tour player, custom tours, projector mode).
+import { readFileSync } from 'node:fs';
+import { assert, openApp, screenshot, test } from './harness.mjs';
+
+const TOUR = JSON.parse(readFileSync('public/tours/azobenzene.json', 'utf8'));
+const uncaught = (errors) => errors.filter((e) => e.startsWith('uncaught'));
+
+async function openStudy(browser, url) {
+  const o = await openApp(browser, url, '#study');
+  // the 3D viewer and plotly run on the page's main thread: on a loaded machine a tab switch can block it
+  // for many seconds, so waits are generous (no timing is asserted)
+  o.page.setDefaultTimeout(90_000);
+  await o.page.waitForSelector('[data-testid="study-view"]', { state: 'visible', timeout: 30_000 });
+  return o;
+}
+
+async function counter(page) {
+  const t = (await page.textContent('[data-testid="tour-counter"]')) ?? '';
+  const m = /Step (\d+) \/ (\d+)/.exec(t);
+  assert(m, `step counter "${t}"`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+test(
+  'study: the Study view draws learning curves and cluster bars from committed results',
+  async ({ browser, url }) => {
+    const { context, page, errors } = await openStudy(browser, url);
+    try {
+      const runs = await page.locator('[data-testid="study-runs"] li').count();
+      assert(runs > 0, 'the committed runs are listed');
+      await page.waitForSelector('[data-testid="study-curve-energy"][data-state="ready"]', {
+        timeout: 90_000,
+      });
+      await page.waitForSelector('[data-testid="study-curve-force"][data-state="ready"]', {
+        timeout: 90_000,
+      });
+      const traces = Number(await page.getAttribute('[data-testid="study-curve-energy"]', 'data-traces'));
+      assert(traces >= 2, `learning curve has best and mean traces (${traces})`);
+      const lines = await page.locator('[data-testid="study-curve-force"] .scatterlayer .trace').count();
+      assert(lines === traces, `plotly drew ${lines} of ${traces} traces`);
+      const ytitle = await page.textContent('[data-testid="study-curve-force"] .g-ytitle');
+      assert(/kcal\/mol\/Å/.test(ytitle ?? ''), `force axis has units: ${ytitle}`);
+      const xtitle = await page.textContent('[data-testid="study-curve-energy"] .g-xtitle');
+      assert(/training set size/.test(xtitle ?? ''), `x axis title: ${xtitle}`);
+      await page.waitForSelector('[data-testid="study-bars"][data-state="ready"]', { timeout: 90_000 });
+      const bars = await page.locator('[data-testid="study-bars"] .bars .point').count();
+      assert(bars >= 10, `per-cluster bars drawn (${bars} bars)`);
+      await screenshot(page, 'study-view');
+      // add a run from another dataset: one more curve
+      const before = traces;
+      const box = page
+        .locator('[data-testid^="study-run-study-quick-azobenzene-inversion-sgdml-inv"]')
+        .first();
+      await box.check();
+      await page.waitForFunction(
+        (n) =>
+          Number(document.querySelector('[data-testid="study-curve-energy"]')?.getAttribute('data-traces')) >
+          n,
+        before,
+        { timeout: 90_000 },
+      );
+      await screenshot(page, 'study-view-two-datasets');
+      // a run with a saved model loads into the explorer
+      const load = page.locator('[data-testid^="study-load-"]').first();
+      assert((await load.count()) === 1, 'a Load into explorer button for a run with a saved model');
+      await load.click();
+      await page.waitForFunction(() => window.location.hash === '#explore', null, { timeout: 90_000 });
+      await page.waitForFunction(
+        () =>
+          /sGDML|GAP|SchNet|BPNN/.test(
+            document.querySelector('[data-testid="model-list"]')?.textContent ?? '',
+          ),
+        null,
+        { timeout: 90_000 },
+      );
+      await screenshot(page, 'study-model-in-explorer');
+      assert(uncaught(errors).length === 0, `uncaught errors:\n${errors.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  },
+  { timeoutMs: 300_000 },
+);
+
+test(
+  'study: the azobenzene tour steps through with the keyboard (screenshot per step)',
+  async ({ browser, url }) => {
+    const { context, page, errors } = await openStudy(browser, url);
+    try {
+      await page.click('[data-testid="tour-start-azobenzene"]');
+      await page.waitForSelector('[data-testid="tour-player"]', { timeout: 90_000 });
+      const [, total] = await counter(page);
+      assert(total === TOUR.steps.length, `counter total ${total} = ${TOUR.steps.length} steps`);
+      for (let i = 0; i < total; i++) {
+        const step = TOUR.steps[i];
+        await page.waitForFunction(
+          (n) => document.querySelector('[data-testid="tour-player"]')?.dataset.step === String(n),
+          i,
+        );
+        const [k] = await counter(page);
+        assert(k === i + 1, `counter shows step ${i + 1} (got ${k})`);
+        assert(
+          (await page.textContent('[data-testid="tour-step-title"]')) === step.title,
+          `title of step ${i + 1}`,
+        );
+        const loc = await page.evaluate(() => ({ hash: location.hash, search: location.search }));
+        assert(loc.hash === `#${step.tab}`, `step ${i + 1} opens #${step.tab} (at ${loc.hash})`);
+        assert(await page.isVisible(`#panel-${step.tab}`), `panel ${step.tab} visible`);
+        if (step.path) {
+          const q = new URLSearchParams(loc.search);
+          assert(q.get('path') === step.path, `step ${i + 1} query path=${step.path} (${loc.search})`);
+          if (step.slider !== undefined) assert(Number(q.get('x')) === step.slider, `x=${step.slider}`);
+        }
+        if (step.highlight) {
+          await page.waitForTimeout(400);
+          const n = await page.locator('.tour-highlight').count();
+          console.log(
+            `      step ${i + 1} "${step.title}": highlight ${step.highlight} ${n ? 'shown' : 'not on the page'}`,
+          );
+        }
+        await screenshot(page, `tour-step-${String(i + 1).padStart(2, '0')}`);
+        if (i < total - 1) await page.keyboard.press('ArrowRight');
+      }
+      // past the end: stays on the last step; ← goes back
+      await page.keyboard.press('ArrowRight');
+      assert((await counter(page))[0] === total, 'no step after the last');
+      await page.keyboard.press('ArrowLeft');
+      await page.waitForFunction(
+        (n) => document.querySelector('[data-testid="tour-player"]')?.dataset.step === String(n),
+        total - 2,
+      );
+      // projector mode from the player
+      await page.click('[data-testid="tour-projector"]');
+      assert(await page.evaluate(() => document.body.classList.contains('projector')), 'body.projector set');
+      const fs = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+      assert(fs >= 20, `projector mode enlarges the text (${fs}px)`);
+      await screenshot(page, 'tour-projector');
+      await page.click('[data-testid="tour-projector"]');
+      assert(!(await page.evaluate(() => document.body.classList.contains('projector'))), 'projector off');
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid="tour-player"]', { state: 'detached', timeout: 90_000 });
+      assert((await page.locator('.tour-highlight').count()) === 0, 'highlight removed on exit');
+      assert(uncaught(errors).length === 0, `uncaught errors:\n${errors.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  },
+  { timeoutMs: 600_000 },
+);
+
+test(
+  'study: a custom tour JSON loads from a file; a malformed one shows a precise error',
+  async ({ browser, url }) => {
+    const { context, page, errors } = await openStudy(browser, url);
+    try {
+      const custom = {
+        format: 'pes-tour',
+        version: 1,
+        title: 'My lecture',
+        steps: [
+          { title: 'Hello class', text: 'First we look at the data.', tab: 'datasets' },
+          {
+            title: 'Now the curves',
+            text: 'Then the learning curves.',
+            tab: 'study',
+            highlight: '[data-testid="study-curves"]',
+          },
+        ],
+      };
+      await page.setInputFiles('[data-testid="tour-file"]', {
+        name: 'my-lecture.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(custom)),
+      });
+      await page.waitForSelector('[data-testid="tour-player"]', { timeout: 90_000 });
+      assert((await page.textContent('[data-testid="tour-step-title"]')) === 'Hello class', 'custom step 1');
+      assert((await counter(page)).join('/') === '1/2', 'custom tour has 2 steps');
+      assert((await page.evaluate(() => location.hash)) === '#datasets', 'custom step 1 opens #datasets');
+      await screenshot(page, 'tour-custom-1');
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction(() => location.hash === '#study');
+      assert(
+        (await page.textContent('[data-testid="tour-step-title"]')) === 'Now the curves',
+        'custom step 2',
+      );
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid="tour-player"]', { state: 'detached' });
+
+      const bad = { ...custom, steps: [custom.steps[0], { ...custom.steps[1], tab: 'plots' }] };
+      await page.setInputFiles('[data-testid="tour-file"]', {
+        name: 'broken.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(bad)),
+      });
+      await page.waitForSelector('[data-testid="tour-error"]', { timeout: 90_000 });
+      const msg = await page.textContent('[data-testid="tour-error"]');
+      assert(
+        /broken\.json: steps\[1\]\.tab: must be one of explore, datasets, train, evaluate, study, got string "plots"/.test(
+          msg,
+        ),
+        `precise error: ${msg}`,
+      );
+      assert(
+        (await page.locator('[data-testid="tour-player"]').count()) === 0,
+        'no tour starts from a malformed file',
+      );
+      await screenshot(page, 'tour-malformed');
+      await page.setInputFiles('[data-testid="tour-file"]', {
+        name: 'notjson.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from('{"format": "pes-tour", '),
+      });
+      await page.waitForFunction(() =>
+        /notjson\.json: not valid JSON/.test(
+          document.querySelector('[data-testid="tour-error"]')?.textContent ?? '',
+        ),
+      );
+      assert(uncaught(errors).length === 0, `uncaught errors:\n${errors.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  },
+  { timeoutMs: 300_000 },
+);
