@@ -154,6 +154,26 @@ test('datasets: a plain .xyz asks for its units and reads the energies in the ch
       energy.includes(lo.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })),
       `energies converted from Hartree: ${energy} (expected min ${lo.toFixed(2)})`,
     );
+    // another dihedral: atoms 3–1–2–4 (H–O–O–H); a bad atom number gets a precise message
+    const before = await page.getAttribute('[data-testid="chart-dihedral"]', 'data-state');
+    assert(before === 'ready', 'dihedral chart drawn');
+    await page.fill('[data-testid="dihedral-atom-1"]', '3');
+    await page.fill('[data-testid="dihedral-atom-2"]', '1');
+    await page.fill('[data-testid="dihedral-atom-3"]', '2');
+    await page.fill('[data-testid="dihedral-atom-4"]', '4');
+    await page.press('[data-testid="dihedral-atom-4"]', 'Enter');
+    await page.waitForFunction(
+      () =>
+        /dihedral 3–1–2–4/.test(document.querySelector('[data-testid="chart-dihedral"]')?.textContent ?? ''),
+      null,
+      { timeout: 30_000 },
+    );
+    await page.fill('[data-testid="dihedral-atom-4"]', '9');
+    await page.click('[data-testid="dihedral-apply"]');
+    await page.waitForSelector('[data-testid="dataset-error"]', { timeout: 10_000 });
+    const derr = await page.textContent('[data-testid="dataset-error"]');
+    assert(/atom 9 is not in the molecule \(atoms 1–4\)/.test(derr), `bad dihedral atom message: ${derr}`);
+    await page.screenshot({ path: 'test-results/datasets-plain-xyz-full.png', fullPage: true });
     // Cancelling the question adds nothing
     await page.setInputFiles('[data-testid="dataset-file"]', [
       file('other.xyz', h2o2Frames(3, { extended: false })),

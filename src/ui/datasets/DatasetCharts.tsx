@@ -89,6 +89,8 @@ function DihedralPicker({ rec, atoms, n }: { rec: DatasetRecord; atoms: number[]
   return (
     <form
       className="ds-dihedral"
+      // our own message names the bad atom and the valid range
+      noValidate
       aria-label="Dihedral atoms"
       onSubmit={(e) => {
         e.preventDefault();
