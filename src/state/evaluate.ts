@@ -54,6 +54,13 @@ export interface ResultsSource {
   command?: string;
 }
 
+/** A results set in the side-by-side comparison. */
+export interface CompareEntry {
+  id: string;
+  label: string;
+  results: ExperimentResults;
+}
+
 export interface EvaluateState {
   form: EvalForm;
   run: EvalRun;
@@ -63,6 +70,9 @@ export interface EvaluateState {
   size: number | null;
   /** The user picked the size: new results no longer move the plots to the largest size. */
   sizePinned: boolean;
+  compare: CompareEntry[];
+  addCompare(label: string, results: ExperimentResults): void;
+  removeCompare(id: string): void;
   setForm(patch: Partial<EvalForm>): void;
   setOption(name: string, value: string | boolean): void;
   setRun(patch: Partial<EvalRun>): void;
@@ -126,6 +136,15 @@ export const useEvaluate = create<EvaluateState>()((set) => ({
   source: saved?.source ?? null,
   size: saved?.results.summary.at(-1)?.size ?? null,
   sizePinned: false,
+  compare: [],
+  addCompare: (label, results) =>
+    set((s) => {
+      // the same results (same spec and creation time) replace their earlier entry
+      const id = `${results.createdAt}|${JSON.stringify(results.spec)}`;
+      const entry = { id, label, results };
+      return { compare: [...s.compare.filter((c) => c.id !== id), entry] };
+    }),
+  removeCompare: (id) => set((s) => ({ compare: s.compare.filter((c) => c.id !== id) })),
   setForm: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
   setOption: (name, value) =>
     set((s) => ({ form: { ...s.form, options: { ...s.form.options, [name]: value } } })),

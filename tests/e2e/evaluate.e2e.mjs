@@ -188,7 +188,8 @@ test('evaluate: small sGDML experiment in the worker equals pes experiment; plot
     const note = await page.textContent('[data-testid="ev-cluster-note"]');
     assert(/^Frame \d+ \(\|φ\| = /.test(note ?? ''), `cluster click: ${note}`);
     await screenshot(page, 'evaluate-clusters');
-    // the CLI's results file loads into the view without recomputing
+    // the CLI's results file loads into the view without recomputing; both sets go into the comparison
+    await page.click('[data-testid="ev-add-compare"]');
     await page.setInputFiles('[data-testid="ev-load"]', out);
     await page.waitForFunction(
       () =>
@@ -205,6 +206,15 @@ test('evaluate: small sGDML experiment in the worker equals pes experiment; plot
       /^pes experiment azobenzene-rotation /.test(loadedCommand ?? ''),
       `loaded command: ${loadedCommand}`,
     );
+    await page.click('[data-testid="ev-add-compare"]');
+    const nCompared = await page.$$eval('[data-testid="ev-compare-item"]', (els) => els.length);
+    assert(nCompared === 2, `two results sets compared (${nCompared})`);
+    await page.waitForSelector('[data-testid="ev-plot-compare-force"][data-state="ready"]', {
+      timeout: 20_000,
+    });
+    assert((await dataPaths(page, 'ev-plot-compare-force')) > 0, 'comparison plot draws data');
+    await page.locator('[data-testid="ev-compare"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'evaluate-compare');
     console.log(
       `      mid-run: "${midStatus}"; ${rows.length} folds equal the CLI's (worst relative RMSE difference ${worst.toExponential(1)}); ${modelStatus}`,
     );

@@ -3,6 +3,7 @@ import type { ExperimentResults, FoldResult } from '../../src/eval/results.ts';
 import { summarize } from '../../src/eval/results.ts';
 import {
   clusterFigure,
+  compareFigure,
   learningCurveFigure,
   parityFigure,
   pathFigure,
@@ -109,6 +110,21 @@ describe('evaluate figures', () => {
       clusterFigure(results(), { which: 'geometry', size: 20, metric: 'eRmse', stat: 'best' }),
     ).toBeNull();
     expect(pathFigure(results(), 20)).toBeNull();
+  });
+
+  it('comparison: best and mean curves per set', () => {
+    const r = results();
+    const f = compareFigure(
+      [
+        { label: 'a', results: r },
+        { label: 'b', results: { ...r, summary: r.summary.slice(1) } },
+      ],
+      'fRmse',
+    );
+    const d = f.data as { name: string; x: number[]; y: number[] }[];
+    expect(d.map((t) => t.name)).toEqual(['a: best', 'a: mean', 'b: best', 'b: mean']);
+    expect(d[2].x).toEqual([20]);
+    expect(d[0].y).toEqual([8, 6]);
   });
 
   it('ETA from the progress rate; size warnings; the form read into a request', () => {

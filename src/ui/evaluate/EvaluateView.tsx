@@ -11,6 +11,7 @@ import { useEvaluate } from '../../state/evaluate';
 import { useStore } from '../../state/store';
 import { ExperimentForm } from './ExperimentForm';
 import { ResultsPanel } from './ResultsPanel';
+import { ComparePanel } from './ComparePanel';
 import { RunProgress } from './RunProgress';
 import { cancelExperiment, startExperiment } from './runner';
 import './evaluate.css';
@@ -151,6 +152,7 @@ export function EvaluateView() {
           </p>
         </section>
       )}
+      <ComparePanel />
     </div>
   );
 }

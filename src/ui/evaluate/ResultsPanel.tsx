@@ -6,7 +6,12 @@
 import { useMemo, useState } from 'react';
 import type { ExperimentResults } from '../../eval/results';
 import { resultsToCsv, resultsToJson } from '../../eval/results';
-import { clusterBarsSvg, experimentClusterBars, learningCurvesSvg } from '../../eval/report-svg';
+import {
+  clusterBarsSvg,
+  experimentClusterBars,
+  learningCurvesSvg,
+  resultsLabel,
+} from '../../eval/report-svg';
 import { Chart } from './Chart';
 import {
   clusterFigure,
@@ -32,6 +37,7 @@ export function ResultsPanel({ res }: { res: ExperimentResults }) {
   const source = useEvaluate((s) => s.source);
   const size = useEvaluate((s) => s.size) ?? res.summary.at(-1)?.size ?? 0;
   const setSize = useEvaluate((s) => s.setSize);
+  const addCompare = useEvaluate((s) => s.addCompare);
   const running = useEvaluate((s) => s.run.status === 'running' || s.run.status === 'cancelling');
   const datasets = useDatasets((s) => s.datasets);
   const selectedId = useDatasets((s) => s.selectedId);
@@ -83,6 +89,15 @@ export function ResultsPanel({ res }: { res: ExperimentResults }) {
         </p>
       )}
       <div className="row ev-actions">
+        <button
+          type="button"
+          onClick={() =>
+            addCompare(`${resultsLabel(res)}${source?.kind === 'file' ? ` (${source.label})` : ''}`, res)
+          }
+          data-testid="ev-add-compare"
+        >
+          Add to comparison
+        </button>
         <button
           type="button"
           onClick={() => downloadText(`${stem(res)}.json`, resultsToJson(res), 'application/json')}

@@ -227,3 +227,42 @@ export function pathFigure(res: ExperimentResults, size: number): Figure | null 
 export function resultsTitle(res: ExperimentResults): string {
   return `${resultsLabel(res)} · ${res.spec.folds} folds · seed ${res.spec.seed}`;
 }
+
+/** Learning curves of several experiments side by side: each set's best fold (solid) and mean (dotted). */
+export function compareFigure(sets: { label: string; results: ExperimentResults }[], key: ErrorKey): Figure {
+  return {
+    data: sets.flatMap(({ label, results: r }, i) => {
+      const c = COLOURS[i % COLOURS.length];
+      const x = r.summary.map((q) => q.size);
+      return [
+        {
+          type: 'scatter',
+          mode: 'lines+markers',
+          name: `${label}: best`,
+          x,
+          y: r.summary.map((q) => fin(q.best[key])),
+          line: { color: c },
+        },
+        {
+          type: 'scatter',
+          mode: 'lines',
+          name: `${label}: mean`,
+          x,
+          y: r.summary.map((q) => fin(q.mean[key].mean)),
+          line: { color: c, dash: 'dot', width: 1.5 },
+        },
+      ];
+    }),
+    layout: {
+      title: {
+        text: `${key[0] === 'e' ? 'Energy' : 'Force'} ${key.slice(1).toUpperCase()}: comparison`,
+        font: { size: 14 },
+      },
+      // one legend row per curve, below the x-axis title
+      legend: { orientation: 'h', yref: 'container', y: 0, yanchor: 'bottom' },
+      margin: { l: 64, r: 24, t: 36, b: 64 + 20 * 2 * sets.length },
+      xaxis: { type: 'log', title: { text: 'training size n (frames)' } },
+      yaxis: { type: 'log', title: { text: `test ${UNIT[key]}` } },
+    },
+  };
+}
