@@ -5,6 +5,11 @@
  *        [--epochs 2] [--batch 10] [--pairs auto,dense,neighbour]
  *     Time per training epoch over n configurations, tensor count and memory after each epoch
  *     (must stay flat: no leak). Default data: the azobenzene xTB MD fixture (24 atoms).
+ *   npx tsx bench/nn.ts browser [--dist dist] [--backends webgl] [--models schnet,bpnn] [--n 1000]
+ *        [--epochs 2] [--batch 10] [--dataset azobenzene-rotation]
+ *     The same training in the app's compute worker in headless Chromium (production build in
+ *     `dist`, e.g. `npx vite build`), through the Train tab's controller: time per epoch (100
+ *     validation frames evaluated after each) and the worker's tensor count after each epoch.
  *   npx tsx bench/nn.ts accuracy --model schnet|bpnn [--data FILE] [--train 800] [--test 200]
  *        [--seconds 1800] [--batch 10] [--seed 0] [--out results.json]
  *     Trains on the first `train` frames of a stratified-free random split (seeded) and reports
@@ -109,6 +114,117 @@ async function epochBench(args: string[]): Promise<void> {
   if (out) fs.writeFileSync(out, JSON.stringify(rows, null, 2));
 }
 
+interface BrowserEpoch {
+  epoch: number;
+  seconds: number;
+  numTensors: number;
+  trainLoss: number;
+}
+
+/** Epoch timing of SchNet/BPNN training in the app's compute worker in headless Chromium. */
+async function browserBench(args: string[]): Promise<void> {
+  const dist = opt(args, 'dist', 'dist');
+  if (!fs.existsSync(`${dist}/index.html`))
+    throw new Error(`no production build in ${dist}/ (run npx vite build)`);
+  const n = Number(opt(args, 'n', '1000'));
+  const epochs = Number(opt(args, 'epochs', '2'));
+  const batch = Number(opt(args, 'batch', '10'));
+  const datasetId = opt(args, 'dataset', 'azobenzene-rotation');
+  const limitS = Number(opt(args, 'max-seconds', '1200'));
+  const browserMod = '../tests/e2e/browser.mjs';
+  const serverMod = '../tests/e2e/server.mjs';
+  const { launchChromium } = (await import(browserMod)) as {
+    launchChromium: () => Promise<{
+      newPage(): Promise<BrowserPage>;
+      close(): Promise<void>;
+      version(): string;
+    }>;
+  };
+  interface BrowserPage {
+    goto(url: string): Promise<unknown>;
+    waitForFunction(fn: string, arg?: unknown, opts?: { timeout: number }): Promise<unknown>;
+    evaluate<R>(fn: string): Promise<R>;
+    close(): Promise<void>;
+  }
+  const { serveStatic } = (await import(serverMod)) as {
+    serveStatic: (dir: string) => Promise<{ url: string; close(): Promise<void> }>;
+  };
+  const server = await serveStatic(dist);
+  const browser = await launchChromium();
+  const rows: Record<string, unknown>[] = [];
+  try {
+    for (const backend of opt(args, 'backends', 'webgl').split(','))
+      for (const model of opt(args, 'models', 'schnet,bpnn').split(',')) {
+        const page = await browser.newPage();
+        await page.goto(`${server.url}?backend=${backend}#train`);
+        await page.waitForFunction(
+          `document.querySelector('[data-testid="backend-badge"].badge-ready') && window.__pesTrain`,
+          undefined,
+          { timeout: 120_000 },
+        );
+        const info = await page.evaluate<{ backend: string; adapter: string }>(
+          `(() => { const b = document.querySelector('[data-testid="backend-badge"]'); return { backend: b.getAttribute('data-backend'), adapter: b.textContent.trim() }; })()`,
+        );
+        const req = {
+          kind: model,
+          params: { epochs, batch, patience: 1000 },
+          dataset: { kind: 'url', id: datasetId, url: `${server.url}/data/${datasetId}.npz` },
+          nTrain: n,
+          nValid: 100,
+          nTest: 10,
+          seed: 1,
+        };
+        await page.evaluate(`void window.__pesTrain.startTraining(${JSON.stringify(req)}, 'bench')`);
+        const t0 = Date.now();
+        let got: BrowserEpoch[] = [];
+        let status = 'running';
+        while (Date.now() - t0 < limitS * 1000) {
+          await new Promise((r) => setTimeout(r, 2000));
+          const st = await page.evaluate<{ status: string; epochs: BrowserEpoch[]; error: string | null }>(
+            `(() => { const s = window.__pesTrain.useTraining.getState(); return { status: s.status, epochs: s.epochs, error: s.error }; })()`,
+          );
+          got = st.epochs;
+          status = st.status;
+          if (st.status === 'error') throw new Error(`${model} on ${backend}: ${st.error}`);
+          if (st.status === 'done') break;
+        }
+        got.forEach((e, k) => {
+          const row = {
+            runtime: `Chromium ${browser.version()} (headless)`,
+            backend: info.backend,
+            adapter: info.adapter,
+            model,
+            configurations: n,
+            validation: 100,
+            batch,
+            epoch: e.epoch,
+            epochSeconds: Math.round((e.seconds - (k > 0 ? got[k - 1].seconds : 0)) * 10) / 10,
+            numTensors: e.numTensors,
+            trainLoss: e.trainLoss,
+          };
+          rows.push(row);
+          console.log(JSON.stringify(row));
+        });
+        console.log(
+          `${model} on ${info.backend} in Chromium (${info.adapter}): ${n} configurations, batch ${batch}: epoch ` +
+            `${rows
+              .filter((r) => r.model === model && r.backend === info.backend)
+              .map((r) => `${r.epochSeconds} s`)
+              .join(
+                ', ',
+              )}${status === 'done' ? '' : ` (stopped after ${limitS} s: ${got.length}/${epochs} epochs)`}; ` +
+            `tensors ${got.map((e) => e.numTensors).join(', ')}`,
+        );
+        await page.close();
+      }
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.close();
+  }
+  const out = opt(args, 'out', '');
+  if (out) fs.writeFileSync(out, JSON.stringify(rows, null, 2));
+}
+
 async function accuracy(args: string[]): Promise<void> {
   const model = opt(args, 'model', 'schnet');
   const file = opt(args, 'data', `${FIXTURES}/rmd17-ethanol/train.xyz`);
@@ -188,9 +304,10 @@ export async function run(args: string[]): Promise<number> {
   // `npm run bench -- nn [options]` without a mode runs the epoch benchmark
   const [mode, ...rest] = args.length === 0 || args[0].startsWith('--') ? ['epoch', ...args] : args;
   if (mode === 'epoch') await epochBench(rest);
+  else if (mode === 'browser') await browserBench(rest);
   else if (mode === 'accuracy') await accuracy(rest);
   else {
-    console.error('usage: bench/nn.ts epoch|accuracy [options] (see the file header)');
+    console.error('usage: bench/nn.ts epoch|browser|accuracy [options] (see the file header)');
     return 2;
   }
   return 0;

@@ -53,7 +53,10 @@ export interface EpochPoint {
   validMseE: number;
   validMseF: number;
   lr: number;
+  /** tfjs tensors alive after the epoch (flat across epochs: no leak). */
   numTensors: number;
+  /** Seconds since training started, at the end of this epoch (validation included). */
+  seconds: number;
 }
 
 export interface TrainOutcome {
@@ -116,6 +119,7 @@ function toEpochPoint(r: Record<string, number>): EpochPoint {
     validMseF: r.validRmseF ** 2,
     lr: r.lr,
     numTensors: r.numTensors,
+    seconds: r.seconds,
   };
 }
 

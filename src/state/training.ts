@@ -101,6 +101,7 @@ export const useTraining = create<TrainingState>()((set, get) => ({
           validMseF: m.validMseF,
           lr: m.lr,
           numTensors: m.numTensors,
+          seconds: m.seconds,
         },
       ];
     if (p.stage === 'sigma' && m && Number.isFinite(m.sigma))

@@ -92,4 +92,4 @@ export async function cancelTraining(): Promise<void> {
 }
 
 // for the browser tests and the console: the training state and the shared model list
-Object.assign(window, { __pesTrain: { useTraining, useModels } });
+Object.assign(window, { __pesTrain: { useTraining, useModels, startTraining } });
