@@ -94,6 +94,7 @@ options:
   --epochs e           override the SchNet/BPNN epochs
   --fresh              start every run over
   --no-models          do not write <run>.model.json
+  --max-model-mb M     skip saving models larger than M MB (default 2; GAP keeps its sparse matrices)
   --quiet              no progress bar
   --collect            index existing results JSON files under --from (default docs/results) into
                        --out/index.json (default: the --from folder); nothing is trained`;
@@ -446,23 +447,30 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
         save(res);
         const figures = runFigures(outDir, run.id, run.label, res, ri);
         let modelFile: string | undefined;
+        let modelNote: string | undefined;
         const top = res.folds.filter((f) => f.size === maxSize);
         if (top.length) {
           const best = bestFold(top, spec.bestRule);
           const m = models.get(best.fold);
-          if (m) {
+          const text = m && JSON.stringify({ ...m, study: { run: run.id, size: maxSize, fold: best.fold } });
+          const maxMb = s('max-model-mb') ? Number(s('max-model-mb')) : 2;
+          if (text && text.length > maxMb * 1e6) {
+            modelNote = `best model not saved: ${(text.length / 1e6).toFixed(1)} MB > --max-model-mb ${maxMb}`;
+            bar.line(`${run.id}: ${modelNote}`);
+          } else if (text) {
             modelFile = `${run.id}.model.json`;
-            writeAtomic(
-              join(outDir, modelFile),
-              JSON.stringify({ ...m, study: { run: run.id, size: maxSize, fold: best.fold } }),
-            );
+            writeAtomic(join(outDir, modelFile), text);
           } else if (existsSync(join(outDir, `${run.id}.model.json`))) modelFile = `${run.id}.model.json`;
+          else if (!args['no-models'])
+            modelNote =
+              'best model not saved: its fold finished in an earlier session (rerun with --fresh to save it)';
         }
         const e = indexEntry(res, file, {
           ...entryBase,
           csv: `${run.id}.csv`,
           figures,
           ...(modelFile ? { model_file: modelFile } : {}),
+          ...(modelNote ? { note: modelNote } : {}),
         });
         index.runs.push({ ...e, dataset: run.dataset, command } as StudyIndexEntry);
         finished.push({ dataset: run.dataset, results: res, label: run.label });

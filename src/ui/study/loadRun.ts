@@ -28,6 +28,7 @@ export function fetchResults(run: CatalogueRun): Promise<ExperimentResults> {
 /** Why a run has no "Load into explorer" (null when it can be loaded). */
 export function whyNoModel(run: CatalogueRun): string | null {
   if (run.modelUrl) return null;
+  if (run.note?.startsWith('best model not saved')) return `No saved model: ${run.note}.`;
   if (run.status === 'unindexed' || run.status === 'complete' || run.status === 'partial')
     return 'No saved model: results files from `pes experiment` keep errors and training indices, not model weights. `pes study` saves the best model of each run (<run>.model.json).';
   return `No model: this run ${run.status === 'skipped' ? 'was skipped' : 'failed'}${run.note ? ` (${run.note})` : ''}.`;
