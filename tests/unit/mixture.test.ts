@@ -5,6 +5,7 @@ import { partitionWeights, checkPartition } from '../../src/models/mixture/weigh
 import { MixtureModel } from '../../src/models/mixture/model';
 import { MixtureTrainer, regionSample, coordinateSeries, regionFrames } from '../../src/models/mixture/train';
 import { deserializeModel } from '../../src/models/load';
+import { trainingDistance } from '../../src/models/mixture/training-distance';
 import { createRng } from '../../src/data/sample';
 import { haveFixtures, loadAzobenzene } from './sgdml-helpers';
 
@@ -242,6 +243,15 @@ describe.skipIf(!haveFixtures)('mixture of real sGDML models (fixture azobenzene
     const p = model.predict(R, 1);
     const scale = Math.max(1, ...Array.from(p.F, Math.abs));
     expect(fdMaxError(model, R, 1e-4) / scale).toBeLessThan(1e-5);
+    // distance to the training data: zero on a training frame, positive elsewhere, relative to the spacing
+    const m0R = ds.R.slice(trainIdx[3] * 72, trainIdx[3] * 72 + 72);
+    const dTrain = trainingDistance(model, m0R, 1);
+    expect(dTrain).not.toBeNull();
+    expect(dTrain!.d[0]).toBeLessThan(1e-9);
+    const stretched = m0R.map((v, i) => (i < 3 ? v * 1.3 : v));
+    const dFar = trainingDistance(model, stretched, 1)!;
+    expect(dFar.d[0]).toBeGreaterThan(0.05);
+    expect(dFar.rel[0]).toBeGreaterThan(1);
     const back = await deserializeModel(JSON.parse(JSON.stringify(model.serialize())));
     expect(back.kind).toBe('mixture');
     const q = back.predict(R, 1);
