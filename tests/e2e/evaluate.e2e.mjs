@@ -93,6 +93,7 @@ test('evaluate: small sGDML experiment in the worker equals pes experiment; plot
       'ev-plot-parity-force',
       'ev-plot-phi',
       'ev-plot-paths',
+      'ev-plot-error-energy',
     ]) {
       await page.waitForSelector(`[data-testid="${id}"][data-state="ready"]`, { timeout: 30_000 });
       const n = await dataPaths(page, id);

@@ -4,6 +4,7 @@ import { summarize } from '../../src/eval/results.ts';
 import {
   clusterFigure,
   compareFigure,
+  errorVsEnergyFigure,
   learningCurveFigure,
   parityFigure,
   pathFigure,
@@ -110,6 +111,18 @@ describe('evaluate figures', () => {
       clusterFigure(results(), { which: 'geometry', size: 20, metric: 'eRmse', stat: 'best' }),
     ).toBeNull();
     expect(pathFigure(results(), 20)).toBeNull();
+  });
+
+  it('error vs energy: bin centres relative to the lowest bin, empty bins as gaps', () => {
+    const r = results();
+    expect(errorVsEnergyFigure(r, 20)).toBeNull();
+    const b = (lo: number, n: number, e: number) => ({ lo, hi: lo + 2, ...stats(e, 2 * e), n });
+    r.folds[3].errorVsEnergy = [b(-100, 3, 1), b(-98, 0, NaN), b(-96, 5, 2)];
+    const f = errorVsEnergyFigure(r, 20)!;
+    const [e, fo] = f.data as { x: number[]; y: (number | null)[] }[];
+    expect(e.x).toEqual([1, 3, 5]);
+    expect(e.y).toEqual([1, null, 2]);
+    expect(fo.y).toEqual([2, null, 4]);
   });
 
   it('comparison: best and mean curves per set', () => {

@@ -15,6 +15,7 @@ import {
 import { Chart } from './Chart';
 import {
   clusterFigure,
+  errorVsEnergyFigure,
   learningCurveFigure,
   parityFigure,
   pathFigure,
@@ -62,6 +63,7 @@ export function ResultsPanel({ res }: { res: ExperimentResults }) {
     [res, size, clusterOpts],
   );
   const path = useMemo(() => pathFigure(res, size), [res, size]);
+  const evE = useMemo(() => errorVsEnergyFigure(res, size), [res, size]);
   const summary = res.summary.find((q) => q.size === size);
 
   const onCluster = (which: 'phi' | 'geometry') => (i: number) => {
@@ -250,6 +252,16 @@ export function ResultsPanel({ res }: { res: ExperimentResults }) {
           />
         )}
       </div>
+
+      {evE && (
+        <div className="ev-plots ev-plots-wide">
+          <Chart
+            figure={evE}
+            testId="ev-plot-error-energy"
+            label="Test energy and force RMSE vs reference energy (kcal/mol)"
+          />
+        </div>
+      )}
 
       {(phi || geo) && (
         <>

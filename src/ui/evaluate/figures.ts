@@ -266,3 +266,52 @@ export function compareFigure(sets: { label: string; results: ExperimentResults 
     },
   };
 }
+
+/**
+ * Test error vs reference energy (20 equal-width bins of the test frames' energy, relative to the lowest)
+ * for the best fold of `size`: energy RMSE (left axis) and force RMSE (right axis), with frames per bin.
+ */
+export function errorVsEnergyFigure(res: ExperimentResults, size: number): Figure | null {
+  const f = bestFoldOf(res, size);
+  const bins = f?.errorVsEnergy;
+  if (!f || !bins?.length) return null;
+  const e0 = bins[0].lo;
+  const x = bins.map((b) => (b.lo + b.hi) / 2 - e0);
+  const text = bins.map((b) => `${b.n} frames`);
+  return {
+    data: [
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: 'energy RMSE (kcal/mol)',
+        x,
+        y: bins.map((b) => (b.n ? fin(b.eRmse) : null)),
+        text,
+        line: { color: COLOURS[0] },
+      },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: 'force RMSE (kcal/mol/Å)',
+        x,
+        y: bins.map((b) => (b.n ? fin(b.fRmse) : null)),
+        text,
+        yaxis: 'y2',
+        line: { color: COLOURS[2] },
+      },
+    ],
+    layout: {
+      title: { text: `Error vs energy, best fold of n = ${size}`, font: { size: 14 } },
+      xaxis: { title: { text: 'reference E − lowest test E (kcal/mol)' } },
+      yaxis: { title: { text: 'test energy RMSE (kcal/mol)' }, rangemode: 'tozero' },
+      yaxis2: {
+        title: { text: 'test force RMSE (kcal/mol/Å)' },
+        overlaying: 'y',
+        side: 'right',
+        rangemode: 'tozero',
+        tickmode: 'auto',
+        showgrid: false,
+      },
+    },
+  };
+}
