@@ -268,3 +268,37 @@ test('datasets: a file dropped on the tab is added; a running computation can be
     await context.close();
   }
 });
+
+test('datasets: the acac fixture (extxyz without e_unit) asks for units; a removed user dataset stays gone after reload', async ({
+  browser,
+  url,
+}) => {
+  const { context, page, errors } = await openDatasets(browser, url);
+  try {
+    await page.waitForSelector('[data-testid="dataset-item"]', { timeout: 30_000 });
+    await page.setInputFiles('[data-testid="dataset-file"]', '/work/shared/fixtures/acac/train_300K.xyz');
+    await page.waitForSelector('[data-testid="units-dialog"]', { timeout: 30_000 });
+    const q = await page.textContent('[data-testid="units-dialog"]');
+    assert(/no e_unit/.test(q), `the dialog says why it asks: ${q}`);
+    assert(await page.isChecked('[data-testid="units-energy-ev"]'), 'extxyz defaults to eV (ASE convention)');
+    await page.click('[data-testid="units-ok"]');
+    const id = 'user:train_300K.xyz';
+    await page.waitForSelector(`[data-testid="dataset-item"][data-dataset-id="${id}"]`, { timeout: 60_000 });
+    await chartsDrawn(page);
+    assert((await page.textContent('[data-testid="fact-frames"]')) === '500', '500 frames');
+    const atoms = await page.textContent('[data-testid="fact-atoms"]');
+    assert(atoms === '15 (C5H8O2)', `acac atoms: ${atoms}`);
+    await screenshot(page, 'datasets-acac');
+    await page.click(
+      `[data-testid="dataset-item"][data-dataset-id="${id}"] + [data-testid="dataset-remove"]`,
+    );
+    await page.waitForSelector(`[data-dataset-id="${id}"]`, { state: 'detached', timeout: 10_000 });
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('[data-testid="dataset-item"][data-origin="bundled"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="datasets-view"][data-restored="true"]', { timeout: 30_000 });
+    assert((await page.locator(`[data-dataset-id="${id}"]`).count()) === 0, 'removed dataset not restored');
+    assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+});

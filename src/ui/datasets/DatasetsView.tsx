@@ -20,6 +20,7 @@ export function DatasetsView() {
   const tasks = useDatasetsTab((s) => s.tasks);
   const inlineError = useDatasetsTab((s) => s.inlineError);
   const question = useDatasetsTab((s) => s.question);
+  const restored = useDatasetsTab((s) => s.restored);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const root = useRef<HTMLElement>(null);
@@ -48,6 +49,7 @@ export function DatasetsView() {
       className={`ds-view${dragging ? ' ds-dragging' : ''}`}
       aria-label="Datasets"
       data-testid="datasets-view"
+      data-restored={restored}
       onDragOver={(e) => {
         if (!e.dataTransfer.types.includes('Files')) return;
         e.preventDefault();

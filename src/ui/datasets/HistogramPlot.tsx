@@ -25,8 +25,26 @@ export interface HistogramPlotProps {
 
 const COLORS = ['#2563eb', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 
+/** Bumps when the page's colours change (theme toggle on <html data-theme>, or the system scheme). */
+function useThemeVersion(): number {
+  const [v, setV] = useState(0);
+  useEffect(() => {
+    const bump = () => setV((x) => x + 1);
+    const mo = new MutationObserver(bump);
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
+    mq?.addEventListener('change', bump);
+    return () => {
+      mo.disconnect();
+      mq?.removeEventListener('change', bump);
+    };
+  }, []);
+  return v;
+}
+
 export function HistogramPlot(p: HistogramPlotProps) {
   const el = useRef<HTMLDivElement>(null);
+  const themeVersion = useThemeVersion();
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   const [error, setError] = useState<string | null>(null);
 
@@ -116,7 +134,7 @@ export function HistogramPlot(p: HistogramPlotProps) {
     return () => {
       cancelled = true;
     };
-  }, [p.edges, p.series, p.markers, p.title, p.xLabel, p.yLabel, p.xRange, p.xTickStep]);
+  }, [p.edges, p.series, p.markers, p.title, p.xLabel, p.yLabel, p.xRange, p.xTickStep, themeVersion]);
 
   useEffect(() => {
     const node = el.current;

@@ -159,7 +159,7 @@ export function restoreUserDatasets(): Promise<void> {
       return;
     }
     for (const f of files) await parseAndAdd(f.fileName, f.bytes, f.read, { persist: false, select: false });
-  })();
+  })().finally(() => useDatasetsTab.setState({ restored: true }));
   return restored;
 }
 
@@ -220,6 +220,7 @@ export function cancelTasks(): void {
 
 export async function removeUserDataset(id: string): Promise<void> {
   useDatasets.getState().remove(id);
+  useDatasetsTab.getState().forget(id);
   try {
     await deleteDatasetFile(id);
   } catch (e) {

@@ -26,11 +26,15 @@ export interface DatasetsTabState {
   inlineError: { message: string; detail?: string } | null;
   warnings: Record<string, string[]>;
   question: UnitsQuestion | null;
+  /** The files kept in IndexedDB have been read back (or there were none). */
+  restored: boolean;
   setStats(id: string, s: DatasetStats): void;
   setTask(key: string, t: TaskState | null): void;
   setInlineError(e: { message: string; detail?: string } | null): void;
   setWarnings(id: string, w: string[]): void;
   setQuestion(q: UnitsQuestion | null): void;
+  /** Drops what is kept about a dataset (when it is removed). */
+  forget(id: string): void;
 }
 
 export const useDatasetsTab = create<DatasetsTabState>()((set) => ({
@@ -39,6 +43,7 @@ export const useDatasetsTab = create<DatasetsTabState>()((set) => ({
   inlineError: null,
   warnings: {},
   question: null,
+  restored: false,
   setStats: (id, s) => set((st) => ({ stats: { ...st.stats, [id]: s } })),
   setTask: (key, t) =>
     set((st) => {
@@ -50,4 +55,12 @@ export const useDatasetsTab = create<DatasetsTabState>()((set) => ({
   setInlineError: (inlineError) => set({ inlineError }),
   setWarnings: (id, w) => set((st) => ({ warnings: { ...st.warnings, [id]: w } })),
   setQuestion: (question) => set({ question }),
+  forget: (id) =>
+    set((st) => {
+      const stats = { ...st.stats };
+      const warnings = { ...st.warnings };
+      delete stats[id];
+      delete warnings[id];
+      return { stats, warnings };
+    }),
 }));
