@@ -207,6 +207,21 @@ test('evaluate: small sGDML experiment in the worker equals pes experiment; plot
       /^pes experiment azobenzene-rotation /.test(loadedCommand ?? ''),
       `loaded command: ${loadedCommand}`,
     );
+    // the loaded results hold no model: "use best model" trains the best fold again on its stored frames
+    await page.click('[data-testid="ev-use-best"]');
+    await page.waitForFunction(
+      () =>
+        /trained again|Could not/.test(
+          document.querySelector('[data-testid="ev-model-status"]')?.textContent ?? '',
+        ),
+      null,
+      { timeout: 30_000 },
+    );
+    const retrained = await page.textContent('[data-testid="ev-model-status"]');
+    assert(
+      /trained again from its stored frames/.test(retrained ?? ''),
+      `retrained best model: ${retrained}`,
+    );
     await page.click('[data-testid="ev-add-compare"]');
     const nCompared = await page.$$eval('[data-testid="ev-compare-item"]', (els) => els.length);
     assert(nCompared === 2, `two results sets compared (${nCompared})`);
@@ -216,6 +231,12 @@ test('evaluate: small sGDML experiment in the worker equals pes experiment; plot
     assert((await dataPaths(page, 'ev-plot-compare-force')) > 0, 'comparison plot draws data');
     await page.locator('[data-testid="ev-compare"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'evaluate-compare');
+    // dark theme: the charts redraw in the theme's colours (look at the screenshot)
+    while ((await page.getAttribute('[data-testid="theme-toggle"]', 'data-theme-value')) !== 'dark')
+      await page.click('[data-testid="theme-toggle"]');
+    await page.locator('[data-testid="ev-plot-lc-energy"]').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'evaluate-dark');
     console.log(
       `      mid-run: "${midStatus}"; ${rows.length} folds equal the CLI's (worst relative RMSE difference ${worst.toExponential(1)}); ${modelStatus}`,
     );
@@ -242,8 +263,10 @@ test('evaluate: cancel keeps the finished folds; bad sizes give a clear message'
     await page.fill('[data-testid="ev-sizes"]', '30,60,90');
     await page.click('[data-testid="ev-run"]');
     await page.waitForSelector('[data-testid="ev-fold-row"]', { state: 'attached', timeout: 60_000 });
+    const tCancel = Date.now();
     await page.click('[data-testid="ev-cancel"]');
     await page.waitForSelector('[data-testid="ev-job"][data-status="cancelled"]', { timeout: 30_000 });
+    const cancelMs = Date.now() - tCancel;
     const kept = await page.$$eval('[data-testid="ev-fold-row"]', (els) => els.length);
     assert(kept >= 1 && kept < 15, `cancelled run keeps its finished folds (${kept} of 15)`);
     assert(await page.isVisible('[data-testid="ev-resume"]'), 'Resume is offered');
@@ -260,7 +283,7 @@ test('evaluate: cancel keeps the finished folds; bad sizes give a clear message'
     await page.waitForSelector('[data-testid="ev-load-error"]', { timeout: 10_000 });
     const loadErr = await page.textContent('[data-testid="ev-load-error"]');
     assert(/not a pes experiment results file/.test(loadErr ?? ''), `bad file message: ${loadErr}`);
-    console.log(`      cancelled with ${kept} of 15 folds kept`);
+    console.log(`      cancelled in ${cancelMs} ms with ${kept} of 15 folds kept`);
     assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
   } finally {
     await context.close();

@@ -39,6 +39,19 @@ export function Chart({ figure, testId, label, height = 320, onPointClick }: Cha
   useEffect(() => {
     clickRef.current = onPointClick;
   }, [onPointClick]);
+  // redraw in the new colours when the app theme (or the system's) changes
+  const [themeTick, setThemeTick] = useState(0);
+  useEffect(() => {
+    const bump = () => setThemeTick((t) => t + 1);
+    const mo = new MutationObserver(bump);
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class'] });
+    const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
+    mq?.addEventListener?.('change', bump);
+    return () => {
+      mo.disconnect();
+      mq?.removeEventListener?.('change', bump);
+    };
+  }, []);
 
   useEffect(() => {
     let alive = true;
@@ -93,7 +106,7 @@ export function Chart({ figure, testId, label, height = 320, onPointClick }: Cha
     return () => {
       alive = false;
     };
-  }, [figure, height, testId]);
+  }, [figure, height, testId, themeTick]);
 
   useEffect(() => {
     const el = ref.current;
