@@ -129,7 +129,54 @@ export function studyPlan(mode: StudyMode): StudyRun[] {
       });
     }
   }
+  if (!quick) runs.push(...cutoffScan());
   return runs;
+}
+
+/** The paper's Fig. 6a: GAP/SOAP on the rotation data at n = 600 for other cutoffs (5 Å is the main run). */
+export const GAP_SCAN_CUTOFFS = [3, 4, 6, 7, 8];
+function cutoffScan(): StudyRun[] {
+  const gap = STUDY_MODELS.find((m) => m.key === 'gap')!;
+  return GAP_SCAN_CUTOFFS.map((rc) => ({
+    id: `azobenzene-rotation-gap-rc${rc}`,
+    dataset: 'azobenzene-rotation',
+    model: 'gap' as const,
+    label: `GAP/SOAP, cutoff ${rc} Å`,
+    options: { ...gap.full, cutoff: String(rc) },
+    sizes: [600],
+    folds: 5,
+    seed: 1,
+    paths: AZO_PATHS,
+    phi: true,
+    geometryClusters: false,
+    costPerFold: (n: number) => gap.cost(n, 24, false) * (rc / 5) ** 3,
+  }));
+}
+
+/**
+ * Best test errors against the SOAP cutoff, from GAP results on one dataset (Fig. 6a); the cutoff of each
+ * results file is its spec.params.cutoff (Å). At size n (default: the largest size all of them have).
+ * Sorted by cutoff; empty when fewer than 2 cutoffs.
+ */
+export function cutoffScanPoints(
+  results: ExperimentResults[],
+  n?: number,
+): { cutoff: number; size: number; eRmse: number; fRmse: number }[] {
+  const gaps = results.filter((r) => r.spec.model === 'gap' && typeof r.spec.params.cutoff === 'number');
+  if (gaps.length < 2) return [];
+  const common = gaps
+    .map((r) => new Set(r.summary.map((q) => q.size)))
+    .reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
+  const size = n ?? Math.max(...common);
+  const pts = gaps
+    .flatMap((r) => {
+      const q = r.summary.find((x) => x.size === size);
+      return q
+        ? [{ cutoff: r.spec.params.cutoff as number, size, eRmse: q.best.eRmse, fRmse: q.best.fRmse }]
+        : [];
+    })
+    .sort((a, b) => a.cutoff - b.cutoff);
+  return pts.length >= 2 ? pts : [];
 }
 
 /**

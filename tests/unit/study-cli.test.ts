@@ -4,8 +4,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../scripts/cli/main.ts';
-import { parseResults } from '../../src/eval/results.ts';
-import { filterPlan, parseStudyIndex, runCost, shrinkPlan, studyPlan } from '../../src/eval/study.ts';
+import { parseResults, type ExperimentResults } from '../../src/eval/results.ts';
+import {
+  cutoffScanPoints,
+  filterPlan,
+  parseStudyIndex,
+  runCost,
+  shrinkPlan,
+  studyPlan,
+} from '../../src/eval/study.ts';
 import { deserializeModel } from '../../src/models/load.ts';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
@@ -15,7 +22,11 @@ const haveData =
 
 describe('study plan', () => {
   it('full plan: 3 datasets × 5 model variants, sizes up to 1000, 5 folds', () => {
-    const full = studyPlan('full');
+    const all = studyPlan('full');
+    const scan = all.filter((r) => /-gap-rc\d+$/.test(r.id));
+    expect(scan.map((r) => r.options.cutoff)).toEqual(['3', '4', '6', '7', '8']);
+    expect(scan.every((r) => r.sizes.join() === '600' && r.dataset === 'azobenzene-rotation')).toBe(true);
+    const full = all.filter((r) => !scan.includes(r));
     expect(full.length).toBe(15);
     expect(new Set(full.map((r) => r.dataset))).toEqual(
       new Set(['glycine', 'azobenzene-rotation', 'azobenzene-inversion']),
@@ -28,9 +39,24 @@ describe('study plan', () => {
     expect(full.filter((r) => r.options.descriptor === 'inv+ang').length).toBe(3);
     expect(new Set(full.map((r) => r.id)).size).toBe(15);
     const quick = studyPlan('quick');
+    expect(quick.length).toBe(15);
     expect(quick.reduce((a, r) => a + runCost(r), 0)).toBeLessThan(
       full.reduce((a, r) => a + runCost(r), 0) / 100,
     );
+  });
+
+  it('cutoff scan points: best errors at n = 600 per GAP cutoff, sorted', () => {
+    const mk = (cutoff: number, e: number) =>
+      ({
+        spec: { model: 'gap', params: { cutoff } },
+        summary: [{ size: 600, best: { eRmse: e, fRmse: 2 * e } }],
+      }) as unknown as ExperimentResults;
+    expect(cutoffScanPoints([mk(6, 1.2), mk(4, 1.0), mk(5, 0.9)])).toEqual([
+      { cutoff: 4, size: 600, eRmse: 1.0, fRmse: 2.0 },
+      { cutoff: 5, size: 600, eRmse: 0.9, fRmse: 1.8 },
+      { cutoff: 6, size: 600, eRmse: 1.2, fRmse: 2.4 },
+    ]);
+    expect(cutoffScanPoints([mk(5, 1)])).toEqual([]);
   });
 
   it('--only filters by id substring and rejects patterns that match nothing', () => {
@@ -93,6 +119,9 @@ describe('pes study', () => {
       expect(azoRes.folds[0].paths!.map((p) => p.id).length).toBe(4);
       expect(azo.figures).toContain('azobenzene-rotation-sgdml-inv-phi-n6.svg');
       expect(azo.figures).toContain('azobenzene-rotation-sgdml-inv-paths-n6.svg');
+      expect(azo.figures).toContain('azobenzene-rotation-distance-histogram.svg');
+      const dist = readFileSync(join(dir, 'azobenzene-rotation-distance-histogram.svg'), 'utf8');
+      expect(dist).toMatch(/\d+\.\d % of the distances are longer than 5 Å/);
 
       // the saved best model loads and reproduces its fold's test error scale
       const saved = JSON.parse(readFileSync(join(dir, azo.model_file!), 'utf8'));

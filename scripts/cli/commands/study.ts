@@ -46,10 +46,12 @@ import {
   clusterBarsSvg,
   experimentClusterBars,
   learningCurvesSvg,
+  panelsSvg,
   pathProfilesSvg,
   PALETTE,
 } from '../../../src/eval/report-svg.ts';
 import {
+  cutoffScanPoints,
   experimentCommand,
   filterPlan,
   fmtDuration,
@@ -61,6 +63,7 @@ import {
   type StudyIndexEntry,
   type StudyRun,
 } from '../../../src/eval/study.ts';
+import { distanceHistogramSvg, energyHistogramSvg } from '../../../src/eval/study-figures.ts';
 import { loadDataset, resolveDatasetPath } from './experiment.ts';
 
 export const summary =
@@ -81,6 +84,8 @@ Writes into DIR (default docs/results/study, with --quick docs/results/study-qui
   <run>-learning-curves.svg      its learning curve; <run>-phi-n<size>.svg, <run>-paths-n<size>.svg
   <run>.model.json               the best fold's model at the largest size (loadable in the app)
   <dataset>-learning-curves.svg  all models on one dataset (best fold and mean ± sd)
+  <dataset>-energy-histogram.svg, <dataset>-distance-histogram.svg   the data (paper Figs. 2–3)
+  azobenzene-rotation-gap-cutoff-scan.svg   GAP error vs SOAP cutoff (Fig. 6a; full plan)
   index.json                     every run: dataset, model, options, sizes, status, files
   summary.md                     the numbers and the pes experiment command of each run
 
@@ -95,11 +100,12 @@ options:
   --fresh              start every run over
   --no-models          do not write <run>.model.json
   --max-model-mb M     skip saving models larger than M MB (default 2; GAP keeps its sparse matrices)
+  --no-dataset-figures skip the energy / distance histograms (<dataset>-energy-histogram.svg, …)
   --quiet              no progress bar
   --collect            index existing results JSON files under --from (default docs/results) into
                        --out/index.json (default: the --from folder); nothing is trained`;
 
-const BOOLEANS = ['quick', 'fresh', 'quiet', 'help', 'collect', 'list', 'no-models'];
+const BOOLEANS = ['quick', 'fresh', 'quiet', 'help', 'collect', 'list', 'no-models', 'no-dataset-figures'];
 
 function writeAtomic(path: string, text: string) {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -512,6 +518,52 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
     const name = `${dsName}-learning-curves.svg`;
     writeFileSync(join(outDir, name), learningCurvesSvg(sets));
     for (const r of index.runs) if (r.dataset === dsName) r.figures = [name, ...r.figures];
+  }
+  // Figs. 2–3: energy and interatomic-distance distributions of every dataset used
+  if (!args['no-dataset-figures'])
+    for (const [name, ds] of datasets) {
+      const files = [`${name}-energy-histogram.svg`, `${name}-distance-histogram.svg`];
+      writeFileSync(join(outDir, files[0]), energyHistogramSvg(ds, name));
+      writeFileSync(join(outDir, files[1]), distanceHistogramSvg(ds, name));
+      for (const r of index.runs) if (r.dataset === name) r.figures.push(...files);
+    }
+  // Fig. 6a: GAP cutoff scan on the rotation data, when those runs exist
+  const scan = cutoffScanPoints(
+    finished.filter((f) => f.dataset === 'azobenzene-rotation').map((f) => f.results),
+  );
+  if (scan.length) {
+    const name = 'azobenzene-rotation-gap-cutoff-scan.svg';
+    const series = (key: 'eRmse' | 'fRmse') => [
+      {
+        name: `best fold, n = ${scan[0].size}`,
+        color: PALETTE[0],
+        x: scan.map((p) => p.cutoff),
+        y: scan.map((p) => p[key]),
+      },
+    ];
+    writeFileSync(
+      join(outDir, name),
+      panelsSvg(
+        [
+          {
+            title: 'Energy',
+            xLabel: 'SOAP cutoff (Å)',
+            yLabel: 'test energy RMSE (kcal/mol)',
+            series: series('eRmse'),
+          },
+          {
+            title: 'Forces',
+            xLabel: 'SOAP cutoff (Å)',
+            yLabel: 'test force RMSE (kcal/mol/Å)',
+            series: series('fRmse'),
+          },
+        ],
+        {
+          caption: `GAP/SOAP on azobenzene rotation, n = ${scan[0].size}, best fold, against the SOAP cutoff (paper Fig. 6a: n = 600)`,
+        },
+      ),
+    );
+    for (const r of index.runs) if (r.id.startsWith('azobenzene-rotation-gap')) r.figures.push(name);
   }
   saveIndex();
   bar.line(

@@ -1,5 +1,6 @@
 /** One plotly chart of the Study view; plotly.js-dist-min is loaded lazily (own chunk) on first use. */
 import { useEffect, useRef, useState } from 'react';
+import { useTour } from '../../state/tour';
 import type { PlotFigure } from './figures';
 
 interface Plotly {
@@ -46,6 +47,7 @@ export function StudyPlot({
   const ref = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   const [error, setError] = useState('');
+  const projector = useTour((s) => s.projector); // redraw with larger fonts in projector mode
   useEffect(() => {
     let alive = true;
     loadPlotly().then(
@@ -66,7 +68,7 @@ export function StudyPlot({
     return () => {
       alive = false;
     };
-  }, [figure, height]);
+  }, [figure, height, projector]);
   useEffect(() => {
     const el = ref.current;
     return () => {

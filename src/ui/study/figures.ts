@@ -110,6 +110,22 @@ export function clusterBarsFigure(
     });
   });
   if (!data.length) return null;
+  // the population of each cluster (share of the first run's test frames), as the paper's orange line
+  const first = runs.find((r) => r.results.summary.some((q) => q.size === size));
+  const fs = first && first.results.summary.find((q) => q.size === size);
+  const pop = first && fs ? meanClusterErrors(first.results, size, which, fs.bestFold) : [];
+  if (pop.length)
+    data.push({
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: 'population (share of test frames)',
+      x: labels,
+      y: pop.map((c) => 100 * c.population),
+      yaxis: 'y2',
+      line: { color: '#ff7f0e', width: 2 },
+      marker: { size: 5, color: '#ff7f0e' },
+      hovertemplate: '%{x}: %{y:.1f} % of the test frames<extra></extra>',
+    });
   const unit = quantity === 'energy' ? 'kcal/mol' : 'kcal/mol/Å';
   return {
     data,
@@ -124,8 +140,15 @@ export function clusterBarsFigure(
         categoryarray: labels,
       },
       yaxis: { title: { text: `test ${quantity} RMSE (${unit})` } },
+      yaxis2: {
+        title: { text: 'population (%)' },
+        overlaying: 'y',
+        side: 'right',
+        rangemode: 'tozero',
+        showgrid: false,
+      },
       legend: { orientation: 'h', x: 0, y: -0.3, yanchor: 'top' },
-      margin: { l: 70, r: 20, t: 40, b: 60 },
+      margin: { l: 70, r: 60, t: 40, b: 60 },
     },
   };
 }

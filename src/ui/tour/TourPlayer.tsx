@@ -70,6 +70,7 @@ export function TourPlayer() {
       highlight(undefined);
       return;
     }
+    document.body.classList.add('tour-active');
     panel.current?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.altKey || e.ctrlKey || e.metaKey) return;
@@ -86,7 +87,10 @@ export function TourPlayer() {
       }
     };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      document.body.classList.remove('tour-active');
+    };
   }, [tour, next, prev, exit]);
 
   if (!tour || !current) return null;

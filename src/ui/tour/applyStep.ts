@@ -42,6 +42,6 @@ export function highlight(selector: string | undefined): Element | null {
   }
   if (!el) return null;
   el.classList.add(HIGHLIGHT_CLASS);
-  el.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  el.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
   return el;
 }
