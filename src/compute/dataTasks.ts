@@ -50,7 +50,7 @@ export interface ParsedFile {
 }
 
 function dihedralOf(ds: Dataset, atoms?: number[]): DihedralStats | null {
-  const def = defaultDihedral(ds.z);
+  const def = defaultDihedral(ds.z, ds.nFrames ? ds.R.subarray(0, ds.nAtoms * 3) : undefined);
   if (atoms) {
     const err = checkDihedralAtoms(atoms, ds.nAtoms);
     if (err) throw new Error(`${ds.name}: ${err}`);

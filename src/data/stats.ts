@@ -8,7 +8,7 @@
  */
 import { AZO, AZO_Z } from '../chem/azobenzene.ts';
 import { GLY, GLY_Z } from '../chem/glycine.ts';
-import { dihedral } from '../chem/geometry.ts';
+import { dihedral, distance } from '../chem/geometry.ts';
 import { formula } from '../chem/elements.ts';
 import type { Dataset } from './dataset.ts';
 
@@ -288,13 +288,40 @@ const sameZ = (z: ArrayLike<number>, ref: readonly number[]) =>
 
 /**
  * The dihedral worth showing for a molecule: φ = C–N=N–C for azobenzene (the project's atom order),
- * τ1 = N–C–C–O(H) for glycine, else the first four atoms (null with fewer than 4 atoms).
+ * τ1 = N–C–C–O(H) for glycine, else the first four atoms (null with fewer than 4 atoms). With a
+ * geometry, C–N=N–C is also found in azobenzene files of another atom order.
  */
-export function defaultDihedral(z: ArrayLike<number>): DihedralChoice | null {
+export function defaultDihedral(z: ArrayLike<number>, R0?: ArrayLike<number>): DihedralChoice | null {
   if (sameZ(z, AZO_Z)) return { atoms: [...AZO.phi], label: 'φ (C–N=N–C)' };
+  const cnnc = R0 && formula(z) === 'C12H10N2' ? findCNNC(z, R0) : null;
+  if (cnnc) return { atoms: cnnc, label: 'φ (C–N=N–C)' };
   if (sameZ(z, GLY_Z)) return { atoms: [...GLY.tau1], label: 'τ1 (N–C–C–O)' };
   if (z.length < 4) return null;
   return { atoms: [0, 1, 2, 3], label: 'dihedral 1–2–3–4' };
+}
+
+/**
+ * The C–N=N–C dihedral of an azobenzene in any atom order, found from one geometry (flat, Å): the two
+ * bonded nitrogens and, for each, its nearest carbon. null when there is no such N=N.
+ */
+export function findCNNC(
+  z: ArrayLike<number>,
+  R0: ArrayLike<number>,
+): [number, number, number, number] | null {
+  const n = z.length;
+  const d = (i: number, j: number) => distance(R0, i, j);
+  const N = [...Array(n).keys()].filter((i) => z[i] === 7);
+  const C = [...Array(n).keys()].filter((i) => z[i] === 6);
+  if (N.length !== 2 || d(N[0], N[1]) > 1.6 || !C.length) return null;
+  const nearestC = (a: number, not = -1) =>
+    C.filter((c) => c !== not).reduce(
+      (best, c) => (d(a, c) < d(a, best) ? c : best),
+      C.find((c) => c !== not)!,
+    );
+  const c1 = nearestC(N[0]);
+  const c2 = nearestC(N[1], c1);
+  if (d(N[0], c1) > 1.8 || d(N[1], c2) > 1.8) return null;
+  return [c1, N[0], N[1], c2];
 }
 
 /** Checks four distinct atom indices inside the molecule; returns an error message or null. */

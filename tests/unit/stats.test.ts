@@ -182,6 +182,19 @@ describe('dihedrals', () => {
     expect(defaultDihedral([6, 1, 1, 1, 1])?.atoms).toEqual([0, 1, 2, 3]);
     expect(defaultDihedral([6, 1])).toBeNull();
   });
+
+  it('finds C–N=N–C by bonding when azobenzene comes in another atom order', () => {
+    // a planar C–N=N–C core (other atoms far away): C0 N1 N2 C3, listed as N, C, …
+    const z = [7, 6, 6, 7, ...Array(10).fill(6), ...Array(10).fill(1)];
+    const R = new Array(24 * 3).fill(0).map((_, i) => 10 + i); // far-away filler atoms
+    const put = (k: number, x: number, y: number) => R.splice(3 * k, 3, x, y, 0);
+    put(0, 0, 0); // N
+    put(3, 1.25, 0); // N
+    put(1, -0.7, 1.2); // C on the first N
+    put(2, 1.95, -1.2); // C on the second N (trans)
+    expect(defaultDihedral(z, R)).toEqual({ atoms: [1, 0, 3, 2], label: 'φ (C–N=N–C)' });
+    expect(defaultDihedral(z)?.atoms).toEqual([0, 1, 2, 3]);
+  });
 });
 
 describe('datasetFacts', () => {
