@@ -1,0 +1,299 @@
+// Browser tests of the Explore tab (issue 5): the path slider (mouse and keyboard) moves the rendered
+// molecule, the φ read-out and the profile marker; an sGDML model trained here with `pes train` loads
+// through the Load-model input, draws its curve and shows its energy; malformed and mismatched model
+// files give errors and change nothing; a reload restores the path, the position and the model.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assert, openApp, screenshot, test, waitForBackend } from './harness.mjs';
+
+const OUT = 'test-results';
+mkdirSync(OUT, { recursive: true });
+
+/** Screenshot of the 3D view as base64 PNG (also saved as an artifact). */
+async function viewerShot(page, name) {
+  const png = await page
+    .locator('[data-testid="viewer"]')
+    .screenshot({ path: join(OUT, `${name}-viewer.png`) });
+  return png.toString('base64');
+}
+
+/** Fraction of pixels that differ (sum of |ΔRGB| > 30) between two PNGs of the same size. */
+async function pixelDiff(page, a, b) {
+  return page.evaluate(
+    async ([a64, b64]) => {
+      const load = async (s) => {
+        const bmp = await createImageBitmap(await (await fetch(`data:image/png;base64,${s}`)).blob());
+        const c = new OffscreenCanvas(bmp.width, bmp.height);
+        const ctx = c.getContext('2d');
+        ctx.drawImage(bmp, 0, 0);
+        return ctx.getImageData(0, 0, bmp.width, bmp.height);
+      };
+      const [x, y] = [await load(a64), await load(b64)];
+      if (x.width !== y.width || x.height !== y.height) return 1;
+      let diff = 0;
+      for (let i = 0; i < x.data.length; i += 4) {
+        const d =
+          Math.abs(x.data[i] - y.data[i]) +
+          Math.abs(x.data[i + 1] - y.data[i + 1]) +
+          Math.abs(x.data[i + 2] - y.data[i + 2]);
+        if (d > 30) diff++;
+      }
+      return diff / (x.width * x.height);
+    },
+    [a, b],
+  );
+}
+
+const readX = async (page) => parseFloat(await page.textContent('[data-testid="readout-x"]'));
+const readPhi = async (page) => {
+  const t = await page.textContent('[data-testid="readout-coords"]');
+  const m = /φ = (-?[\d.]+)°/.exec(t ?? '');
+  return m ? parseFloat(m[1]) : NaN;
+};
+const frameOf = (page) => page.getAttribute('[data-testid="viewer"]', 'data-frame').then(Number);
+
+/** Waits until the 3D view has drawn a frame after `since` and the profile marker sits at the read-out. */
+async function settled(page, since) {
+  await page.waitForFunction(
+    (f) => Number(document.querySelector('[data-testid="viewer"]')?.getAttribute('data-frame')) > f,
+    since,
+    { timeout: 60_000 },
+  );
+  await page.waitForFunction(
+    () => {
+      const x = parseFloat(document.querySelector('[data-testid="readout-x"]')?.textContent ?? '');
+      const m = parseFloat(
+        document.querySelector('[data-testid="profile"]')?.getAttribute('data-marker-x') ?? '',
+      );
+      return Math.abs(x - m) < 0.06;
+    },
+    null,
+    { timeout: 60_000 },
+  );
+  await page.waitForTimeout(150);
+}
+
+async function openExplorer(browser, url, query = '?backend=wasm') {
+  const app = await openApp(browser, url, query);
+  await waitForBackend(app.page);
+  await app.page.waitForSelector('[data-testid="viewer"][data-state="ready"]', { timeout: 30_000 });
+  await app.page.waitForSelector('[data-testid="path-slider"]', { timeout: 30_000 });
+  await app.page.waitForSelector('[data-testid="profile"][data-state="ready"]', { timeout: 60_000 });
+  await app.page.waitForTimeout(300);
+  return app;
+}
+
+test(
+  'explorer: dragging the slider (mouse, keyboard) moves the molecule, the φ read-out and the profile marker',
+  async ({ browser, url }) => {
+    const { context, page, errors } = await openExplorer(browser, url);
+    try {
+      const x0 = await readX(page);
+      const phi0 = await readPhi(page);
+      assert(Math.abs(x0 - 8.3) < 0.1 && Math.abs(phi0 - 8.3) < 0.2, `starts at cis: x ${x0}, φ ${phi0}`);
+      const shot0 = await viewerShot(page, 'explorer-start');
+      await screenshot(page, 'explorer-start');
+
+      // Mouse: press on the thumb at the left end, drag to the middle of the track.
+      const box = await page.locator('[data-testid="path-slider"]').boundingBox();
+      const y = box.y + box.height / 2;
+      let f = await frameOf(page);
+      await page.mouse.move(box.x + 6, y);
+      await page.mouse.down();
+      for (let k = 1; k <= 10; k++) await page.mouse.move(box.x + 6 + ((box.width / 2 - 6) * k) / 10, y);
+      await page.mouse.up();
+      await settled(page, f);
+      const x1 = await readX(page);
+      const phi1 = await readPhi(page);
+      assert(x1 > 80 && x1 < 110, `mouse drag to the middle moved the slider to ≈ 94°: ${x1}`);
+      assert(Math.abs(phi1 - x1) < 1.5, `the geometry's φ follows the slider: φ ${phi1} vs ${x1}`);
+      const shot1 = await viewerShot(page, 'explorer-mouse');
+      await screenshot(page, 'explorer-mouse');
+      const d1 = await pixelDiff(page, shot0, shot1);
+      assert(
+        d1 > 0.005,
+        `the rendered molecule changed after the mouse drag (${(d1 * 100).toFixed(2)} % pixels)`,
+      );
+
+      // Keyboard: End → trans; PageDown → previous computed point; ArrowLeft ×3 → 3° less.
+      await page.focus('[data-testid="path-slider"]');
+      f = await frameOf(page);
+      await page.keyboard.press('End');
+      await settled(page, f);
+      assert(Math.abs((await readX(page)) - 180) < 0.05, `End goes to 180°: ${await readX(page)}`);
+      assert(
+        (await page.textContent('[data-testid="readout-eref"]')).includes('kcal/mol'),
+        'E_ref at a computed point',
+      );
+      f = await frameOf(page);
+      await page.keyboard.press('PageDown');
+      await settled(page, f);
+      const x2 = await readX(page);
+      assert(Math.abs(x2 - 169.27) < 0.05, `PageDown goes to the previous computed point (169.3°): ${x2}`);
+      f = await frameOf(page);
+      for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowLeft');
+      await settled(page, f);
+      const x3 = await readX(page);
+      const phi3 = await readPhi(page);
+      assert(Math.abs(x3 - (x2 - 3)) < 0.05, `ArrowLeft ×3 moves 3°: ${x2} → ${x3}`);
+      assert(Math.abs(phi3 - x3) < 1.5, `φ read-out follows the keyboard: ${phi3} vs ${x3}`);
+      assert(
+        (await page.textContent('[data-testid="readout-eref"]')).trim() === '—',
+        'no E_ref between points',
+      );
+      const shot3 = await viewerShot(page, 'explorer-keyboard');
+      await screenshot(page, 'explorer-keyboard');
+      const d3 = await pixelDiff(page, shot1, shot3);
+      assert(d3 > 0.005, `the rendered molecule changed after the keys (${(d3 * 100).toFixed(2)} % pixels)`);
+      const marker = parseFloat(await page.getAttribute('[data-testid="profile"]', 'data-marker-x'));
+      assert(Math.abs(marker - x3) < 0.06, `profile marker at ${marker}, slider at ${x3}`);
+      console.log(
+        `      x ${x0} → ${x1} (mouse) → 180 → ${x2} → ${x3} (keys); φ ${phi0} → ${phi1} → ${phi3}; pixels changed ${(d1 * 100).toFixed(1)} %, ${(d3 * 100).toFixed(1)} %`,
+      );
+      assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  },
+  { timeoutMs: 300_000 },
+);
+
+/** Trains a small sGDML model in Node with the CLI (fixed σ); returns the JSON path. */
+function trainModel(dataset, out, m) {
+  execFileSync(
+    'npx',
+    ['pes', 'train', dataset, '--model', 'sgdml', '--n-train', String(m), '--sigma', '30', '--out', out],
+    { stdio: 'pipe', timeout: 300_000 },
+  );
+  return out;
+}
+
+test(
+  'explorer: a trained sGDML model loads, draws its curve and read-out; bad files change nothing; reload restores the view',
+  async ({ browser, url }) => {
+    const azoModel = trainModel(
+      'public/data/azobenzene-rotation.npz',
+      join(OUT, 'explorer-sgdml-azo.json'),
+      30,
+    );
+    const glyModel = trainModel('public/data/glycine.npz', join(OUT, 'explorer-sgdml-gly.json'), 20);
+    const broken = join(OUT, 'explorer-broken-model.json');
+    writeFileSync(broken, '{"kind": "sgdml", "version": 1, "payload": {"z": [6, 6], "sigma": 3');
+    const { context, page, errors } = await openExplorer(browser, url);
+    try {
+      await page.setInputFiles('[data-testid="load-model"]', azoModel);
+      await page.waitForSelector('[data-testid="model-list"] li', { timeout: 30_000 });
+      const id = (await page.getAttribute('[data-testid="model-list"] li', 'data-testid')).replace(
+        /^model-/,
+        '',
+      );
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="profile"]')?.dataset.curves === '1',
+        null,
+        {
+          timeout: 60_000,
+        },
+      );
+      // Move to the highest computed point with the keyboard and read the model's energy there.
+      await page.focus('[data-testid="path-slider"]');
+      for (let k = 0; k < 8; k++) await page.keyboard.press('PageUp');
+      await page.waitForFunction(
+        (mid) =>
+          /^-?\d+\.\d\d/.test(document.querySelector(`[data-testid="readout-e-${mid}"]`)?.textContent ?? ''),
+        id,
+        { timeout: 30_000 },
+      );
+      await page.waitForFunction(
+        (mid) =>
+          document.querySelector('[data-testid="readout"]')?.getAttribute('data-s') === '8.0000' &&
+          document.querySelector(`[data-testid="readout-e-${mid}"]`)?.textContent !== '0.00',
+        id,
+        { timeout: 30_000 },
+      );
+      const eModel = parseFloat(await page.textContent(`[data-testid="readout-e-${id}"]`));
+      const eRef = parseFloat(await page.textContent('[data-testid="readout-eref"]'));
+      assert(Number.isFinite(eModel), `model energy shown: ${eModel}`);
+      assert(Math.abs(eRef - 34.84) < 0.01, `reference at point 8: ${eRef}`);
+      await page.waitForTimeout(400);
+      await screenshot(page, 'explorer-model');
+      await viewerShot(page, 'explorer-model');
+
+      // A malformed model file: a precise error; the model list and the curve stay.
+      await page.setInputFiles('[data-testid="load-model"]', broken);
+      await page.waitForSelector('[data-testid="error"]', { timeout: 30_000 });
+      const err = await page.textContent('[data-testid="errors"]');
+      assert(
+        /Could not load the model explorer-broken-model\.json/.test(err) && /JSON/.test(err),
+        `error names the file and the problem: ${err}`,
+      );
+      // A glycine model on the azobenzene path: refused with the atom counts.
+      await page.setInputFiles('[data-testid="load-model"]', glyModel);
+      await page.waitForFunction(
+        () => /10 atoms/.test(document.querySelector('[data-testid="errors"]')?.textContent ?? ''),
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
+      assert((await page.locator('[data-testid="model-list"] li').count()) === 1, 'still exactly one model');
+      assert(
+        (await page.getAttribute('[data-testid="profile"]', 'data-curves')) === '1',
+        'its curve is still drawn',
+      );
+      await screenshot(page, 'explorer-bad-file');
+      const errText = await page.textContent('[data-testid="errors"]');
+      console.log(
+        `      model ${id}: E − E_start at point 8 = ${eModel} kcal/mol (reference ${eRef}); errors: ${errText.replace(/\s+/g, ' ').slice(0, 300)}`,
+      );
+
+      // Reload: another path and position, then the same URL again.
+      await page.selectOption('[data-testid="path-select"]', 'azobenzene-optimized-rotation');
+      await page
+        .waitForFunction(() => /optimized/.test(window.location.search), null, { timeout: 10_000 })
+        .catch(() => undefined);
+      await page.focus('[data-testid="path-slider"]');
+      for (let k = 0; k < 5; k++) await page.keyboard.press('PageUp');
+      for (let k = 0; k < 2; k++) await page.keyboard.press('ArrowRight');
+      const xBefore = await readX(page);
+      await page.waitForFunction(
+        (x) => window.location.search.includes(`x=${x}`),
+        Math.round(xBefore * 100) / 100,
+        {
+          timeout: 10_000,
+        },
+      );
+      const search = await page.evaluate(() => window.location.search);
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('[data-testid="profile"][data-state="ready"]', { timeout: 60_000 });
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="profile"]')?.dataset.curves === '1',
+        null,
+        {
+          timeout: 60_000,
+        },
+      );
+      const xAfter = await readX(page);
+      const pathAfter = await page.inputValue('[data-testid="path-select"]');
+      assert(pathAfter === 'azobenzene-optimized-rotation', `path restored: ${pathAfter} (${search})`);
+      assert(Math.abs(xAfter - xBefore) < 0.02, `slider position restored: ${xBefore} → ${xAfter}`);
+      assert((await page.locator('[data-testid="model-list"] li').count()) === 1, 'the model is restored');
+      await page.waitForFunction(
+        (mid) =>
+          /^-?\d+\.\d\d/.test(document.querySelector(`[data-testid="readout-e-${mid}"]`)?.textContent ?? ''),
+        id,
+        { timeout: 30_000 },
+      );
+      await page.waitForTimeout(300);
+      await screenshot(page, 'explorer-reloaded');
+      console.log(
+        `      reload ${search}: x ${xBefore} → ${xAfter}, path ${pathAfter}, model ${id} restored`,
+      );
+      const unexpected = errors.filter((e) => !/Failed to load resource/.test(e));
+      assert(unexpected.length === 0, `console errors:\n${unexpected.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  },
+  { timeoutMs: 400_000 },
+);
