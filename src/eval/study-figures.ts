@@ -22,7 +22,7 @@ export function energyHistogramSvg(ds: Dataset, label: string): string {
         legend: 'top-right',
       },
     ],
-    { caption: `${ds.theory}; E_min = ${h.min.toFixed(1)} kcal/mol` },
+    { caption: `${ds.theory.split(' (')[0]}, E_min = ${h.min.toFixed(1)} kcal/mol` },
   );
 }
 
@@ -46,7 +46,7 @@ export function distanceHistogramSvg(ds: Dataset, label: string, cutoff = 5): st
       },
     ],
     {
-      caption: `${(100 * h.fractionBeyondCutoff).toFixed(1)} % of the distances are longer than ${cutoff} Å (longest ${h.maxDistance.toFixed(1)} Å): invisible to a ${cutoff} Å local descriptor`,
+      caption: `${(100 * h.fractionBeyondCutoff).toFixed(1)} % of atom pairs beyond ${cutoff} Å (longest ${h.maxDistance.toFixed(1)} Å)`,
     },
   );
 }

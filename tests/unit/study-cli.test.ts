@@ -121,7 +121,7 @@ describe('pes study', () => {
       expect(azo.figures).toContain('azobenzene-rotation-sgdml-inv-paths-n6.svg');
       expect(azo.figures).toContain('azobenzene-rotation-distance-histogram.svg');
       const dist = readFileSync(join(dir, 'azobenzene-rotation-distance-histogram.svg'), 'utf8');
-      expect(dist).toMatch(/\d+\.\d % of the distances are longer than 5 Å/);
+      expect(dist).toMatch(/\d+\.\d % of atom pairs beyond 5 Å/);
 
       // the saved best model loads and reproduces its fold's test error scale
       const saved = JSON.parse(readFileSync(join(dir, azo.model_file!), 'utf8'));
