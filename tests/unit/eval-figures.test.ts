@@ -113,6 +113,26 @@ describe('evaluate figures', () => {
     expect(pathFigure(results(), 20)).toBeNull();
   });
 
+  it('geometry clusters: labels g.e (geometry cluster, energy level) and the test-frame population', () => {
+    const r = results();
+    for (const f of r.folds) f.geometry = [cluster(0, 1, 0.25), cluster(1, 2, 0.75), cluster(2, 3, 0)];
+    r.geometryInfo = {
+      nClusters: 3,
+      agglomerativeFrames: 100,
+      clusters: [
+        { geometry: 0, meanE: 1, size: 10 },
+        { geometry: 0, meanE: 5, size: 10 },
+        { geometry: 1, meanE: 2, size: 80 },
+      ],
+    };
+    const f = clusterFigure(r, { which: 'geometry', size: 10, metric: 'fRmse', stat: 'mean' })!;
+    const [bars, pop] = f.data as { x: string[]; y: number[]; name: string }[];
+    expect(bars.x).toEqual(['g0.e0', 'g0.e1', 'g1.e0']);
+    expect(bars.y).toEqual([1, 2, 3]);
+    expect(pop.y).toEqual([25, 75, 0]);
+    expect(pop.name).toMatch(/test frames/);
+  });
+
   it('error vs energy: bin centres relative to the lowest bin, empty bins as gaps', () => {
     const r = results();
     expect(errorVsEnergyFigure(r, 20)).toBeNull();

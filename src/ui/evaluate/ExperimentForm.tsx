@@ -223,7 +223,7 @@ export function ExperimentForm({ paths, disabled }: { paths: PathSource[]; disab
             onChange={(e) => setForm({ geometryClusters: e.target.checked })}
             data-testid="ev-geometry"
           />
-          geometry clusters (Ward 10 × k-means 5; slow on large sets)
+          geometry clusters (Ward 10 × k-means on E 5; about 10 s more on 27 000 frames)
         </label>
       </div>
       {paths.length > 0 && (
