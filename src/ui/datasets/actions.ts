@@ -65,13 +65,13 @@ function recordOf(id: string, ds: Dataset, warnings: string[]): DatasetRecord {
   };
 }
 
-/** Parses bytes in the data worker and adds the dataset; resolves false when it failed or was cancelled. */
+/** Parses bytes in the data worker and adds the dataset. */
 async function parseAndAdd(
   fileName: string,
   bytes: Uint8Array,
   read: ReadDatasetOptions,
   { persist, select }: { persist: boolean; select: boolean },
-): Promise<boolean> {
+): Promise<'added' | 'failed' | 'cancelled'> {
   const tab = useDatasetsTab.getState();
   const key = `parse:${fileName}`;
   const client = getDataClient();
@@ -94,10 +94,11 @@ async function parseAndAdd(
       await saveDatasetFile({ id, fileName, bytes, read, addedAt: Date.now() }).catch((e: unknown) =>
         useStore.getState().pushError(`${fileName} was added but will not survive a reload`, errText(e)),
       );
-    return true;
+    return 'added';
   } catch (e) {
-    if (!isCancelled(e)) fail(`Could not read ${fileName}`, errText(e));
-    return false;
+    if (isCancelled(e)) return 'cancelled';
+    fail(`Could not read ${fileName}`, errText(e));
+    return 'failed';
   } finally {
     useDatasetsTab.getState().setTask(key, null);
   }
@@ -158,7 +159,11 @@ export function restoreUserDatasets(): Promise<void> {
       useStore.getState().pushError('Could not restore your datasets', errText(e));
       return;
     }
-    for (const f of files) await parseAndAdd(f.fileName, f.bytes, f.read, { persist: false, select: false });
+    for (const f of files) {
+      const r = await parseAndAdd(f.fileName, f.bytes, f.read, { persist: false, select: false });
+      // a stored file that no longer reads would fail on every start: forget it (the error says why)
+      if (r === 'failed') await deleteDatasetFile(f.id).catch(() => undefined);
+    }
   })().finally(() => useDatasetsTab.setState({ restored: true }));
   return restored;
 }
