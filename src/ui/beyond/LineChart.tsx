@@ -20,7 +20,9 @@ function ticks(lo: number, hi: number, n = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) out.push(+v.toPrecision(10));
+  const end = Math.ceil(hi / step - 1e-9) * step;
+  for (let v = Math.floor(lo / step + 1e-9) * step; v <= end + 1e-9 * step; v += step)
+    out.push(+v.toPrecision(10));
   return out;
 }
 
@@ -52,9 +54,9 @@ export function LineChart(props: {
   const [x0, x1] = range(props.series.flatMap((s) => s.x));
   const [y0, y1] = range(left.flatMap((s) => s.y));
   const [r0, r1] = range(right.flatMap((s) => s.y));
-  const yt = ticks(Math.min(0, y0), y1 + 0.05 * (y1 - y0));
-  const rt = ticks(Math.min(0, r0), r1 * 1.1);
-  const xt = ticks(x0, x1);
+  const yt = ticks(y0 > 0 ? 0 : y0, y1);
+  const rt = ticks(Math.min(0, r0), r1);
+  const xt = ticks(x0, x1).filter((t) => t >= x0 && t <= x1);
   const Ylo = yt[0],
     Yhi = Math.max(yt[yt.length - 1], y1);
   const Rhi = Math.max(rt[rt.length - 1], r1);
@@ -63,7 +65,14 @@ export function LineChart(props: {
   const YR = (v: number) => m.t + ph - (v / (Rhi || 1)) * ph;
   return (
     <figure className="beyond-chart" data-testid={props.testId}>
-      <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title}>
+      <svg
+        width="100%"
+        viewBox={`0 0 ${W} ${H}`}
+        preserveAspectRatio="xMidYMid meet"
+        style={{ maxWidth: W, height: 'auto' }}
+        role="img"
+        aria-label={props.title}
+      >
         <rect x={m.l} y={m.t} width={pw} height={ph} fill="white" stroke="#555" />
         {yt.map((t) => (
           <g key={`y${t}`}>

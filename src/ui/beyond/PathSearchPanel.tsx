@@ -188,7 +188,7 @@ export function PathSearchPanel() {
               ? 'This model kind cannot tell its distance to the training data.'
               : far.length === 0
                 ? `Every image lies within ${FAR_FROM_DATA}× the training set's own spacing of the training data.`
-                : `Images ${far.join(', ')} lie farther than ${FAR_FROM_DATA}× the training spacing from the training data (ringed): the ML path leaves the data there.`}
+                : `${far.length === 1 ? 'Image' : 'Images'} ${far.join(', ')} ${far.length === 1 ? 'lies' : 'lie'} farther than ${FAR_FROM_DATA}× the training spacing from the training data (ringed): the ML path leaves the data there.`}
           </p>
           <LineChart
             testId="beyond-profile"
@@ -286,11 +286,16 @@ export function PathSearchPanel() {
             testId="beyond-md-plot"
             title="Langevin MD on the model"
             xLabel="time (fs)"
-            yLabel="E_pot (kcal/mol)"
+            yLabel="E_pot − E_pot(0) (kcal/mol)"
             yRightLabel={md.result.phi ? '|φ| (°)' : 'T (K)'}
             height={240}
             series={[
-              { name: 'potential energy', color: '#e4572e', x: md.result.time, y: md.result.E },
+              {
+                name: 'potential energy',
+                color: '#e4572e',
+                x: md.result.time,
+                y: md.result.E.map((e) => e - md.result!.E[0]),
+              },
               md.result.phi
                 ? {
                     name: '|φ|',
