@@ -600,10 +600,10 @@ export function collect(from: string, outDir: string): StudyIndex {
     }
     const rel = posix(relative(outDir, p));
     const e = indexEntry(res, rel, { source: 'collected' });
-    // ids stay unique: a second results file of the same dataset × model gets its file stem appended
+    // ids stay unique: a second results file of the same dataset × model gets "@<folder>/<stem>"
     const n = seen.get(e.id) ?? 0;
     seen.set(e.id, n + 1);
-    if (n) e.id = `${e.id}-${basename(p, '.json')}`;
+    if (n) e.id = `${e.id}@${posix(relative(from, p)).replace(/\.json$/, '')}`;
     const csv = p.replace(/\.json$/, '.csv');
     if (existsSync(csv)) e.csv = posix(relative(outDir, csv));
     const model = p.replace(/\.json$/, '.model.json');
