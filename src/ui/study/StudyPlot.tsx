@@ -27,8 +27,10 @@ function themed(layout: Record<string, unknown>): Record<string, unknown> {
     paper_bgcolor: panel,
     plot_bgcolor: panel,
     font: { color: text, size: big ? 18 : 12 },
-    xaxis: axis(layout.xaxis),
-    yaxis: axis(layout.yaxis),
+    xaxis: { automargin: true, ...axis(layout.xaxis) },
+    yaxis: { automargin: true, ...axis(layout.yaxis) },
+    // larger type needs more room between the axis title and a legend below the plot
+    ...(big && layout.legend ? { legend: { ...(layout.legend as object), y: -0.6 } } : {}),
     autosize: true,
   };
 }
