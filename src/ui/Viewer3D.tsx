@@ -35,6 +35,14 @@ export interface ViewerHandle {
 }
 
 const HIGHLIGHT = '#f2c14e';
+/** Screen offsets (px) of the key-coordinate labels, in the order of the coordinates. */
+const LABEL_OFFSETS = [
+  { x: 0, y: -42 },
+  { x: -78, y: 22 },
+  { x: 78, y: 22 },
+  { x: -96, y: -14 },
+  { x: 0, y: 46 },
+];
 
 /**
  * Removes all labels without a render: 3Dmol's removeAllLabels/removeLabel and addLabel (without
@@ -74,8 +82,8 @@ function drawOverlay(viewer: GLViewer, m: Molecule, o: ViewerOverlay | null) {
         done.add(`${a}-${b}`);
         shape.addCylinder({ start: at(a), end: at(b), radius: 0.26, color: HIGHLIGHT, fromCap: 1, toCap: 1 });
       }
-    for (const c of o.coords) {
-      if (c.atoms.some((i) => i >= n)) continue;
+    o.coords.forEach((c, k) => {
+      if (c.atoms.some((i) => i >= n)) return;
       const p = { x: 0, y: 0, z: 0 };
       for (const i of c.atoms) {
         p.x += R[3 * i] / c.atoms.length;
@@ -92,11 +100,13 @@ function drawOverlay(viewer: GLViewer, m: Molecule, o: ViewerOverlay | null) {
           backgroundOpacity: 0.85,
           alignment: 'center',
           inFront: true,
+          // labels of coordinates that share atoms (all five of azobenzene meet at N=N) fan out
+          screenOffset: LABEL_OFFSETS[k % LABEL_OFFSETS.length] as unknown as never,
         },
         undefined,
         true,
       );
-    }
+    });
   }
   for (const set of o.arrows) {
     if (set.F.length !== R.length) continue;
