@@ -163,12 +163,12 @@ async function browserBench(args: string[]): Promise<void> {
           { timeout: 120_000 },
         );
         const info = await page.evaluate<{ backend: string; adapter: string }>(
-          `(() => { const b = document.querySelector('[data-testid="backend-badge"]'); return { backend: b.getAttribute('data-backend'), adapter: b.textContent.trim() }; })()`,
+          `(() => { const b = document.querySelector('[data-testid="backend-badge"]'); return { backend: b.getAttribute('data-backend'), adapter: (b.querySelector('.badge-adapter')?.textContent ?? '').trim() }; })()`,
         );
         const req = {
           kind: model,
           params: { epochs, batch, patience: 1000 },
-          dataset: { kind: 'url', id: datasetId, url: `${server.url}/data/${datasetId}.npz` },
+          dataset: { kind: 'url', id: datasetId, url: new URL(`data/${datasetId}.npz`, server.url).href },
           nTrain: n,
           nValid: 100,
           nTest: 10,
