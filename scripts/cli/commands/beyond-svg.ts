@@ -27,11 +27,13 @@ export function groupedBarsSvg(
   const pw = w - m.l - m.r,
     ph = h - m.t - m.b;
   const vals = groups.flatMap((g) => g.values).filter(Number.isFinite);
-  const ticks = linearTicks(0, (vals.length ? Math.max(...vals) : 1) * 1.08);
-  const top = ticks[ticks.length - 1];
+  const vmax = (vals.length ? Math.max(...vals) : 1) * 1.08;
+  const ticks = linearTicks(0, vmax);
+  const top = Math.max(vmax, ticks[ticks.length - 1]);
   const pops = groups.map((g) => g.population * 100);
-  const pticks = linearTicks(0, Math.max(1, ...pops) * 1.08);
-  const ptop = pticks[pticks.length - 1];
+  const pmax = Math.max(1, ...pops) * 1.08;
+  const pticks = linearTicks(0, pmax);
+  const ptop = Math.max(pmax, pticks[pticks.length - 1]);
   const Y = (v: number) => m.t + ph - (v / top) * ph;
   const YP = (v: number) => m.t + ph - (v / ptop) * ph;
   const gw = pw / groups.length;
@@ -103,8 +105,8 @@ export function profileSvg(
   const n = Math.max(...series.map((s) => s.y.length));
   const all = series.flatMap((s) => s.y);
   const yt = linearTicks(Math.min(0, ...all), Math.max(...all) * 1.08);
-  const lo = yt[0],
-    hi = yt[yt.length - 1];
+  const lo = Math.min(yt[0], ...all),
+    hi = Math.max(yt[yt.length - 1], Math.max(...all) * 1.08);
   const X = (i: number) => m.l + (i / (n - 1)) * pw;
   const Y = (v: number) => m.t + ph - ((v - lo) / (hi - lo)) * ph;
   const o: string[] = [
@@ -127,8 +129,9 @@ export function profileSvg(
     o.push(`<text x="${m.l + 28}" y="${m.t + 12 + 16 * j}" font-size="11">${esc(s.name)}</text>`);
   });
   if (opts.dist) {
-    const dt = linearTicks(0, Math.max(...opts.dist) * 1.1);
-    const dtop = dt[dt.length - 1];
+    const dmax = Math.max(...opts.dist) * 1.1;
+    const dt = linearTicks(0, dmax);
+    const dtop = Math.max(dmax, dt[dt.length - 1]);
     const YD = (v: number) => m.t + ph - (v / dtop) * ph;
     o.push(
       `<polyline points="${opts.dist.map((v, i) => `${f2(X(i))},${f2(YD(v))}`).join(' ')}" fill="none" stroke="#777" stroke-dasharray="4 3"/>`,

@@ -82,6 +82,8 @@ export interface CompareRun {
   /** Training frames per φ cluster. */
   trainPerCluster: number[];
   info?: Record<string, unknown>;
+  /** Set when several result files are merged (figure): the mixture's partition. */
+  label?: string;
 }
 export interface CompareResults {
   kind: 'pes-beyond-compare';
@@ -304,9 +306,10 @@ const LABEL: Record<Method, string> = {
 export function writeFigures(res: CompareResults, dir: string): void {
   mkdirSync(dir, { recursive: true });
   for (const size of [...new Set(res.runs.map((r) => r.size))]) {
-    const runs = (['single', 'mixture', 'flatten'] as Method[])
-      .map((m) => res.runs.find((r) => r.size === size && r.method === m))
-      .filter((r): r is CompareRun => !!r);
+    const order: Method[] = ['single', 'mixture', 'flatten'];
+    const runs = res.runs
+      .filter((r) => r.size === size)
+      .sort((p, q) => order.indexOf(p.method) - order.indexOf(q.method));
     const groups = runs[0].clusters.map((c, i) => ({
       label: phiClusterLabel(c.cluster),
       population: res.datasetPopulation?.[i] ?? c.population,
@@ -315,7 +318,8 @@ export function writeFigures(res: CompareResults, dir: string): void {
     const svg = groupedBarsSvg(
       groups,
       runs.map(
-        (r) => `${LABEL[r.method]}: max ${maxCluster(r.clusters).toFixed(2)}, all ${r.test.fRmse.toFixed(2)}`,
+        (r) =>
+          `${r.label ?? LABEL[r.method]}: max ${maxCluster(r.clusters).toFixed(2)}, all ${r.test.fRmse.toFixed(2)}`,
       ),
       {
         title: `Force RMSE per |φ| cluster, ${size} training frames (sGDML σ = ${String(res.settings.sigma)})`,
@@ -328,6 +332,30 @@ export function writeFigures(res: CompareResults, dir: string): void {
   }
 }
 
+/** Merges result files made on the same test set (same σ, seed, test size); mixtures get partition labels. */
+function mergeResults(all: CompareResults[], files: string[]): CompareResults {
+  const key = (r: CompareResults) =>
+    JSON.stringify([r.dataset, r.settings.sigma, r.settings.seed, r.settings.testPerCluster]);
+  all.forEach((r, i) => {
+    if (key(r) !== key(all[0]))
+      throw new CliError(`${files[i]} was made with another dataset, σ, seed or test set than ${files[0]}`);
+  });
+  const runs: CompareRun[] = [];
+  for (const r of all) {
+    const p = r.settings.partition as { boundaries: number[]; width: number };
+    for (const run of r.runs)
+      runs.push(
+        run.method === 'mixture'
+          ? {
+              ...run,
+              label: `mixture of ${p.boundaries.length + 1} region sGDMLs, φ cuts ${p.boundaries.join('/')} ± ${p.width}°`,
+            }
+          : run,
+      );
+  }
+  return { ...all[0], runs };
+}
+
 function printTable(res: CompareResults): void {
   console.log('| n | method | E RMSE (kcal/mol) | F RMSE (kcal/mol/Å) | max cluster F RMSE | vs single |');
   console.log('|---|---|---|---|---|---|');
@@ -337,7 +365,7 @@ function printTable(res: CompareResults): void {
       ? `${((maxCluster(r.clusters) / maxCluster(single.clusters) - 1) * 100).toFixed(0)} %`
       : '';
     console.log(
-      `| ${r.size} | ${r.method} | ${r.test.eRmse.toFixed(3)} | ${r.test.fRmse.toFixed(3)} | ${maxCluster(r.clusters).toFixed(3)} | ${rel} |`,
+      `| ${r.size} | ${r.label ?? r.method} | ${r.test.eRmse.toFixed(3)} | ${r.test.fRmse.toFixed(3)} | ${maxCluster(r.clusters).toFixed(3)} | ${rel} |`,
     );
   }
 }
@@ -351,10 +379,13 @@ export async function run(argv: string[]): Promise<number> {
   const sub = a._[0];
   if (sub === 'compare') return compare(a);
   if (sub === 'figure') {
-    const f = a._[1];
-    if (!f) throw new CliError('missing <results.json>');
-    const res = JSON.parse(readFileSync(f, 'utf8')) as CompareResults;
-    writeFigures(res, str(a, 'svg') ?? dirname(f));
+    const files = a._.slice(1);
+    if (!files.length) throw new CliError('missing <results.json>');
+    const res = mergeResults(
+      files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as CompareResults),
+      files,
+    );
+    writeFigures(res, str(a, 'svg') ?? dirname(files[0]));
     printTable(res);
     return 0;
   }
