@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ExperimentResults } from '../../eval/results';
 import { TourControls } from '../tour/TourControls';
 import { optionsText, type CatalogueRun } from './catalogue';
-import { clusterBarsFigure, commonSizes, learningCurveFigure, RUN_COLOURS, type LoadedRun } from './figures';
+import { allSizes, clusterBarsFigure, learningCurveFigure, RUN_COLOURS, type LoadedRun } from './figures';
 import { fetchResults, loadRunModel, whyNoModel } from './loadRun';
 import { StudyPlot } from './StudyPlot';
 import { studyCatalogue } from './studyFiles';
@@ -16,13 +16,25 @@ import './study.css';
 const { runs: ALL_RUNS, problems } = studyCatalogue;
 
 function defaultSelection(runs: CatalogueRun[]): string[] {
-  // the paper's headline comparison: both sGDML descriptors and GAP on the rotation data
+  // the paper's headline comparison: both sGDML descriptors and GAP on the rotation data, all from one
+  // study folder (the full study's when it exists) so their sizes match
   const rank = (r: CatalogueRun) =>
     ['-sgdml-inv', '-sgdml-inv-ang', '-gap', '-schnet', '-bpnn'].findIndex((k) => r.id.endsWith(k)) >>> 0;
   const usable = runs.filter((r) => r.resultsUrl && r.status !== 'skipped' && r.status !== 'failed');
   const azo = usable.filter((r) => r.dataset === 'azobenzene-rotation' && r.status === 'complete');
-  const pick = (azo.length ? azo : usable).slice().sort((a, b) => rank(a) - rank(b));
-  return pick.slice(0, 3).map((r) => r.key);
+  const pool = azo.length ? azo : usable;
+  const groups = [...new Set(pool.map((r) => r.group))];
+  const group =
+    groups.find((g) => g === 'study') ??
+    groups.find((g) => g.startsWith('study')) ??
+    groups.sort(
+      (a, b) => pool.filter((r) => r.group === b).length - pool.filter((r) => r.group === a).length,
+    )[0];
+  return pool
+    .filter((r) => r.group === group)
+    .sort((a, b) => rank(a) - rank(b))
+    .slice(0, 3)
+    .map((r) => r.key);
 }
 
 const fmt = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(3) : '–');
@@ -71,8 +83,12 @@ export function StudyView() {
       }),
     [selected, loaded],
   );
-  const sizes = commonSizes(picked);
-  const size = barSize !== null && sizes.includes(barSize) ? barSize : (sizes[sizes.length - 1] ?? null);
+  const sizes = allSizes(picked);
+  const size: number | 'largest' | null = !picked.length
+    ? null
+    : barSize !== null && sizes.includes(barSize)
+      ? barSize
+      : 'largest';
 
   const eFig = useMemo(() => learningCurveFigure(picked, 'energy', stat), [picked, stat]);
   const fFig = useMemo(() => learningCurveFigure(picked, 'force', stat), [picked, stat]);
@@ -216,11 +232,12 @@ export function StudyView() {
             <label>
               Size{' '}
               <select
-                value={size ?? ''}
-                onChange={(e) => setBarSize(Number(e.target.value))}
-                disabled={!sizes.length}
+                value={size === null ? '' : String(size)}
+                onChange={(e) => setBarSize(e.target.value === 'largest' ? null : Number(e.target.value))}
+                disabled={!picked.length}
                 data-testid="study-bar-size"
               >
+                <option value="largest">largest of each run</option>
                 {sizes.map((n) => (
                   <option key={n} value={n}>
                     n = {n}
@@ -249,9 +266,7 @@ export function StudyView() {
           ) : (
             <p className="muted" data-testid="study-bars-none">
               {picked.length
-                ? sizes.length
-                  ? 'The picked runs have no φ clusters (glycine has none; φ is the azobenzene C–N=N–C dihedral).'
-                  : 'The picked runs share no training size.'
+                ? 'The picked runs have no φ clusters at this size (glycine has none; φ is the azobenzene C–N=N–C dihedral).'
                 : 'Pick runs to compare their per-cluster errors.'}
             </p>
           )}

@@ -75,33 +75,37 @@ export function learningCurveFigure(
   };
 }
 
-/** Largest training size every given run has finished (for the cluster bars), or null. */
-export function commonSizes(runs: LoadedRun[]): number[] {
-  if (!runs.length) return [];
-  const sets = runs.map((r) => new Set(r.results.summary.map((q) => q.size)));
-  return [...sets[0]].filter((n) => sets.every((s) => s.has(n))).sort((a, b) => a - b);
+/** Every training size any of the runs has finished, ascending. */
+export function allSizes(runs: LoadedRun[]): number[] {
+  return [...new Set(runs.flatMap((r) => r.results.summary.map((q) => q.size)))].sort((a, b) => a - b);
 }
 
-/** Per-φ-cluster (Fig. 7) energy or force RMSE of the best fold at size n, runs side by side. */
+/**
+ * Per-φ-cluster (Fig. 7) energy or force RMSE of the best fold at size n ('largest': each run's largest
+ * finished size), runs side by side, with the population of the first run as a line.
+ */
 export function clusterBarsFigure(
   runs: LoadedRun[],
-  size: number,
+  sizeWanted: number | 'largest',
   quantity: 'energy' | 'force',
   which: 'phi' | 'geometry' = 'phi',
 ): PlotFigure | null {
   const key = quantity === 'energy' ? 'eRmse' : 'fRmse';
   const data: Record<string, unknown>[] = [];
   let labels: string[] = [];
+  const sizeOf = (r: LoadedRun) =>
+    sizeWanted === 'largest' ? r.results.summary[r.results.summary.length - 1]?.size : sizeWanted;
   runs.forEach((r, i) => {
+    const size = sizeOf(r);
     const s = r.results.summary.find((q) => q.size === size);
-    if (!s) return;
+    if (!s || size === undefined) return;
     const rows = meanClusterErrors(r.results, size, which, s.bestFold);
     if (!rows.length) return;
     const lab = rows.map((c) => (which === 'phi' ? phiClusterLabel(c.cluster) : String(c.cluster)));
     if (lab.length > labels.length) labels = lab;
     data.push({
       type: 'bar',
-      name: r.label,
+      name: sizeWanted === 'largest' ? `${r.label}, n = ${size}` : r.label,
       x: lab,
       y: rows.map((c) => (c.n > 0 ? c[key] : null)),
       marker: { color: RUN_COLOURS[i % RUN_COLOURS.length] },
@@ -111,9 +115,9 @@ export function clusterBarsFigure(
   });
   if (!data.length) return null;
   // the population of each cluster (share of the first run's test frames), as the paper's orange line
-  const first = runs.find((r) => r.results.summary.some((q) => q.size === size));
-  const fs = first && first.results.summary.find((q) => q.size === size);
-  const pop = first && fs ? meanClusterErrors(first.results, size, which, fs.bestFold) : [];
+  const first = runs.find((r) => r.results.summary.some((q) => q.size === sizeOf(r)));
+  const fs = first && first.results.summary.find((q) => q.size === sizeOf(first));
+  const pop = first && fs ? meanClusterErrors(first.results, fs.size, which, fs.bestFold) : [];
   if (pop.length)
     data.push({
       type: 'scatter',
@@ -132,7 +136,7 @@ export function clusterBarsFigure(
     layout: {
       barmode: 'group',
       title: {
-        text: `${quantity === 'energy' ? 'Energy' : 'Force'} error per ${which === 'phi' ? 'φ' : 'geometry'} cluster, n = ${size}`,
+        text: `${quantity === 'energy' ? 'Energy' : 'Force'} error per ${which === 'phi' ? 'φ' : 'geometry'} cluster, ${sizeWanted === 'largest' ? 'largest n of each run' : `n = ${sizeWanted}`}`,
       },
       xaxis: {
         title: { text: which === 'phi' ? 'CNNC dihedral φ cluster' : 'geometry cluster' },
