@@ -60,9 +60,12 @@ export function TourPlayer() {
     if (!current) return;
     applyStep(current);
     void showModels(current);
-    // the target may only appear once its tab has rendered
-    const t = window.setTimeout(() => highlight(current.highlight), 250);
-    return () => window.clearTimeout(t);
+    // the target may only appear once its tab has rendered or its data has loaded: keep looking a while
+    let tries = 0;
+    const t = window.setInterval(() => {
+      if (highlight(current.highlight) || !current.highlight || ++tries > 60) window.clearInterval(t);
+    }, 250);
+    return () => window.clearInterval(t);
   }, [current]);
 
   useEffect(() => {
