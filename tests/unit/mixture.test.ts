@@ -157,6 +157,18 @@ describe('MixtureModel', () => {
     expect(maxJumpF).toBeLessThan(0.5);
   });
 
+  it('with a per-region energy calibration (offset + tilt in |φ|) F = −∇E still holds', () => {
+    const cal = new MixtureModel({ ...mix.data, calibration: { a: [1, -2, 3], b: [0.05, -0.1, 0.02] } });
+    for (const phi of [20, 50, 75, 100, 130, 160]) {
+      const R = fourAtoms(phi);
+      const p = cal.predict(R, 1);
+      const scale = Math.max(1, ...Array.from(p.F, Math.abs));
+      expect(fdMaxError(cal, R) / scale).toBeLessThan(1e-6);
+    }
+    const R = fourAtoms(20);
+    expect(cal.predict(R, 1).E[0] - mix.predict(R, 1).E[0]).toBeCloseTo(1 + 0.05 * 20, 8);
+  });
+
   it('equals the single region model far from the boundaries', () => {
     expect(coordinateValueGrad(coord, fourAtoms(20), 0)).toBeCloseTo(20, 10);
     const R = fourAtoms(20);
@@ -226,6 +238,7 @@ describe.skipIf(!haveFixtures)('mixture of real sGDML models (fixture azobenzene
         partition,
         subKind: 'sgdml',
         subParams: { sigma: 30, noSym: true, solver: 'cholesky' },
+        calibrate: true,
       },
       {},
     )) as MixtureModel;
@@ -255,6 +268,7 @@ describe.skipIf(!haveFixtures)('mixture of real sGDML models (fixture azobenzene
     const back = await deserializeModel(JSON.parse(JSON.stringify(model.serialize())));
     expect(back.kind).toBe('mixture');
     const q = back.predict(R, 1);
+    expect(model.data.calibration?.a.length).toBe(2);
     expect(q.E[0]).toBeCloseTo(p.E[0], 9);
     for (let i = 0; i < 72; i++) expect(q.F[i]).toBeCloseTo(p.F[i], 8);
   }, 120_000);

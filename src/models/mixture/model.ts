@@ -17,6 +17,12 @@ export interface MixtureData {
   partition: RegionPartition;
   /** One model per region, in the order of the regions (increasing s). */
   models: ForceField[];
+  /**
+   * Optional per-region energy calibration E_k + a_k + b_k·s (kcal/mol, kcal/mol per coordinate unit),
+   * fitted on each region's training frames; it removes the offset and tilt that force-only sub-models
+   * carry across a wide region, so neighbouring models agree better in the blend bands.
+   */
+  calibration?: { a: number[]; b: number[] };
   /** Free-form facts (training frames per region, timings …). */
   info?: Record<string, unknown>;
 }
@@ -31,6 +37,8 @@ export class MixtureModel implements ForceField {
     const K = regionCount(data.partition);
     if (data.models.length !== K)
       throw new Error(`mixture: ${K} regions need ${K} models, got ${data.models.length}`);
+    if (data.calibration && (data.calibration.a.length !== K || data.calibration.b.length !== K))
+      throw new Error(`mixture: calibration needs ${K} offsets and slopes`);
     data.models.forEach((m, k) => {
       if (m.z.length !== N || m.z.some((v, i) => v !== data.z[i]))
         throw new Error(`mixture: model of region ${k} is for a different molecule (atoms differ)`);
@@ -64,11 +72,14 @@ export class MixtureModel implements ForceField {
     const W = new Float64Array(nConf * K),
       DW = new Float64Array(nConf * K);
     const G = new Float64Array(nConf * n3);
+    const S = new Float64Array(nConf);
+    const cal = this.data.calibration;
     const w = new Float64Array(K),
       dw = new Float64Array(K),
       g = new Float64Array(n3);
     for (let m = 0; m < nConf; m++) {
       const s = coordinateValueGrad(this.data.coordinate, R, m * n3, g);
+      S[m] = s;
       partitionWeights(this.data.partition, s, w, dw);
       W.set(w, m * K);
       DW.set(dw, m * K);
@@ -86,10 +97,13 @@ export class MixtureModel implements ForceField {
       idx.forEach((m, i) => Rk.set(R.subarray(m * n3, (m + 1) * n3), i * n3));
       const p = this.data.models[k].predict(Rk, idx.length);
       if (!p.varE) varE = undefined;
+      const a = cal ? cal.a[k] : 0,
+        b = cal ? cal.b[k] : 0;
       idx.forEach((m, i) => {
         const wk = W[m * K + k];
-        E[m] += wk * p.E[i];
-        dEds[m] += DW[m * K + k] * p.E[i];
+        const ek = p.E[i] + a + b * S[m];
+        E[m] += wk * ek;
+        dEds[m] += DW[m * K + k] * ek + wk * b;
         if (varE && p.varE) varE[m] += wk * p.varE[i];
         for (let q = 0; q < n3; q++) F[m * n3 + q] += wk * p.F[i * n3 + q];
       });
@@ -111,6 +125,7 @@ export class MixtureModel implements ForceField {
         coordinate: d.coordinate,
         partition: d.partition,
         models: d.models.map((m) => m.serialize()),
+        calibration: d.calibration,
         info: d.info,
       },
     };
@@ -134,6 +149,7 @@ export async function deserializeMixture(
     coordinate: p.coordinate as RegionCoordinate,
     partition: p.partition as RegionPartition,
     models,
+    calibration: p.calibration as MixtureData['calibration'],
     info: p.info as Record<string, unknown> | undefined,
   });
 }

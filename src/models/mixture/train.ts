@@ -19,6 +19,8 @@ export interface MixtureParams {
   subKind: ModelKind;
   /** Sub-model options as the registry's parseOptions returns them (JSON-safe). */
   subParams?: Record<string, unknown>;
+  /** Fit the per-region energy offset and tilt on the training frames (calibrateMixture). */
+  calibrate?: boolean;
 }
 
 /** Coordinate value of every frame of the dataset. */
@@ -96,6 +98,50 @@ export function regionSample(
   return Int32Array.from(out);
 }
 
+/**
+ * Fits the per-region energy calibration E_k + a_k + b_k·s by least squares on each region's training
+ * frames (the sub-model's stored training indices within the region's support, or `trainIdx`), and returns
+ * the calibrated mixture. Regions with fewer than 3 frames (or no spread in s) get an offset only.
+ */
+export function calibrateMixture(
+  model: MixtureModel,
+  ds: Dataset,
+  trainIdx?: ArrayLike<number>,
+): MixtureModel {
+  if (!ds.E) throw new Error('calibration needs reference energies');
+  const { coordinate, partition, models } = model.data;
+  const s = coordinateSeries(ds, coordinate);
+  const n3 = 3 * ds.nAtoms;
+  const a: number[] = [],
+    b: number[] = [];
+  models.forEach((m, k) => {
+    const own = (m as unknown as { data?: { idxsTrain?: Int32Array } }).data?.idxsTrain;
+    const idx = regionFrames(trainIdx ?? own ?? [], s, partition, k);
+    if (idx.length === 0) throw new Error(`calibration: region ${k + 1} has no training frames`);
+    const R = new Float64Array(idx.length * n3);
+    idx.forEach((f, i) => R.set(ds.R.subarray(f * n3, (f + 1) * n3), i * n3));
+    const e = m.predict(R, idx.length).E;
+    let sx = 0,
+      sy = 0,
+      sxx = 0,
+      sxy = 0;
+    const n = idx.length;
+    idx.forEach((f, i) => {
+      const x = s[f],
+        y = (ds.E as Float64Array)[f] - e[i];
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      sxy += x * y;
+    });
+    const varx = sxx / n - (sx / n) ** 2;
+    const slope = n >= 3 && varx > 1e-9 ? (sxy / n - (sx / n) * (sy / n)) / varx : 0;
+    b.push(slope);
+    a.push(sy / n - slope * (sx / n));
+  });
+  return new MixtureModel({ ...model.data, calibration: { a, b } });
+}
+
 export class MixtureTrainer implements Trainer<MixtureParams> {
   readonly kind = 'mixture' as const;
 
@@ -133,12 +179,13 @@ export class MixtureTrainer implements Trainer<MixtureParams> {
       });
       models.push(m);
     }
-    return new MixtureModel({
+    const mix = new MixtureModel({
       z: ds.z,
       coordinate,
       partition,
       models,
       info: { subKind: params.subKind, framesPerRegion: perRegion, nTrain: trainIdx.length },
     });
+    return params.calibrate ? calibrateMixture(mix, ds, trainIdx) : mix;
   }
 }
