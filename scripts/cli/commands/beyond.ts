@@ -332,6 +332,81 @@ export function writeFigures(res: CompareResults, dir: string): void {
   }
 }
 
+/** `pes beyond calibrate <mixture.json> <dataset> --out <calibrated.json>` */
+async function calibrate(a: Args): Promise<number> {
+  const [, modelPath, dsPath] = a._;
+  const out = str(a, 'out');
+  if (!modelPath || !dsPath || !out)
+    throw new CliError('usage: pes beyond calibrate <mixture.json> <dataset> --out <calibrated.json>');
+  const { deserializeModel } = await import('../../../src/models/load.ts');
+  const { calibrateMixture } = await import('../../../src/models/mixture/train.ts');
+  const { MixtureModel } = await import('../../../src/models/mixture/model.ts');
+  const model = await deserializeModel(JSON.parse(readFileSync(modelPath, 'utf8')));
+  if (!(model instanceof MixtureModel)) throw new CliError(`${modelPath} is not a mixture model`);
+  const { dataset: ds } = readDatasetFile(dsPath, readBytes(dsPath));
+  const cal = calibrateMixture(model, ds);
+  const c = cal.data.calibration!;
+  c.a.forEach((x, k) =>
+    console.log(`region ${k + 1}: E + ${x.toFixed(3)} kcal/mol + ${c.b[k].toFixed(4)} kcal/mol/° × |φ|`),
+  );
+  saveModel(cal, out);
+  return 0;
+}
+
+/**
+ * `pes beyond evaluate <model.json> --results compare.json --label L`: the model on the results file's
+ * test set (rebuilt from its seed), appended as one more run (method mixture when the model is one).
+ */
+async function evaluate(a: Args): Promise<number> {
+  const modelPath = a._[1];
+  const resPath = str(a, 'results');
+  const label = str(a, 'label');
+  if (!modelPath || !resPath || !label)
+    throw new CliError('usage: pes beyond evaluate <model.json> --results compare.json --label "…"');
+  const res = JSON.parse(readFileSync(resPath, 'utf8')) as CompareResults;
+  const { deserializeModel } = await import('../../../src/models/load.ts');
+  const model = await deserializeModel(JSON.parse(readFileSync(modelPath, 'utf8')));
+  const { dataset: ds } = readDatasetFile(res.dataset, readBytes(res.dataset));
+  if (!ds.E || !ds.F) throw new CliError(`${res.dataset}: needs energies and forces`);
+  const st = res.settings as { seed: number; testPerCluster: number; coordinate: RegionCoordinate };
+  const labels = phiClusters(coordinateSeries(ds, st.coordinate));
+  const testIdx = clusterTestSet(labels, PHI_CLUSTERS, st.testPerCluster, createRng(st.seed));
+  const d3 = 3 * ds.nAtoms;
+  const refE = Float64Array.from(testIdx, (m) => (ds.E as Float64Array)[m]);
+  const refF = new Float64Array(testIdx.length * d3);
+  testIdx.forEach((m, i) => refF.set((ds.F as Float64Array).subarray(m * d3, (m + 1) * d3), i * d3));
+  const p = predictFrames(model, ds, testIdx);
+  const test = errorStats(p.E, refE, p.F, refF, ds.nAtoms);
+  const clusters = clusterErrors(
+    p.E,
+    refE,
+    p.F,
+    refF,
+    ds.nAtoms,
+    Int32Array.from(testIdx, (m) => labels[m]),
+    PHI_CLUSTERS,
+  );
+  const info = (model as unknown as { data?: { info?: Record<string, unknown> } }).data?.info ?? {};
+  const size = Number(str(a, 'size') ?? info.nTrain ?? 0);
+  res.runs = res.runs.filter((r) => r.label !== label);
+  res.runs.push({
+    size,
+    method: model.kind === 'mixture' ? 'mixture' : 'single',
+    nTrain: size,
+    trainSeconds: NaN,
+    test,
+    clusters,
+    trainPerCluster: [],
+    info: { model: modelPath },
+    label,
+  });
+  writeFileSync(resPath, JSON.stringify(res, null, 1));
+  log(
+    `${label}: test E RMSE ${test.eRmse.toFixed(3)}, F RMSE ${test.fRmse.toFixed(3)}, max cluster F RMSE ${maxCluster(clusters).toFixed(3)}`,
+  );
+  return 0;
+}
+
 /** Merges result files made on the same test set (same σ, seed, test size); mixtures get partition labels. */
 function mergeResults(all: CompareResults[], files: string[]): CompareResults {
   const key = (r: CompareResults) =>
@@ -345,7 +420,7 @@ function mergeResults(all: CompareResults[], files: string[]): CompareResults {
     const p = r.settings.partition as { boundaries: number[]; width: number };
     for (const run of r.runs)
       runs.push(
-        run.method === 'mixture'
+        run.method === 'mixture' && !run.label
           ? {
               ...run,
               label: `mixture of ${p.boundaries.length + 1} region sGDMLs, φ cuts ${p.boundaries.join('/')} ± ${p.width}°`,
@@ -389,6 +464,8 @@ export async function run(argv: string[]): Promise<number> {
     printTable(res);
     return 0;
   }
+  if (sub === 'calibrate') return calibrate(a);
+  if (sub === 'evaluate') return evaluate(a);
   if (sub === 'neb') {
     const { nebCommand } = await import('./beyond-neb.ts');
     return nebCommand(a);
