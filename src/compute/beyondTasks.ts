@@ -86,6 +86,8 @@ export interface MixtureTrainRequest {
   nTrain: number;
   subKind?: 'sgdml';
   subParams?: Record<string, unknown>;
+  /** Per-region energy offset + tilt fitted on the training frames (default true). */
+  calibrate?: boolean;
   seed?: number;
 }
 
@@ -242,6 +244,7 @@ export const beyondWorkerMethods: BeyondWorkerMethods = {
         partition: req.partition,
         subKind: req.subKind ?? 'sgdml',
         subParams: req.subParams ?? { sigma: 30 },
+        calibrate: req.calibrate ?? true,
       },
       {
         onProgress: (p) =>
