@@ -6,8 +6,9 @@
  *       mixture (one sGDML per |φ| region, equal share of frames per region) and error-flattened sampling
  *       (half the frames stratified, the rest added in rounds by the error-flattening rule), all on one
  *       common held-out test set; Fig. 7-style per-cluster errors. Resumable: finished runs are kept.
- *   pes beyond neb <model.json> --path <path.json> [--images 17] [--out neb.json] [--svg neb.svg]
+ *   pes beyond neb <model.json> --path <path.json> [--steps S] [--out neb.json] [--svg neb.svg]
  *       climbing-image NEB between the path's end points on the model; barrier vs the reference path.
+ *   pes beyond calibrate | evaluate | figure: see HELP.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -50,8 +51,15 @@ const HELP = `usage:
       --methods a,b,c      any of single, mixture, flatten (default all)
       --svg DIR            write the per-cluster bar figures (one per size)
       --models DIR         also save every trained model as JSON
-  pes beyond neb <model.json> --path <path.json> [--images N] [--steps S] [--out neb.json] [--svg neb.svg]
-  pes beyond figure <results.json> --svg DIR`;
+  pes beyond neb <model> --path <path.json> [--steps S] [--fmax F] [--max-move Å] [--k K] [--out neb.json] [--svg neb.svg]
+      climbing-image NEB (FIRE) from the reference path's geometries, ends relaxed on the model first;
+      barrier vs the reference, distance of each image to the training data
+  pes beyond calibrate <mixture.json> <dataset> --out <calibrated.json>
+      per-region energy offset + tilt in |φ|, fitted on each region's training frames
+  pes beyond evaluate <model.json> --results <results.json> --label "…" [--size N]
+      a saved model on a results file's common test set, appended as a labelled run
+  pes beyond figure <results.json>… --svg DIR
+      per-cluster force-RMSE bars (files made on the same test set are merged) and the table`;
 
 type Args = ReturnType<typeof parseArgs>;
 const str = (a: Args, k: string) => (typeof a[k] === 'string' ? (a[k] as string) : undefined);
