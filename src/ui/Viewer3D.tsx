@@ -141,6 +141,23 @@ function toXyz(m: Molecule): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * True when WebGL runs in software (SwiftShader, llvmpipe): there multisampling costs most of each
+ * frame, so the viewer draws without antialiasing to keep the slider responsive.
+ */
+function softwareWebGL(): boolean {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl');
+    if (!gl) return false;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return /swiftshader|llvmpipe|software/i.test(name);
+  } catch {
+    return false;
+  }
+}
+
 const sameAtoms = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 export interface Viewer3DProps {
@@ -215,7 +232,7 @@ export function Viewer3D({ label = 'Molecule viewer', overlay, handleRef }: View
           viewerRef.current = $3Dmol.createViewer(host, {
             backgroundColor: 'white',
             backgroundAlpha: 0,
-            antialias: true,
+            antialias: !softwareWebGL(),
           });
         }
         show(useStore.getState().molecule);
