@@ -3,7 +3,7 @@
 // through the Load-model input, draws its curve and shows its energy; malformed and mismatched model
 // files give errors and change nothing; a reload restores the path, the position and the model.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert, openApp, screenshot, test, waitForBackend } from './harness.mjs';
 
@@ -296,4 +296,96 @@ test(
     }
   },
   { timeoutMs: 400_000 },
+);
+
+test(
+  'explorer: every path loads with its driving coordinate; play moves along the path; exports download',
+  async ({ browser, url }) => {
+    const { context, page, errors } = await openExplorer(browser, url);
+    try {
+      const want = {
+        'azobenzene-rotation': 'φ',
+        'azobenzene-optimized-rotation': 'φ',
+        'azobenzene-inversion': 'θ′',
+        'azobenzene-rotation-inversion': 'φ',
+        glycine: 'τ',
+      };
+      const seen = [];
+      for (const [id, symbol] of Object.entries(want)) {
+        await page.selectOption('[data-testid="path-select"]', id);
+        await page.waitForFunction(
+          (s) => document.querySelector('[data-testid="readout"] dt')?.textContent === s,
+          symbol,
+          { timeout: 30_000 },
+        );
+        const range = await page.evaluate(() => {
+          const el = document.querySelector('[data-testid="path-slider"]');
+          return [Number(el.min), Number(el.max)];
+        });
+        seen.push(`${id}: ${symbol} ${range.map((v) => v.toFixed(1)).join('–')}`);
+      }
+      assert(
+        /glycine: τ 0\.0–180\.0/.test(seen.join('; ')),
+        `glycine slider over τ 0–180°: ${seen.join('; ')}`,
+      );
+      assert(
+        /inversion: θ′ 121\.1–246\.3/.test(seen.join('; ')),
+        `inversion over θ′ unfolded: ${seen.join('; ')}`,
+      );
+      await screenshot(page, 'explorer-glycine');
+
+      // Play from the start: the position advances, then Pause stops it.
+      await page.selectOption('[data-testid="path-select"]', 'azobenzene-inversion');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="readout"] dt')?.textContent === 'θ′',
+      );
+      const x0 = await readX(page);
+      await page.click('[data-testid="play"]');
+      await page.waitForFunction(
+        (x) => parseFloat(document.querySelector('[data-testid="readout-x"]').textContent) > x + 5,
+        x0,
+        {
+          timeout: 30_000,
+        },
+      );
+      await page.click('[data-testid="play"]');
+      assert((await page.getAttribute('[data-testid="play"]', 'aria-pressed')) === 'false', 'paused');
+      const xp = await readX(page);
+      await page.waitForTimeout(500);
+      assert((await readX(page)) === xp, 'no movement after pause');
+      await screenshot(page, 'explorer-inversion-played');
+
+      // Exports: CSV and extxyz of the path, PNG of the 3D view.
+      const grab = async (testid) => {
+        const [dl] = await Promise.all([
+          page.waitForEvent('download', { timeout: 30_000 }),
+          page.click(`[data-testid="${testid}"]`),
+        ]);
+        const file = join(OUT, `explorer-export-${dl.suggestedFilename()}`);
+        await dl.saveAs(file);
+        return file;
+      };
+      const csv = readFileSync(await grab('export-csv'), 'utf8');
+      assert(
+        csv.startsWith('series,kind,thetaPrime_deg,point,E_minus_E_start_kcal_per_mol'),
+        `CSV header: ${csv.slice(0, 90)}`,
+      );
+      assert(csv.trim().split('\n').length === 18, 'CSV: header + 17 reference points');
+      const xyz = readFileSync(await grab('export-extxyz'), 'utf8');
+      assert(/REF_energy=-?\d/.test(xyz) && /REF_forces:R:3/.test(xyz), 'extxyz has REF_ energy and forces');
+      assert(
+        xyz.split('\n').filter((l) => l.trim() === '24').length === 17,
+        'extxyz has 17 frames of 24 atoms',
+      );
+      const png = readFileSync(await grab('export-png-3d'));
+      assert(png.length > 1000 && png[1] === 0x50 && png[2] === 0x4e, `3D PNG (${png.length} bytes)`);
+      console.log(
+        `      ${seen.join('; ')}; played ${x0} → ${xp}; exports CSV ${csv.length} B, extxyz ${xyz.length} B, PNG ${png.length} B`,
+      );
+      assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  },
+  { timeoutMs: 300_000 },
 );
