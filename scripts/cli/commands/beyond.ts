@@ -396,7 +396,7 @@ async function evaluate(a: Args): Promise<number> {
   );
   const info = (model as unknown as { data?: { info?: Record<string, unknown> } }).data?.info ?? {};
   const size = Number(str(a, 'size') ?? info.nTrain ?? 0);
-  res.runs = res.runs.filter((r) => r.label !== label);
+  res.runs = res.runs.filter((r) => r.label !== label || r.size !== size);
   res.runs.push({
     size,
     method: model.kind === 'mixture' ? 'mixture' : 'single',
