@@ -15,6 +15,7 @@ import { ModelPanel } from './ModelPanel';
 import { PathControls } from './PathControls';
 import { ProfilePlot, type ProfileHandle } from './ProfilePlot';
 import { ReadOut } from './ReadOut';
+import { PathSearchPanel } from '../beyond/PathSearchPanel';
 import './explorer.css';
 
 export function ExplorerView() {
@@ -59,6 +60,7 @@ export function ExplorerView() {
           the key coordinates; arrows: forces (reference in grey at computed points, models in their colours).
         </p>
         <ProfilePlot handleRef={profile} />
+        <PathSearchPanel />
         {dragging && <div className="drop-hint">Drop a model file (.json or sGDML .npz) to load it</div>}
       </section>
       <aside className="side">

@@ -488,6 +488,13 @@ export function startExplorer(): void {
     if (s.models !== p.models) void syncModels();
   });
   void startModelPersistence(pushError).then(() => syncModels());
+  // Back/forward and the teaching tour change ?path=…&x=… and fire 'popstate': follow them.
+  window.addEventListener('popstate', () => {
+    const q = readViewQuery();
+    const ex = useExplorer.getState();
+    if (q.path && q.path !== ex.pathId && ex.paths.some((p) => p.id === q.path)) void selectPath(q.path, q.x);
+    else if (q.x !== undefined && Math.abs(q.x - ex.x) > 1e-6) setX(q.x);
+  });
   const query = readViewQuery();
   fetchJson('data/manifest.json')
     .then((manifest) => {
