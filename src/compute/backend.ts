@@ -150,6 +150,9 @@ async function describeAdapter(name: BackendName): Promise<string> {
   return name;
 }
 
+/** Adapter strings of GPU emulations on the CPU. */
+export const SOFTWARE_GPU = /swiftshader|llvmpipe|softpipe|software/i;
+
 /** Environment check before trying a backend, so Node does not even attempt GPU backends. */
 function unavailableReason(name: BackendName): string | null {
   const g = globalThis as unknown as {
@@ -205,8 +208,15 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
       tried.push({ name, ok: false, reason: bad });
       continue;
     }
+    const adapter = await describeAdapter(name);
+    // In automatic mode a GPU backend that runs on a CPU emulation of the GPU (SwiftShader, llvmpipe;
+    // headless Chromium without a GPU) is measured several times slower than wasm: keep looking.
+    if (!opts.preferred && (name === 'webgpu' || name === 'webgl') && SOFTWARE_GPU.test(adapter)) {
+      tried.push({ name, ok: false, reason: `software GPU emulation (${adapter}), slower than wasm` });
+      continue;
+    }
     tried.push({ name, ok: true });
-    return { backend: name, adapter: await describeAdapter(name), tried };
+    return { backend: name, adapter, tried };
   }
   const why = tried.map((t) => `${t.name}: ${t.reason ?? 'failed'}`).join('; ');
   throw new Error(
