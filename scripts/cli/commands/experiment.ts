@@ -40,7 +40,7 @@ const OWN = new Set([
   'no-phi',
   'geometry-clusters',
   'fresh',
-  'batch',
+  'predict-batch',
   'help',
   'quiet',
   'no-train-errors',
@@ -99,7 +99,7 @@ options:
   --paths a.json,b.json    also evaluate every fold's model along these reference paths
                            (public/data/paths/<id>.json format; ids of bundled paths work too)
   --fresh                  start over even if --out exists
-  --batch N                prediction batch (frames, default 100)
+  --predict-batch N        prediction batch (frames, default 100); --batch is the NN mini-batch
   --no-train-errors        skip training-set errors
   --quiet                  no progress bar
 
@@ -295,7 +295,7 @@ export async function run(argv: string[]): Promise<number> {
       spec,
       previous,
       signal: ac.signal,
-      batch: s('batch') ? ints(s('batch')!, '--batch')[0] : undefined,
+      batch: s('predict-batch') ? ints(s('predict-batch')!, '--predict-batch')[0] : undefined,
       trainErrors: !args['no-train-errors'],
       paths,
       onProgress: (p) => bar.update(p),
