@@ -3,7 +3,7 @@
  * stacked on shared bins; optional vertical marker lines (e.g. the 5 Å cutoff) with a label.
  */
 import { useEffect, useRef, useState } from 'react';
-import { loadPlotly } from './plotly';
+import { loadPlotly } from '../plotly';
 
 export interface BarSeries {
   name: string;

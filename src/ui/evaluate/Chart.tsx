@@ -5,16 +5,11 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { Figure } from './figures';
+import { loadPlotly as loadSharedPlotly } from '../plotly';
 
 type PlotlyApi = typeof import('plotly.js-dist-min');
-let plotlyPromise: Promise<PlotlyApi> | null = null;
-/** Loads plotly once per page. */
-export function loadPlotly(): Promise<PlotlyApi> {
-  plotlyPromise ??= import('plotly.js-dist-min').then(
-    (m) => ((m as { default?: PlotlyApi }).default ?? m) as PlotlyApi,
-  );
-  return plotlyPromise;
-}
+/** The shared lazy plotly loader, typed with plotly's own declarations for this view's wider use. */
+export const loadPlotly = (): Promise<PlotlyApi> => loadSharedPlotly() as unknown as Promise<PlotlyApi>;
 
 function themeColours() {
   const css = getComputedStyle(document.documentElement);
@@ -111,7 +106,12 @@ export function Chart({ figure, testId, label, height = 320, onPointClick }: Cha
   useEffect(() => {
     const el = ref.current;
     return () => {
-      if (el && plotlyPromise) void plotlyPromise.then((P) => P.purge(el));
+      // the chart's own effect has started the (shared, cached) load by now
+      if (el)
+        void loadPlotly().then(
+          (P) => P.purge(el),
+          () => undefined,
+        );
     };
   }, []);
 

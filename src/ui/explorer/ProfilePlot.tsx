@@ -10,7 +10,7 @@ import { useExplorer, type ModelProfile } from '../../state/explorer';
 import { useModels, type LoadedModel } from '../../state/models';
 import type { ReactionPath } from '../../chem/pathInterp';
 import { REF_COLOUR, setX } from './controller';
-import { loadPlotly, type PlotlyApi } from './plotly';
+import { loadPlotly, type PlotlyApi } from '../plotly';
 
 interface PlotInternals {
   xaxis?: { l2p(v: number): number };

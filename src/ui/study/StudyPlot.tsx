@@ -1,18 +1,8 @@
 /** One plotly chart of the Study view; plotly.js-dist-min is loaded lazily (own chunk) on first use. */
 import { useEffect, useRef, useState } from 'react';
 import { useTour } from '../../state/tour';
+import { loadPlotly } from '../plotly';
 import type { PlotFigure } from './figures';
-
-interface Plotly {
-  react(el: HTMLElement, data: unknown[], layout: unknown, config?: unknown): Promise<unknown>;
-  purge(el: HTMLElement): void;
-}
-let plotly: Promise<Plotly> | null = null;
-function loadPlotly(): Promise<Plotly> {
-  plotly ??= import('plotly.js-dist-min').then((m: { default?: Plotly } & Plotly) => m.default ?? m);
-  plotly.catch(() => (plotly = null));
-  return plotly;
-}
 
 function themed(layout: Record<string, unknown>): Record<string, unknown> {
   const css = getComputedStyle(document.documentElement);

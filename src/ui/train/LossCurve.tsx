@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { EpochPoint } from '../../compute/trainTasks';
-import { loadPlotly } from './plotly';
+import { loadPlotly } from '../plotly';
 
 const COLORS = { e: '#2563eb', f: '#d62728' };
 

@@ -1,4 +1,4 @@
-/** Lazy loader for plotly.js-dist-min (its own chunk, fetched when the profile is first drawn). */
+/** Lazy loader for plotly.js-dist-min, shared by every chart (one ~4 MB chunk, fetched the first time a chart is drawn). */
 export interface PlotlyApi {
   react(el: HTMLElement, data: unknown[], layout: unknown, config?: unknown): Promise<unknown>;
   relayout(el: HTMLElement, update: Record<string, unknown>): Promise<unknown>;
