@@ -10,6 +10,17 @@ import { findAzoDihedral, isAzobenzeneLike } from '../data/cluster.ts';
 import { getModelEntry } from '../models/registry.ts';
 import type { ExperimentSpec } from './results.ts';
 
+/** How a results file names its dataset (md5 as sGDML computes it, so reruns can check they match). */
+export function specDataset(ds: Dataset): ExperimentSpec['dataset'] {
+  return {
+    name: ds.name,
+    md5: ds.md5 ?? datasetMd5(ds),
+    nFrames: ds.nFrames,
+    nAtoms: ds.nAtoms,
+    theory: ds.theory,
+  };
+}
+
 export interface ExperimentRequestSpec {
   model: string;
   /** Raw model option values keyed by CLI name (strings, numbers or booleans), as `pes experiment` flags. */
@@ -70,13 +81,7 @@ export function buildExperimentSpec(ds: Dataset, req: ExperimentRequestSpec): Ex
   )
     throw new Error(`the φ dihedral needs four distinct atom indices in 0..${ds.nAtoms - 1}`);
   return {
-    dataset: {
-      name: ds.name,
-      md5: ds.md5 ?? datasetMd5(ds),
-      nFrames: ds.nFrames,
-      nAtoms: ds.nAtoms,
-      theory: ds.theory,
-    },
+    dataset: specDataset(ds),
     model: entry.kind,
     params,
     sizes: [...new Set(req.sizes)].sort((a, b) => a - b),

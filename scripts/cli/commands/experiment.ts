@@ -12,7 +12,7 @@ import { parseArgs } from '../args.ts';
 import { CliError } from '../main.ts';
 import { readDatasetFile } from '../../../src/data/io/index.ts';
 import type { Dataset } from '../../../src/data/dataset.ts';
-import { datasetMd5 } from '../../../src/data/io/sgdml-dataset.ts';
+import { specDataset } from '../../../src/eval/experiment-spec.ts';
 import { findAzoDihedral, isAzobenzeneLike } from '../../../src/data/cluster.ts';
 import { getModelEntry, modelKinds } from '../../../src/models/registry.ts';
 import { pathFromJson, runCrossValidation, type CvProgress, type PathRef } from '../../../src/eval/cv.ts';
@@ -230,13 +230,7 @@ export async function run(argv: string[]): Promise<number> {
   const seed = s('seed') ? ints(s('seed')!, '--seed')[0] : 1;
   if (folds < 2) throw new CliError('--folds must be at least 2');
   const spec: ExperimentSpec = {
-    dataset: {
-      name: ds.name,
-      md5: ds.md5 ?? datasetMd5(ds),
-      nFrames: ds.nFrames,
-      nAtoms: ds.nAtoms,
-      theory: ds.theory,
-    },
+    dataset: specDataset(ds),
     model: entry.kind,
     params,
     sizes: [...new Set(sizes)].sort((a, b) => a - b),

@@ -23,7 +23,7 @@ import os from 'node:os';
 import { parseArgs } from '../args.ts';
 import { CliError } from '../main.ts';
 import type { Dataset } from '../../../src/data/dataset.ts';
-import { datasetMd5 } from '../../../src/data/io/sgdml-dataset.ts';
+import { specDataset } from '../../../src/eval/experiment-spec.ts';
 import { findAzoDihedral, isAzobenzeneLike } from '../../../src/data/cluster.ts';
 import {
   getModelEntry,
@@ -236,13 +236,7 @@ function specFor(run: StudyRun, entry: ModelEntry, ds: Dataset): ExperimentSpec 
   let phiAtoms: number[] | null = null;
   if (run.phi && isAzobenzeneLike(ds.z)) phiAtoms = findAzoDihedral(ds.z, ds.R);
   return {
-    dataset: {
-      name: ds.name,
-      md5: ds.md5 ?? datasetMd5(ds),
-      nFrames: ds.nFrames,
-      nAtoms: ds.nAtoms,
-      theory: ds.theory,
-    },
+    dataset: specDataset(ds),
     model: entry.kind,
     params,
     sizes: [...new Set(run.sizes)].sort((a, b) => a - b),
