@@ -4,6 +4,7 @@
  * the app's Study view reads. Pure data and functions: no file system, no training here.
  */
 import type { ExperimentResults } from './results.ts';
+import { cutoffTag } from './cutoff-scan.ts';
 
 export type StudyMode = 'full' | 'quick';
 
@@ -138,7 +139,7 @@ export const GAP_SCAN_CUTOFFS = [3, 4, 6, 7, 8];
 function cutoffScan(): StudyRun[] {
   const gap = STUDY_MODELS.find((m) => m.key === 'gap')!;
   return GAP_SCAN_CUTOFFS.map((rc) => ({
-    id: `azobenzene-rotation-gap-rc${rc}`,
+    id: `azobenzene-rotation-gap-${cutoffTag(rc)}`,
     dataset: 'azobenzene-rotation',
     model: 'gap' as const,
     label: `GAP/SOAP, cutoff ${rc} Å`,
@@ -153,31 +154,8 @@ function cutoffScan(): StudyRun[] {
   }));
 }
 
-/**
- * Best test errors against the SOAP cutoff, from GAP results on one dataset (Fig. 6a); the cutoff of each
- * results file is its spec.params.cutoff (Å). At size n (default: the largest size all of them have).
- * Sorted by cutoff; empty when fewer than 2 cutoffs.
- */
-export function cutoffScanPoints(
-  results: ExperimentResults[],
-  n?: number,
-): { cutoff: number; size: number; eRmse: number; fRmse: number }[] {
-  const gaps = results.filter((r) => r.spec.model === 'gap' && typeof r.spec.params.cutoff === 'number');
-  if (gaps.length < 2) return [];
-  const common = gaps
-    .map((r) => new Set(r.summary.map((q) => q.size)))
-    .reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
-  const size = n ?? Math.max(...common);
-  const pts = gaps
-    .flatMap((r) => {
-      const q = r.summary.find((x) => x.size === size);
-      return q
-        ? [{ cutoff: r.spec.params.cutoff as number, size, eRmse: q.best.eRmse, fRmse: q.best.fRmse }]
-        : [];
-    })
-    .sort((a, b) => a.cutoff - b.cutoff);
-  return pts.length >= 2 ? pts : [];
-}
+/** Fig. 6a's points (src/eval/cutoff-scan.ts, shared with `pes experiment --cutoff-scan`). */
+export { cutoffScanPoints } from './cutoff-scan.ts';
 
 /**
  * Keep the runs named by the comma-separated patterns (every run when `only` is empty): a pattern equal to

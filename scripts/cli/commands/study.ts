@@ -46,7 +46,6 @@ import {
   clusterBarsSvg,
   experimentClusterBars,
   learningCurvesSvg,
-  panelsSvg,
   pathProfilesSvg,
   PALETTE,
 } from '../../../src/eval/report-svg.ts';
@@ -64,6 +63,7 @@ import {
   type StudyRun,
 } from '../../../src/eval/study.ts';
 import { distanceHistogramSvg, energyHistogramSvg } from '../../../src/eval/study-figures.ts';
+import { cutoffScanSvg } from '../../../src/eval/cutoff-scan.ts';
 import { loadDataset, resolveDatasetPath } from './experiment.ts';
 
 export const summary =
@@ -527,34 +527,11 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   );
   if (scan.length) {
     const name = 'azobenzene-rotation-gap-cutoff-scan.svg';
-    const series = (key: 'eRmse' | 'fRmse') => [
-      {
-        name: `best fold, n = ${scan[0].size}`,
-        color: PALETTE[0],
-        x: scan.map((p) => p.cutoff),
-        y: scan.map((p) => p[key]),
-      },
-    ];
     writeFileSync(
       join(outDir, name),
-      panelsSvg(
-        [
-          {
-            title: 'Energy',
-            xLabel: 'SOAP cutoff (Å)',
-            yLabel: 'test energy RMSE (kcal/mol)',
-            series: series('eRmse'),
-          },
-          {
-            title: 'Forces',
-            xLabel: 'SOAP cutoff (Å)',
-            yLabel: 'test force RMSE (kcal/mol/Å)',
-            series: series('fRmse'),
-          },
-        ],
-        {
-          caption: `GAP/SOAP on azobenzene rotation, n = ${scan[0].size}, best fold, against the SOAP cutoff (paper Fig. 6a: n = 600)`,
-        },
+      cutoffScanSvg(
+        scan,
+        `GAP/SOAP on azobenzene rotation, n = ${scan[0].size}, best fold, against the SOAP cutoff (paper Fig. 6a: n = 600)`,
       ),
     );
     for (const r of index.runs) if (r.id.startsWith('azobenzene-rotation-gap')) r.figures.push(name);
