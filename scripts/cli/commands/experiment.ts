@@ -24,6 +24,8 @@ import {
   type ExperimentSpec,
 } from '../../../src/eval/results.ts';
 import { READ_OPTIONS_HELP, readFileBytes, readOptionsFrom } from './info.ts';
+import { parseCutoffScan } from '../../../src/eval/cutoff-scan.ts';
+import { cutoffScanTable, runScanCommand } from './experiment-scan.ts';
 
 export const summary =
   'cross-validated learning curve of a model on a dataset (resumable; results JSON + CSV)';
@@ -51,6 +53,7 @@ const OWN = new Set([
   'forces-key',
   'no-unit-check',
   'max-inflated-bytes',
+  'cutoff-scan',
 ]);
 const BOOLEANS = [
   'no-phi',
@@ -102,6 +105,9 @@ options:
   --predict-batch N        prediction batch (frames, default 100); --batch is the NN mini-batch
   --no-train-errors        skip training-set errors
   --quiet                  no progress bar
+  --cutoff-scan a:b:step   GAP only: run the experiment once per SOAP cutoff a, a+step, … b (Å; or a
+                           comma list), paper Fig. 6a; writes FILE-rc<cutoff>.json/.csv per cutoff
+                           (each resumable) and FILE-cutoff-scan.svg (test E, F RMSE vs cutoff)
 
 dataset options:
 ${READ_OPTIONS_HELP}
@@ -208,6 +214,19 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError((e as Error).message);
   }
 
+  let cutoffs: number[] | null = null;
+  if (s('cutoff-scan')) {
+    if (entry.kind !== 'gap')
+      throw new CliError(`--cutoff-scan is for GAP (--model gap), not --model ${entry.kind}`);
+    if (raw.cutoff !== undefined) throw new CliError('give either --cutoff or --cutoff-scan, not both');
+    try {
+      cutoffs = parseCutoffScan(s('cutoff-scan')!);
+      for (const rc of cutoffs) entry.parseOptions({ ...raw, cutoff: String(rc) });
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+
   const path = resolveDatasetPath(dsArg);
   const ds = loadDataset(path, args);
   if (!ds.E || !ds.F) throw new CliError(`${basename(path)}: cross-validation needs energies and forces`);
@@ -244,7 +263,7 @@ export async function run(argv: string[]): Promise<number> {
   const out = s('out') ?? 'results.json';
   const csv = s('csv') ?? out.replace(/\.json$/i, '') + '.csv';
   let previous: ExperimentResults | undefined;
-  if (existsSync(out) && !args.fresh) {
+  if (existsSync(out) && !args.fresh && !cutoffs) {
     try {
       previous = parseResults(readFileSync(out, 'utf8'), out);
     } catch (e) {
@@ -281,6 +300,60 @@ export async function run(argv: string[]): Promise<number> {
     writeAtomic(out, resultsToJson(r));
     writeAtomic(csv, resultsToCsv(r));
   };
+  const environment = {
+    host: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`,
+    node: process.version,
+    dataset: basename(path),
+    command: `pes experiment ${argv.join(' ')}`,
+  };
+  const batch = s('predict-batch') ? ints(s('predict-batch')!, '--predict-batch')[0] : undefined;
+  if (cutoffs) {
+    try {
+      const { scan, files } = await runScanCommand({
+        ds,
+        trainer,
+        cutoffs,
+        specFor: (rc) => ({
+          ...spec,
+          params: entry.parseOptions({ ...raw, cutoff: String(rc) }),
+        }),
+        out,
+        fresh: Boolean(args.fresh),
+        signal: ac.signal,
+        paths,
+        batch,
+        trainErrors: !args['no-train-errors'],
+        modelInfo: entry.modelInfo?.bind(entry),
+        environment,
+        progress: (p) => bar.update(p),
+        foldLine: (rc, f) => {
+          if (args.quiet) return;
+          bar.end();
+          console.error(
+            `${bar.status} cutoff ${rc} Å n=${f.size} fold ${f.fold + 1}: E RMSE ${f.test.eRmse.toFixed(3)} kcal/mol, F RMSE ${f.test.fRmse.toFixed(3)} kcal/mol/Å (train ${fmtTime(f.trainSeconds)})`,
+          );
+        },
+        writeAtomic,
+      });
+      bar.end();
+      console.log(cutoffScanTable(scan));
+      console.log(`wrote ${files.join(', ')}`);
+      return 0;
+    } catch (e) {
+      bar.end();
+      if (ac.signal.aborted) {
+        console.error(
+          'stopped; finished folds are in the per-cutoff files. Rerun the same command to continue.',
+        );
+        return 130;
+      }
+      const msg = (e as Error).message;
+      if (/cannot resume|needs \d+ frames|not a positive integer/.test(msg)) throw new CliError(msg);
+      throw e;
+    } finally {
+      process.off('SIGINT', onSig);
+    }
+  }
   let res: ExperimentResults;
   try {
     res = await runCrossValidation({
@@ -289,17 +362,12 @@ export async function run(argv: string[]): Promise<number> {
       spec,
       previous,
       signal: ac.signal,
-      batch: s('predict-batch') ? ints(s('predict-batch')!, '--predict-batch')[0] : undefined,
+      batch,
       trainErrors: !args['no-train-errors'],
       paths,
       onProgress: (p) => bar.update(p),
       modelInfo: entry.modelInfo?.bind(entry),
-      environment: {
-        host: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`,
-        node: process.version,
-        dataset: basename(path),
-        command: `pes experiment ${argv.join(' ')}`,
-      },
+      environment,
       onFoldDone: (r, f) => {
         save(r);
         if (args.quiet) return;
