@@ -1,14 +1,17 @@
 /**
  * "Beyond the paper" worker methods (compute worker): climbing-image NEB and Langevin MD on a trained model,
- * and training of a region-gated mixture, all with progress. Cancel = the client's `cancel()` (the worker is
- * terminated and respawned), so the loops need no cancel message. Spread into workers/compute.worker.ts;
- * the type joins ComputeWorkerApi.
+ * training of a region-gated mixture, and the error-flattening training-set selection, all with progress.
+ * Cancel = the client's `cancel()` (the worker is terminated and respawned); the error-flattening run also
+ * stops on `cancelFlattenSelection()` (an AbortSignal its trainers and loops check). Spread into
+ * workers/compute.worker.ts; the type joins ComputeWorkerApi.
  */
 import type { SerializedModel } from '../models/types';
 import type { DatasetRef } from '../data/datasetRef';
 import type { RegionCoordinate } from '../models/mixture/coordinate';
 import type { RegionPartition } from '../models/mixture/weights';
-import type { ProgressCallback } from './workerApi';
+import type { ProgressCallback, TaskProgress } from './workerApi';
+import type { ForceField } from '../models/types';
+import type { ClusterError } from '../eval/metrics';
 
 export interface PathFile {
   id: string;
@@ -99,7 +102,90 @@ export interface MixtureTrainOutcome {
   datasetName: string;
 }
 
+export interface FlattenRequest {
+  dataset: DatasetRef;
+  /** Registry model kind (sgdml, gap, schnet, bpnn). */
+  kind: string;
+  /** Raw options named as the CLI flags (e.g. {sigma: 30}). */
+  params: Record<string, unknown>;
+  /** Stratified start size, final size, frames added per round (about). */
+  nStart: number;
+  nFinal: number;
+  step: number;
+  seed: number;
+  /** Held-out test frames per cluster (at most half of a cluster; default 50). */
+  testPerCluster?: number;
+  /** Labelled candidate frames the rule looks at (default 2000). */
+  nPool?: number;
+  /** Clusters above threshold × the mean cluster error get the new frames (default 1.1). */
+  threshold?: number;
+  /** 'phi': 10° bins of the azobenzene |φ|; 'geometry': Ward on distances + energy k-means; 'auto' (default). */
+  clustering?: 'auto' | 'phi' | 'geometry';
+  /** Also train the equal-size stratified model of every round (same test set). Default true. */
+  baseline?: boolean;
+}
+
+/** Test errors of one model on the common held-out frames. */
+export interface FlattenTestErrors {
+  /** kcal/mol and kcal/mol/Å over all test frames. */
+  eRmse: number;
+  fRmse: number;
+  eMae: number;
+  fMae: number;
+  /** Per cluster (n = test frames of the cluster; NaN errors where empty). */
+  clusters: ClusterError[];
+}
+
+/** The selection step after a round's model: its errors on the candidate pool. */
+export interface FlattenPoolStats {
+  /** Mean of the clusters' pool force RMSE, kcal/mol/Å; clusters above threshold × this were selected. */
+  meanError: number;
+  threshold: number;
+  clusters: { n: number; rmse: number; selected: boolean; added: number }[];
+}
+
+export interface FlattenRoundReport {
+  round: number;
+  /** Training frames of this round's models. */
+  size: number;
+  /** The error-flattened model (round 0: the stratified start). */
+  flattened?: FlattenTestErrors;
+  /** The stratified model of the same size (round 0: the same model as flattened). */
+  stratified?: FlattenTestErrors;
+  /** How the next frames were chosen (absent after the last round). */
+  pool?: FlattenPoolStats;
+  /** Seconds spent training the error-flattened model of this round. */
+  trainSeconds?: number;
+}
+
+export interface FlattenProgress extends TaskProgress {
+  /** Rounds so far (a snapshot; the last one may be incomplete). */
+  rounds: FlattenRoundReport[];
+}
+
+export interface FlattenOutcome {
+  kind: string;
+  /** The final error-flattened model. */
+  model: SerializedModel;
+  z: number[];
+  datasetName: string;
+  /** Final training frames (dataset indices; the stratified start first, then each round's additions). */
+  trainIdx: number[];
+  testIdx: number[];
+  clusterLabels: string[];
+  clustering: 'phi' | 'geometry';
+  rounds: FlattenRoundReport[];
+  /** Training frames per cluster of the final set. */
+  trainPerCluster: number[];
+  seconds: number;
+  backend: string;
+}
+
 export interface BeyondWorkerMethods {
+  /** Error-flattening training-set selection with per-round test errors (and the stratified baseline). */
+  flattenSelect(req: FlattenRequest, onProgress?: (p: FlattenProgress) => void): Promise<FlattenOutcome>;
+  /** Aborts the running error-flattening selection (it rejects with an AbortError); false when none runs. */
+  cancelFlattenSelection(): Promise<boolean>;
   /** Climbing-image NEB on the model between the ends of a reference path. */
   nebPath(req: NebRequest, onProgress?: ProgressCallback): Promise<NebOutcome>;
   /** Short Langevin MD from a geometry. */
@@ -127,7 +213,260 @@ async function phiOf(z: Int32Array, R: Float64Array, n: number): Promise<number[
   return Array.from({ length: n }, (_, i) => coordinateValueGrad(c, R, i * 3 * z.length));
 }
 
+class FlattenCancelled extends Error {
+  constructor() {
+    super('error-flattening selection cancelled');
+    this.name = 'AbortError';
+  }
+}
+
+let flattenAbort: AbortController | null = null;
+
+async function flattenSelect(
+  req: FlattenRequest,
+  onProgress?: (p: FlattenProgress) => void,
+): Promise<FlattenOutcome> {
+  if (flattenAbort) throw new Error('an error-flattening selection is already running; cancel it first');
+  const abort = new AbortController();
+  flattenAbort = abort;
+  const signal = abort.signal;
+  const t0 = performance.now();
+  const live: ForceField[] = [];
+  const dispose = (m: ForceField | null | undefined) => {
+    (m as unknown as { dispose?: () => void } | null)?.dispose?.();
+    const i = m ? live.indexOf(m) : -1;
+    if (i >= 0) live.splice(i, 1);
+  };
+  try {
+    const tf = await import('@tensorflow/tfjs');
+    const { resolveDatasetRef } = await import('../data/datasetRef');
+    const { createRng, drawStratSample } = await import('../data/sample');
+    const { dihedralSeries, findAzoDihedral, geometryClusters, phiClusterLabel, phiClusters, PHI_CLUSTERS } =
+      await import('../data/cluster');
+    const { clusterTestSet, planFlattenRounds } = await import('../data/flatten-plan');
+    const { errorFlatteningSelection } = await import('../data/flatten-select');
+    const { getModelEntry } = await import('../models/registry');
+    const { predictFrames } = await import('../eval/cv');
+    const { clusterErrors, errorStats } = await import('../eval/metrics');
+
+    const plan = planFlattenRounds(req.nStart, req.nFinal, req.step);
+    const entry = getModelEntry(req.kind);
+    const params = entry.parseOptions(req.params ?? {});
+    const baseline = req.baseline ?? true;
+    const threshold = req.threshold ?? 1.1;
+    if (!(threshold > 0)) throw new Error(`the threshold must be positive, got ${threshold}`);
+    const rounds: FlattenRoundReport[] = [];
+    // work units: one per trained model, weighted by its size
+    const trainings = plan.sizes
+      .map((n, r) => ({ n, r, w: n }))
+      .concat(baseline ? plan.sizes.slice(1).map((n, r) => ({ n, r: r + 1, w: n })) : []);
+    const totalW = trainings.reduce((a, t) => a + t.w, 0);
+    // 0…5 %: loading, clustering, drawing frames; then the trainings by size
+    const atW = (w: number) => 0.05 + (0.95 * w) / totalW;
+    let doneW = 0;
+    let high = 0;
+    let lastReport = 0;
+    const report = (fraction: number, message: string, force = false) => {
+      const now = performance.now();
+      if (!force && now - lastReport < 100) return;
+      lastReport = now;
+      // some trainers restart their fraction per stage: the bar never moves back
+      high = Math.max(high, Math.min(1, fraction));
+      onProgress?.({ fraction: high, message, rounds: structuredClone(rounds) });
+    };
+    report(0, 'loading the dataset', true);
+    const ds = await resolveDatasetRef(req.dataset);
+    if (!ds.E || !ds.F) throw new Error(`${ds.name}: the selection needs energies and forces`);
+    if (signal.aborted) throw new FlattenCancelled();
+
+    // clusters of every frame
+    let clustering: 'phi' | 'geometry';
+    let labels: Int32Array;
+    let clusterLabels: string[];
+    const azo = req.clustering === 'geometry' ? null : findAzoDihedral(ds.z, ds.R, 0);
+    if (req.clustering === 'phi' && !azo)
+      throw new Error(
+        `${ds.name} is not azobenzene-like: |φ| clusters need the C–N=N–C dihedral; use geometry`,
+      );
+    if (azo) {
+      clustering = 'phi';
+      labels = phiClusters(dihedralSeries(ds.R, ds.nAtoms, ds.nFrames, azo));
+      clusterLabels = Array.from({ length: PHI_CLUSTERS }, (_, c) => phiClusterLabel(c));
+    } else {
+      report(0.01, 'clustering the geometries (Ward on pair distances, k-means on energy)', true);
+      const g = geometryClusters(ds.R, ds.nAtoms, ds.nFrames, ds.E, { seed: req.seed });
+      clustering = 'geometry';
+      labels = g.labels;
+      const eMin = Math.min(...g.info.map((c) => c.meanE));
+      clusterLabels = g.info.map((c, i) => `C${i + 1} (g${c.geometry + 1}, +${(c.meanE - eMin).toFixed(1)})`);
+    }
+    const nClusters = clusterLabels.length;
+    if (signal.aborted) throw new FlattenCancelled();
+
+    // frames: test (per cluster), stratified start, candidate pool, validation (if the model needs it)
+    const rng = createRng(req.seed);
+    const testIdx = clusterTestSet(labels, nClusters, req.testPerCluster ?? 50, rng);
+    const nValid = entry.validSize(params);
+    const avail = ds.nFrames - testIdx.length;
+    if (req.nFinal + nValid > avail)
+      throw new Error(
+        `${ds.name} has ${avail} frames outside the ${testIdx.length} test frames: too few for ${req.nFinal} training + ${nValid} validation frames`,
+      );
+    const initial = drawStratSample(ds.E, req.nStart, rng, testIdx);
+    const validIdx =
+      nValid > 0 ? drawStratSample(ds.E, nValid, rng, Int32Array.from([...testIdx, ...initial])) : null;
+    const banned = Int32Array.from([...testIdx, ...initial, ...(validIdx ?? [])]);
+    const nPool = Math.min(req.nPool ?? 2000, ds.nFrames - banned.length);
+    if (nPool < req.nFinal - req.nStart)
+      throw new Error(
+        `only ${nPool} candidate frames for ${req.nFinal - req.nStart} additions; raise the pool`,
+      );
+    const pool = drawStratSample(ds.E, nPool, rng, banned);
+
+    const d3 = 3 * ds.nAtoms;
+    const E = ds.E;
+    const F = ds.F;
+    const refE = Float64Array.from(testIdx, (m) => E[m]);
+    const refF = new Float64Array(testIdx.length * d3);
+    testIdx.forEach((m, i) => refF.set(F.subarray(m * d3, (m + 1) * d3), i * d3));
+    const testLabels = Int32Array.from(testIdx, (m) => labels[m]);
+    const testErrors = (model: ForceField): FlattenTestErrors => {
+      const p = predictFrames(model, ds, testIdx, 100, signal);
+      const s = errorStats(p.E, refE, p.F, refF, ds.nAtoms);
+      return {
+        eRmse: s.eRmse,
+        fRmse: s.fRmse,
+        eMae: s.eMae,
+        fMae: s.fMae,
+        clusters: clusterErrors(p.E, refE, p.F, refF, ds.nAtoms, testLabels, nClusters),
+      };
+    };
+    const trainOne = async (idx: Int32Array, what: string): Promise<ForceField> => {
+      const trainer = await entry.create();
+      const w = idx.length;
+      const base = doneW;
+      report(atW(base), `${what}: training ${entry.label} on ${idx.length} frames`, true);
+      try {
+        const m = await trainer.train(ds, idx, params, {
+          signal,
+          seed: req.seed,
+          validIdx: validIdx ?? undefined,
+          onProgress: (p) =>
+            report(
+              atW(base + w * Math.min(1, Math.max(0, p.fraction))),
+              `${what}: ${p.stage}${p.message ? ' · ' + p.message : ''}`,
+            ),
+        });
+        live.push(m);
+        doneW = base + w;
+        return m;
+      } catch (e) {
+        if (signal.aborted) throw new FlattenCancelled();
+        throw e;
+      }
+    };
+
+    let previous: ForceField | null = null;
+    const res = await errorFlatteningSelection({
+      initial,
+      target: req.nFinal,
+      candidates: pool,
+      frameCluster: labels,
+      nClusters,
+      rounds: plan.rounds,
+      threshold,
+      signal,
+      train: async (idx, r) => {
+        // the loop is done with the previous round's model once it asks for the next one
+        dispose(previous);
+        const t = performance.now();
+        const m = await trainOne(idx, `round ${r}`);
+        previous = m;
+        const round: FlattenRoundReport = {
+          round: r,
+          size: idx.length,
+          trainSeconds: (performance.now() - t) / 1000,
+        };
+        rounds.push(round);
+        round.flattened = testErrors(m);
+        if (r === 0) round.stratified = round.flattened;
+        report(
+          atW(doneW),
+          `round ${r}: ${idx.length} frames, test force RMSE ${round.flattened.fRmse.toFixed(3)} kcal/mol/Å`,
+          true,
+        );
+        if (baseline && r > 0) {
+          const sIdx = drawStratSample(
+            E,
+            idx.length,
+            createRng(req.seed * 1000 + idx.length),
+            Int32Array.from([...testIdx, ...(validIdx ?? [])]),
+          );
+          const b = await trainOne(sIdx, `round ${r} stratified baseline`);
+          try {
+            round.stratified = testErrors(b);
+          } finally {
+            dispose(b);
+          }
+          report(atW(doneW), `round ${r}: stratified baseline done`, true);
+        }
+        return m;
+      },
+      frameErrors: (model, frames) => {
+        const p = predictFrames(model, ds, frames, 100, signal);
+        return Float64Array.from(frames, (m, i) => {
+          let ss = 0;
+          for (let q = 0; q < d3; q++) ss += (p.F[i * d3 + q] - F[m * d3 + q]) ** 2;
+          return Math.sqrt(ss / d3);
+        });
+      },
+      onRound: (q) => {
+        const round = rounds[rounds.length - 1];
+        round.pool = {
+          meanError: q.meanError,
+          threshold,
+          clusters: q.clusters.map((c) => ({ n: c.n, rmse: c.rmse, selected: c.selected, added: c.added })),
+        };
+        const sel = q.clusters
+          .filter((c) => c.added > 0)
+          .map((c) => `${clusterLabels[c.cluster]}: ${c.added}`);
+        report(atW(doneW), `round ${round.round}: adding ${sel.join(', ')}`, true);
+      },
+    });
+    const trainPerCluster = new Array<number>(nClusters).fill(0);
+    for (const m of res.idx) trainPerCluster[labels[m]]++;
+    const out: FlattenOutcome = {
+      kind: req.kind,
+      model: res.model.serialize(),
+      z: Array.from(ds.z),
+      datasetName: ds.name,
+      trainIdx: Array.from(res.idx),
+      testIdx: Array.from(testIdx),
+      clusterLabels,
+      clustering,
+      rounds,
+      trainPerCluster,
+      seconds: (performance.now() - t0) / 1000,
+      backend: tf.getBackend(),
+    };
+    report(1, 'done', true);
+    return out;
+  } catch (e) {
+    if (signal.aborted && !(e instanceof FlattenCancelled)) throw new FlattenCancelled();
+    throw e;
+  } finally {
+    for (const m of [...live]) dispose(m);
+    if (flattenAbort === abort) flattenAbort = null;
+  }
+}
+
 export const beyondWorkerMethods: BeyondWorkerMethods = {
+  flattenSelect,
+  async cancelFlattenSelection() {
+    if (!flattenAbort) return false;
+    flattenAbort.abort();
+    return true;
+  },
   async nebPath(req, onProgress) {
     const t0 = performance.now();
     const { deserializeModel } = await import('../models/load');
