@@ -19,6 +19,7 @@ import { mixSeed, pathFromJson, runCrossValidation, splitForSize, type PathRef }
 import { dihedralSeries, geometryClusters, phiClusters } from '../data/cluster';
 import { bestFold, incompatibility, type ExperimentResults } from '../eval/results';
 import { buildExperimentSpec, type ExperimentRequestSpec } from '../eval/experiment-spec';
+import { runCutoffScan as runScan } from '../eval/cutoff-scan';
 
 /** A reference path file (public/data/paths/<id>.json format) the worker fetches. */
 export interface PathSource {
@@ -53,6 +54,32 @@ export interface ExperimentProgress {
 export interface ExperimentOutcome {
   results: ExperimentResults;
   /** True when cancelExperiment() stopped the run; `results` then holds the finished folds. */
+  cancelled: boolean;
+}
+
+/** A GAP cutoff scan (paper Fig. 6a): the experiment of `req` once per cutoff (Å). */
+export interface CutoffScanRequest extends Omit<ExperimentRequest, 'previous'> {
+  cutoffs: number[];
+  /** Results of earlier cutoffs to continue (matched by spec.params.cutoff). */
+  previous?: ExperimentResults[];
+}
+
+export interface CutoffScanEntry {
+  cutoff: number;
+  results: ExperimentResults;
+}
+
+export interface CutoffScanProgress extends ExperimentProgress {
+  /** Cutoff running now (Å), its index and the number of cutoffs. */
+  cutoff: number;
+  cutoffIndex: number;
+  nCutoffs: number;
+  /** After every finished fold: every cutoff's results so far. */
+  scan?: CutoffScanEntry[];
+}
+
+export interface CutoffScanOutcome {
+  scan: CutoffScanEntry[];
   cancelled: boolean;
 }
 
@@ -96,7 +123,12 @@ export interface EvalWorkerMethods {
     req: ExperimentRequest,
     onProgress?: (p: ExperimentProgress) => void,
   ): Promise<ExperimentOutcome>;
-  /** Stops the running experiment (resolves false when none runs). */
+  /** The GAP cutoff scan (same engine as `pes experiment --cutoff-scan`); cancel with cancelExperiment. */
+  runCutoffScan(
+    req: CutoffScanRequest,
+    onProgress?: (p: CutoffScanProgress) => void,
+  ): Promise<CutoffScanOutcome>;
+  /** Stops the running experiment or scan (resolves false when none runs). */
   cancelExperiment(): Promise<boolean>;
   /** The best fold's model of one size, serialised. */
   bestFoldModel(
@@ -191,6 +223,86 @@ export async function runExperiment(
     return { results, cancelled: false };
   } catch (e) {
     if (ac.signal.aborted && partial) return { results: partial, cancelled: true };
+    if (ac.signal.aborted) throw new Error('cancelled before any fold finished', { cause: e });
+    throw e;
+  } finally {
+    running = null;
+  }
+}
+
+export async function runCutoffScan(
+  req: CutoffScanRequest,
+  onProgress?: (p: CutoffScanProgress) => void,
+): Promise<CutoffScanOutcome> {
+  if (running) throw new Error('an experiment is already running in this worker; cancel it first');
+  if (req.model !== 'gap') throw new Error(`the cutoff scan is for GAP, not ${req.model}`);
+  if (!req.cutoffs.length) throw new Error('the cutoff scan needs at least one cutoff');
+  const ac = new AbortController();
+  running = ac;
+  const report = throttled(onProgress as (p: ExperimentProgress) => void) as (p: CutoffScanProgress) => void;
+  const nCutoffs = req.cutoffs.length;
+  // finished results per cutoff, in scan order (what a cancelled run hands back)
+  const partial = new Map<number, ExperimentResults>();
+  for (const r of req.previous ?? [])
+    if (typeof r.spec.params.cutoff === 'number') partial.set(r.spec.params.cutoff, r);
+  const entries = (): CutoffScanEntry[] =>
+    req.cutoffs.flatMap((c) => (partial.has(c) ? [{ cutoff: c, results: partial.get(c)! }] : []));
+  let last: CutoffScanProgress = {
+    fraction: 0,
+    done: 0,
+    total: 0,
+    size: 0,
+    fold: -1,
+    stage: 'load',
+    cutoff: req.cutoffs[0],
+    cutoffIndex: 0,
+    nCutoffs,
+  };
+  try {
+    report({ ...last, message: 'loading the dataset' });
+    const ds = await resolveDatasetRef(req.dataset);
+    if (!ds.E || !ds.F) throw new Error(`${ds.name}: cross-validation needs energies and forces`);
+    const specFor = (rc: number) =>
+      buildExperimentSpec(ds, { ...req, options: { ...req.options, cutoff: rc } });
+    for (const rc of req.cutoffs) specFor(rc); // bad options fail before any training
+    const entry = getModelEntry('gap');
+    const paths = await loadPaths(req.paths ?? [], ds);
+    const trainer = await entry.create();
+    const prev = new Map(partial);
+    const scan = await runScan({
+      ds,
+      trainer,
+      spec: specFor(req.cutoffs[0]),
+      specFor,
+      cutoffs: req.cutoffs,
+      previous: (rc) => prev.get(rc),
+      signal: ac.signal,
+      paths,
+      modelInfo: entry.modelInfo?.bind(entry),
+      environment: { runtime: 'browser (compute worker)', ...req.environment },
+      onProgress: (p) => {
+        last = {
+          fraction: p.scanFraction,
+          done: p.done,
+          total: p.total,
+          size: p.size,
+          fold: p.fold,
+          stage: p.stage,
+          message: p.message,
+          cutoff: p.cutoff,
+          cutoffIndex: p.cutoffIndex,
+          nCutoffs,
+        };
+        if (p.stage !== 'done') report(last);
+      },
+      onFoldDone: (rc, res, fr) => {
+        partial.set(rc, res);
+        report({ ...last, size: fr.size, fold: fr.fold, stage: 'done', scan: structuredClone(entries()) });
+      },
+    });
+    return { scan, cancelled: false };
+  } catch (e) {
+    if (ac.signal.aborted && partial.size) return { scan: entries(), cancelled: true };
     if (ac.signal.aborted) throw new Error('cancelled before any fold finished', { cause: e });
     throw e;
   } finally {
@@ -324,6 +436,7 @@ function foldAngle(a: number): number {
 export const evalWorkerMethods: EvalWorkerMethods = {
   clusterGeometry,
   runExperiment,
+  runCutoffScan,
   async cancelExperiment() {
     if (!running) return false;
     running.abort();

@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../scripts/cli/main.ts';
 import { parseResults } from '../../src/eval/results.ts';
+import { readDatasetFile } from '../../src/data/io/index.ts';
+import { evalWorkerMethods } from '../../src/compute/evalTasks.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
 import type { ForceField, Trainer } from '../../src/models/types.ts';
 import {
@@ -202,6 +204,40 @@ describe.skipIf(!haveGlycine)('pes experiment --cutoff-scan', () => {
     // rerun: everything is kept
     expect(await main(argv)).toBe(0);
     expect(parseResults(readFileSync(join(dir, 'gly-rc4.json'), 'utf8')).folds).toEqual(r4.folds);
+    // the app's worker method runs the same engine: same folds and numbers
+    const ds = readDatasetFile(
+      'glycine.npz',
+      readFileSync(join(root, 'public', 'data', 'glycine.npz')),
+    ).dataset;
+    const seen: number[] = [];
+    const w = await evalWorkerMethods.runCutoffScan(
+      {
+        dataset: { kind: 'inline', id: 'gly', dataset: ds },
+        model: 'gap',
+        options: { preset: 'fast', 'n-sparse': '10' },
+        sizes: [5],
+        folds: 2,
+        seed: 1,
+        cutoffs: [3, 4],
+      },
+      (p) => void seen.push(p.cutoffIndex),
+    );
+    expect(w.cancelled).toBe(false);
+    expect(w.scan.map((e) => e.cutoff)).toEqual([3, 4]);
+    expect(w.scan[0].results.folds.map((f) => f.test)).toEqual(r3.folds.map((f) => f.test));
+    expect(w.scan[1].results.folds.map((f) => f.test)).toEqual(r4.folds.map((f) => f.test));
+    expect(seen).toContain(1);
+    await expect(
+      evalWorkerMethods.runCutoffScan({
+        dataset: { kind: 'inline', id: 'gly', dataset: ds },
+        model: 'gap',
+        options: { 'transition-width': '3.5' },
+        sizes: [5],
+        folds: 2,
+        seed: 1,
+        cutoffs: [3, 4],
+      }),
+    ).rejects.toThrow(/transition-width/);
     // bad input
     expect(await main(['experiment', 'glycine', '--model', 'sgdml', '--cutoff-scan', '3:4:1'])).toBe(1);
     expect(await main([...argv, '--cutoff', '5'])).toBe(1);
