@@ -161,6 +161,8 @@ export interface FlattenRoundReport {
 export interface FlattenProgress extends TaskProgress {
   /** Rounds so far (a snapshot; the last one may be incomplete). */
   rounds: FlattenRoundReport[];
+  /** Names of the clusters, once they are known. */
+  clusterLabels?: string[];
 }
 
 export interface FlattenOutcome {
@@ -266,13 +268,19 @@ async function flattenSelect(
     let doneW = 0;
     let high = 0;
     let lastReport = 0;
+    const known: { clusterLabels?: string[] } = {};
     const report = (fraction: number, message: string, force = false) => {
       const now = performance.now();
       if (!force && now - lastReport < 100) return;
       lastReport = now;
       // some trainers restart their fraction per stage: the bar never moves back
       high = Math.max(high, Math.min(1, fraction));
-      onProgress?.({ fraction: high, message, rounds: structuredClone(rounds) });
+      onProgress?.({
+        fraction: high,
+        message,
+        rounds: structuredClone(rounds),
+        clusterLabels: known.clusterLabels,
+      });
     };
     report(0, 'loading the dataset', true);
     const ds = await resolveDatasetRef(req.dataset);
@@ -301,6 +309,7 @@ async function flattenSelect(
       clusterLabels = g.info.map((c, i) => `C${i + 1} (g${c.geometry + 1}, +${(c.meanE - eMin).toFixed(1)})`);
     }
     const nClusters = clusterLabels.length;
+    known.clusterLabels = clusterLabels;
     if (signal.aborted) throw new FlattenCancelled();
 
     // frames: test (per cluster), stratified start, candidate pool, validation (if the model needs it)
