@@ -13,6 +13,7 @@ import { LossCurve } from './LossCurve';
 import { OptionFields } from './OptionFields';
 import { ResultCard } from './ResultCard';
 import { TrainProgressPanel } from './TrainProgressPanel';
+import { FlattenPanel } from '../beyond/FlattenPanel';
 import { defaultSizes, defaultValues, toOptions, TRAIN_KINDS, type TrainKind } from './options';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -204,6 +205,7 @@ export function TrainView() {
       {training.status === 'done' && training.result && (
         <ResultCard out={training.result} label={training.label} />
       )}
+      <FlattenPanel />
     </div>
   );
 }
