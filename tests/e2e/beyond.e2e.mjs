@@ -118,3 +118,173 @@ test(
   },
   { timeoutMs: 600_000 },
 );
+
+// ---- Error-flattening selection (FlattenPanel in the Train tab) ----
+
+/** Fraction of non-background pixels (and distinct colours) of an element's screenshot. */
+async function elementPixels(page, selector, name) {
+  const png = await page.locator(selector).screenshot({ path: `test-results/${name}.png` });
+  return page.evaluate(async (b64) => {
+    const bmp = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const ctx = c.getContext('2d');
+    ctx.drawImage(bmp, 0, 0);
+    const { data } = ctx.getImageData(0, 0, bmp.width, bmp.height);
+    const bg = [data[0], data[1], data[2]];
+    let fg = 0;
+    const colours = new Set();
+    for (let i = 0; i < data.length; i += 4) {
+      const d = Math.abs(data[i] - bg[0]) + Math.abs(data[i + 1] - bg[1]) + Math.abs(data[i + 2] - bg[2]);
+      if (d > 40) {
+        fg++;
+        colours.add(`${data[i] >> 5},${data[i + 1] >> 5},${data[i + 2] >> 5}`);
+      }
+    }
+    return { fraction: fg / (bmp.width * bmp.height), colours: colours.size };
+  }, png.toString('base64'));
+}
+
+const flattenStatus = (page) => page.getAttribute('[data-testid="flatten-status"]', 'data-status');
+
+async function setFlatten(page, v) {
+  for (const [k, x] of Object.entries(v)) await page.fill(`[data-testid="flatten-${k}"]`, String(x));
+}
+
+test(
+  'beyond: error-flattening selection in the Train tab (progress, chart, use the model, cancel)',
+  async ({ browser, url }) => {
+    const { context, page, errors } = await openApp(browser, url, '?backend=wasm#train');
+    try {
+      await waitForBackend(page);
+      await page.waitForSelector('[data-testid="flatten-panel"]', { timeout: 30_000 });
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('[data-testid="flatten-dataset"] option')].some(
+            (o) => o.value === 'azobenzene-rotation',
+          ),
+        null,
+        { timeout: 30_000 },
+      );
+      // defaults of the issue: sGDML, azobenzene rotation, 50 → 100 in steps of 25, seed 1
+      const defaults = await page.$eval('[data-testid="flatten-panel"]', (p) => ({
+        dataset: p.querySelector('[data-testid="flatten-dataset"]').value,
+        kind: p.querySelector('[data-testid="flatten-kind"]').value,
+        final: p.querySelector('[data-testid="flatten-nFinal"]').value,
+        start: p.querySelector('[data-testid="flatten-nStart"]').value,
+        step: p.querySelector('[data-testid="flatten-step"]').value,
+        seed: p.querySelector('[data-testid="flatten-seed"]').value,
+      }));
+      assert(
+        JSON.stringify(defaults) ===
+          JSON.stringify({
+            dataset: 'azobenzene-rotation',
+            kind: 'sgdml',
+            final: '100',
+            start: '50',
+            step: '25',
+            seed: '1',
+          }),
+        `panel defaults: ${JSON.stringify(defaults)}`,
+      );
+
+      // bad input is named, nothing starts
+      await setFlatten(page, { nFinal: 5, nStart: 10 });
+      await page.click('[data-testid="flatten-start"]');
+      const bad = await page.textContent('[data-testid="flatten-form-error"]');
+      assert(/final size \(5\) is below the start size \(10\)/.test(bad), `form error: ${bad}`);
+
+      // 1. a tiny run: 10 → 20 frames in two rounds of 5, with the stratified baseline
+      await setFlatten(page, { nFinal: 20, nStart: 10, step: 5, testPerCluster: 6, nPool: 300 });
+      await page.click('[data-testid="flatten-start"]');
+      await page.waitForFunction(
+        () => Number(document.querySelector('[data-testid="flatten-rounds-done"]')?.textContent) >= 1,
+        null,
+        { timeout: 120_000 },
+      );
+      const mid = await page.getAttribute('[data-testid="flatten-progress"]', 'aria-valuenow');
+      const midRows = await page.$$('[data-testid="flatten-round-row"]');
+      assert(
+        Number(mid) > 0 && midRows.length >= 1,
+        `progress while running: ${mid} %, ${midRows.length} rows`,
+      );
+      await page.locator('[data-testid="flatten-status"]').scrollIntoViewIfNeeded();
+      await screenshot(page, 'beyond-flatten-running');
+      await page.waitForFunction(
+        () =>
+          ['done', 'error'].includes(
+            document.querySelector('[data-testid="flatten-status"]')?.dataset.status,
+          ),
+        null,
+        { timeout: 240_000 },
+      );
+      if ((await flattenStatus(page)) !== 'done')
+        throw new Error(`selection failed: ${await page.textContent('[data-testid="flatten-status"]')}`);
+      const rows = await page.$$eval('[data-testid="flatten-round-row"]', (rs) =>
+        rs.map((r) => ({ size: Number(r.dataset.size), sel: r.dataset.selectedClusters })),
+      );
+      assert(rows.map((r) => r.size).join(',') === '10,15,20', `round sizes: ${JSON.stringify(rows)}`);
+      assert(Number(rows[0].sel) >= 1, `round 0 marks clusters above 1.1× the mean: ${JSON.stringify(rows)}`);
+      await page.waitForSelector('[data-testid="flatten-chart"][data-state="ready"]', { timeout: 60_000 });
+      const nBars = await page.getAttribute('[data-testid="flatten-chart"]', 'data-clusters');
+      assert(Number(nBars) >= 10, `chart shows the |φ| clusters with test frames: ${nBars}`);
+      const ytitle = await page.textContent('[data-testid="flatten-chart"] .ytitle');
+      assert(/kcal\/mol\/Å/.test(ytitle ?? ''), `y axis has units: ${ytitle}`);
+      const bars = await page.$$eval('[data-testid="flatten-chart"] .trace.bars', (t) => t.length);
+      assert(bars === 2, `stratified and error-flattened bars: ${bars}`);
+      await page.locator('[data-testid="flatten-chart"]').scrollIntoViewIfNeeded();
+      const px = await elementPixels(page, '[data-testid="flatten-chart"]', 'beyond-flatten-chart');
+      assert(px.fraction > 0.03 && px.colours >= 3, `chart not blank: ${JSON.stringify(px)}`);
+      const red = await page.getAttribute('[data-testid="flatten-reduction"]', 'data-percent');
+      assert(Number.isFinite(Number(red)), `max-cluster reduction shown: ${red}`);
+      console.log(
+        `      flatten 10→20 (azobenzene rotation, sGDML σ=30): worst-cluster change ${red} %; ` +
+          (await page.textContent('[data-testid="flatten-reduction"]')),
+      );
+      // keyboard: pick round 0 in the chart
+      await page.focus('[data-testid="flatten-round"]');
+      await page.keyboard.press('Home');
+      await page.waitForSelector('[data-testid="flatten-chart"][data-round="0"][data-state="ready"]');
+      await page.selectOption('[data-testid="flatten-round"]', '2');
+      await page.waitForSelector('[data-testid="flatten-chart"][data-round="2"][data-state="ready"]');
+      await screenshot(page, 'beyond-flatten-done');
+
+      // 2. use the model: it joins the shared list the explorer shows
+      await page.click('[data-testid="flatten-use-model"]');
+      await page.waitForSelector('[data-testid="flatten-model-added"]');
+      await page.click('[data-testid="tab-explore"]');
+      await page.waitForSelector('[data-testid="model-list"] li', { timeout: 30_000 });
+      const listed = await page.textContent('[data-testid="model-list"]');
+      assert(/sGDML error-flattened M=20/.test(listed), `explorer model list: ${listed}`);
+      await screenshot(page, 'beyond-flatten-explorer');
+
+      // 3. a longer run cancelled after its first round; the panel and the worker stay usable
+      await page.click('[data-testid="tab-train"]');
+      await setFlatten(page, { nFinal: 60, nStart: 10, step: 5 });
+      await page.click('[data-testid="flatten-start"]');
+      await page.waitForFunction(
+        () => Number(document.querySelector('[data-testid="flatten-rounds-done"]')?.textContent) >= 1,
+        null,
+        { timeout: 120_000 },
+      );
+      await page.click('[data-testid="flatten-cancel"]');
+      await page.waitForSelector('[data-testid="flatten-status"][data-status="cancelled"]', {
+        timeout: 30_000,
+      });
+      assert(
+        !(await page.isDisabled('[data-testid="flatten-start"]')),
+        'Run selection is enabled again after cancel',
+      );
+      await screenshot(page, 'beyond-flatten-cancelled');
+      // a run with no rounds (start = final) completes on the same worker
+      await setFlatten(page, { nFinal: 10, nStart: 10 });
+      await page.click('[data-testid="flatten-start"]');
+      await page.waitForSelector('[data-testid="flatten-status"][data-status="done"]', { timeout: 120_000 });
+      const after = await page.$$('[data-testid="flatten-round-row"]');
+      assert(after.length === 1, `one round after the cancelled run: ${after.length}`);
+      assert(errors.length === 0, `no page errors: ${errors.join('; ')}`);
+    } finally {
+      await context.close();
+    }
+  },
+  { timeoutMs: 600_000 },
+);
