@@ -39,6 +39,14 @@ import { findPerms, identityPerms } from './perms';
 
 export type SgdmlSolver = 'auto' | 'cholesky' | 'cg';
 
+/**
+ * Arithmetic of the CG solver's kernel products: 'f64' (CPU, float64) or 'tfjs-f32' (float32 blocks in tfjs
+ * on any backend, partial sums accumulated in float64; tfjsKernel.ts). Measured against f64 in
+ * docs/results/sgdml-tfjs.md.
+ */
+export type SgdmlKernelCompute = 'f64' | 'tfjs-f32';
+export const KERNEL_COMPUTE_CHOICES: readonly SgdmlKernelCompute[] = ['f64', 'tfjs-f32'];
+
 /** An alternative tiled-matrix allocator + factoriser (e.g. multi-threaded in Node; see scripts/cli). */
 export interface TiledFactorizer {
   threads: number;
@@ -74,6 +82,10 @@ export interface SgdmlParams {
   perms?: Int32Array;
   /** multi-threaded Cholesky (Node CLI); the serial one when absent */
   tiled?: TiledFactorizer;
+  /** arithmetic of the CG matrix-vector products (default 'f64'); 'tfjs-f32' implies the CG solver */
+  kernelCompute?: SgdmlKernelCompute;
+  /** tfjs-f32: training rows summed in float32 before the float64 accumulation (default 64) */
+  kernelRowBlock?: number;
 }
 
 export interface SigmaTrial {
@@ -344,23 +356,51 @@ async function solveCg(
   const M = ctx.S.M;
   const kPts = params.nystromPoints ?? Math.min(20, Math.max(2, Math.round(2 * Math.sqrt(M))));
   const pre = nystromPreconditioner(ctx, sigma, kPts);
-  const op = makeOperator(ctx, sigma);
   const tol = params.cgTol ?? 1e-4;
   const maxIter = params.cgMaxIter ?? 2000;
-  const res = await conjugateGradientAsync(op, ctx.y, {
+  const cgOpts = {
     tol,
     maxIter,
     precond: pre,
     signal: ctx.signal,
-    onIter: (it, rel) =>
+    onIter: (it: number, rel: number) =>
       ctx.report('solve', Math.min(1, Math.log(rel) / Math.log(tol)), `CG iteration ${it}`, {
         cgResidual: rel,
         cgIteration: it,
       }),
-  });
+  };
+  let res: { x: Float64Array; iterations: number; relResidual: number };
+  if ((params.kernelCompute ?? 'f64') === 'tfjs-f32') {
+    const [{ ensureTfjsBackend, tfjsKernelOperator }, { conjugateGradientAsyncOp }] = await Promise.all([
+      import('./tfjsKernel'),
+      import('./asyncCg'),
+    ]);
+    await ensureTfjsBackend();
+    const op = tfjsKernelOperator(ctx.desc, ctx.S, ctx.maps, sigma, ctx.lambda, {
+      rowBlock: params.kernelRowBlock,
+    });
+    try {
+      res = await conjugateGradientAsyncOp(op.apply, ctx.y, cgOpts);
+    } finally {
+      op.dispose();
+    }
+  } else res = await conjugateGradientAsync(makeOperator(ctx, sigma), ctx.y, cgOpts);
   const a = res.x;
   for (let i = 0; i < a.length; i++) a[i] = -a[i];
   return { alpha: a, iterations: res.iterations, relResidual: res.relResidual };
+}
+
+/**
+ * The float64 CG operator y = (−K + λI) v (what the 'f64' solver multiplies with), for checks and benchmarks.
+ */
+export function sgdmlOperatorF64(
+  desc: Descriptor,
+  S: DescSet,
+  maps: Int32Array[],
+  sigma: number,
+  lambda: number,
+): (v: Float64Array, out: Float64Array) => void {
+  return makeOperator({ desc, S, maps, lambda, y: new Float64Array(0), report: () => {} }, sigma);
 }
 
 function rmse(a: Float64Array, b: Float64Array): number {
@@ -456,12 +496,23 @@ export class SgdmlTrainer implements Trainer<SgdmlParams> {
 
     const budget = params.memoryBudgetBytes ?? 8 * 1024 ** 3;
     const memChol = choleskyMemoryBytes(N, M);
+    const kernelCompute = params.kernelCompute ?? 'f64';
+    if (!KERNEL_COMPUTE_CHOICES.includes(kernelCompute))
+      throw new Error(
+        `sGDML: kernel arithmetic must be ${KERNEL_COMPUTE_CHOICES.join(' or ')}, got '${kernelCompute}'`,
+      );
+    if (kernelCompute === 'tfjs-f32' && params.solver === 'cholesky')
+      throw new Error(
+        "sGDML: float32 tfjs kernel products need the CG solver (solver 'cg' or 'auto'), not Cholesky",
+      );
     const solver: 'cholesky' | 'cg' =
-      params.solver === 'cholesky' || params.solver === 'cg'
-        ? params.solver
-        : memChol <= budget && n3 * M <= (params.choleskyMaxN ?? 8000)
-          ? 'cholesky'
-          : 'cg';
+      kernelCompute === 'tfjs-f32'
+        ? 'cg'
+        : params.solver === 'cholesky' || params.solver === 'cg'
+          ? params.solver
+          : memChol <= budget && n3 * M <= (params.choleskyMaxN ?? 8000)
+            ? 'cholesky'
+            : 'cg';
 
     const sigmas = params.sigma !== undefined ? [params.sigma] : (params.sigmaGrid ?? DEFAULT_SIGMA_GRID);
     const validIdx = opts.validIdx;
@@ -542,6 +593,7 @@ export class SgdmlTrainer implements Trainer<SgdmlParams> {
       sigmaTrials: trials,
       warnings,
       descriptor: desc.kind,
+      ...(solver === 'cg' ? { kernelCompute } : {}),
       ...solverInfo,
     };
     stageBase = 1;

@@ -1,0 +1,161 @@
+/**
+ * The tfjs (float32 blocks, float64 accumulation) sGDML kernel products against the float64 path:
+ * the CG matrix-vector product against the dense kernel matrix built block by block (kernel.ts),
+ * predictions against SgdmlModel.predict, no tensor leaks, and a CG training with the tfjs operator.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initNodeBackend } from '../../src/compute/tfjs-node';
+import { createRng, drawStratSample } from '../../src/data/sample';
+import type { Dataset } from '../../src/data/dataset';
+import { InvDistDescriptor } from '../../src/models/sgdml/descriptor';
+import { computeDescSet, kernelBlock } from '../../src/models/sgdml/kernel';
+import { findPerms } from '../../src/models/sgdml/perms';
+import { SgdmlTrainer, sgdmlOperatorF64 } from '../../src/models/sgdml/train';
+import { predictSgdmlTfjs, tfjsKernelOperator, TfjsSgdmlKernel } from '../../src/models/sgdml/tfjsKernel';
+import { haveFixtures, loadAzobenzene } from './sgdml-helpers';
+
+function relErr(a: ArrayLike<number>, ref: ArrayLike<number>): number {
+  let num = 0,
+    den = 0;
+  for (let i = 0; i < ref.length; i++) {
+    num += (a[i] - ref[i]) ** 2;
+    den += ref[i] ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+function rows(a: Float64Array, idx: Int32Array, w: number): Float64Array {
+  const out = new Float64Array(idx.length * w);
+  idx.forEach((m, i) => out.set(a.subarray(m * w, (m + 1) * w), i * w));
+  return out;
+}
+
+describe.skipIf(!haveFixtures)('sGDML kernel products in tfjs (float32 blocks)', () => {
+  let ds: Dataset;
+  let train: Int32Array;
+  let test: Int32Array;
+  beforeAll(async () => {
+    await initNodeBackend('cpu');
+    ds = loadAzobenzene();
+    const rng = createRng(3);
+    train = drawStratSample(ds.E as Float64Array, 12, rng);
+    test = drawStratSample(ds.E as Float64Array, 20, rng, train);
+  });
+
+  function trainingSet() {
+    const N = ds.nAtoms,
+      n3 = 3 * N,
+      M = train.length;
+    const desc = new InvDistDescriptor(N);
+    const Rt = rows(ds.R, train, n3);
+    const S = computeDescSet(desc, Rt, M, true);
+    const perms = findPerms(Rt, M, ds.z, { maxPerms: 100 }).perms;
+    const maps: Int32Array[] = [];
+    for (let p = 0; p < perms.length / N; p++) maps.push(desc.permIndex(perms.subarray(p * N, (p + 1) * N))!);
+    return { desc, S, maps, n: n3 * M, n3, M };
+  }
+
+  it('the block matvec equals the float64 matvec and the dense kernel matrix product (rel. 1e-5)', async () => {
+    const { desc, S, maps, n, n3, M } = trainingSet();
+    expect(maps.length).toBeGreaterThan(1); // the symmetrised kernel, not plain GDML
+    const sigma = 30,
+      lambda = 1e-6;
+    // dense A = −K + λI from the per-pair blocks: an independent reference
+    const A = new Float64Array(n * n);
+    const blk = new Float64Array(n3 * n3),
+      d = new Float64Array(desc.dim),
+      u = new Float64Array(n3),
+      w = new Float64Array(n3);
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < M; j++) {
+        kernelBlock(desc, S, i, j, maps, sigma, blk, d, u, w);
+        for (let a = 0; a < n3; a++)
+          for (let b = 0; b < n3; b++) A[(i * n3 + a) * n + j * n3 + b] = blk[a * n3 + b];
+      }
+    const rng = createRng(7);
+    const v = Float64Array.from({ length: n }, () => rng.next() * 2 - 1);
+    const ref = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      let s = lambda * v[r];
+      for (let c = 0; c < n; c++) s += A[r * n + c] * v[c];
+      ref[r] = s;
+    }
+    const f64 = new Float64Array(n);
+    sgdmlOperatorF64(desc, S, maps, sigma, lambda)(v, f64);
+    expect(relErr(f64, ref)).toBeLessThan(1e-10);
+    for (const rowBlock of [1, 8, 64]) {
+      const op = tfjsKernelOperator(desc, S, maps, sigma, lambda, { rowBlock, maxBlockElements: 20_000 });
+      const out = new Float64Array(n);
+      await op.apply(v, out);
+      op.dispose();
+      const e = relErr(out, ref);
+      expect(e).toBeLessThan(1e-5);
+      expect(e).toBeGreaterThan(0); // it did run in float32
+    }
+  });
+
+  it('predictions of a λ = 1e-6 model agree with float64 (forces rel. 1e-3, energies 0.02 kcal/mol), no tensor leak', async () => {
+    const model = await new SgdmlTrainer().trainModel(
+      ds,
+      train,
+      { sigma: 30, lambda: 1e-6, solver: 'cholesky' },
+      {},
+    );
+    const n3 = 3 * ds.nAtoms;
+    const R = rows(ds.R, test, n3);
+    const ref = model.predict(R, test.length);
+    const before = tf.memory().numTensors;
+    const p = await predictSgdmlTfjs(model, R, test.length, { rowBlock: 16, maxBlockElements: 50_000 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(relErr(p.F, ref.F)).toBeLessThan(1e-3);
+    let eMax = 0;
+    for (let i = 0; i < test.length; i++) eMax = Math.max(eMax, Math.abs(p.E[i] - ref.E[i]));
+    expect(eMax).toBeLessThan(0.02); // kcal/mol (measured 0.009 at M = 12, λ = 1e-6)
+    // also through the kernel object directly, including after a failed call
+    const k = new TfjsSgdmlKernel(new Float64Array(4 * 3), 4, 3, 10);
+    await expect(k.product(new Float64Array(3), 1, new Float64Array(5), false)).rejects.toThrow(
+      /coefficients/,
+    );
+    k.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(k.product(new Float64Array(3), 1, new Float64Array(12), false)).rejects.toThrow(/dispose/);
+  });
+
+  it('CG training with tfjs-f32 products converges to the float64 solution', async () => {
+    const params = { sigma: 30, lambda: 1e-6, solver: 'cg' as const, cgTol: 1e-6, nystromPoints: 4 };
+    const f64 = await new SgdmlTrainer().trainModel(ds, train, params, {});
+    const before = tf.memory().numTensors;
+    const stages: string[] = [];
+    const f32 = await new SgdmlTrainer().trainModel(
+      ds,
+      train,
+      { ...params, kernelCompute: 'tfjs-f32' },
+      { onProgress: (p) => stages.push(p.message ?? '') },
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    const info = f32.data.info as Record<string, number | string>;
+    expect(info.kernelCompute).toBe('tfjs-f32');
+    expect(info.cgRelResidual_sigma30 as number).toBeLessThanOrEqual(1e-6);
+    expect(info.cgIterations_sigma30 as number).toBeGreaterThan(0);
+    expect(stages.some((s) => s.startsWith('CG iteration'))).toBe(true);
+    const R = rows(ds.R, test, 3 * ds.nAtoms);
+    const a = f64.predict(R, test.length),
+      b = f32.predict(R, test.length);
+    expect(relErr(b.F, a.F)).toBeLessThan(1e-3);
+  });
+
+  it('rejects tfjs-f32 with the Cholesky solver and unknown kernel arithmetic', async () => {
+    await expect(
+      new SgdmlTrainer().trainModel(
+        ds,
+        train,
+        { sigma: 30, solver: 'cholesky', kernelCompute: 'tfjs-f32' },
+        {},
+      ),
+    ).rejects.toThrow(/CG solver/);
+    await expect(
+      new SgdmlTrainer().trainModel(ds, train, { sigma: 30, kernelCompute: 'f16' as unknown as 'f64' }, {}),
+    ).rejects.toThrow(/kernel arithmetic/);
+  });
+});
