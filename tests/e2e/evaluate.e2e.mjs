@@ -289,3 +289,91 @@ test('evaluate: cancel keeps the finished folds; bad sizes give a clear message'
     await context.close();
   }
 });
+
+// GAP cutoff scan (paper Fig. 6a): a tiny scan on glycine in the worker, plotted against the cutoff, with
+// the same numbers as `pes experiment --cutoff-scan` run here in Node.
+test('evaluate: GAP cutoff scan (glycine, n = 10, 2 cutoffs, 2 folds) plots error vs cutoff', async ({
+  browser,
+  url,
+}) => {
+  const out = join('test-results', 'evaluate-scan.json');
+  const cliArgs = ['pes', 'experiment', 'glycine', '--model', 'gap', '--preset', 'fast'];
+  cliArgs.push('--cutoff-scan', '3:4:1', '--sizes', '10', '--folds', '2', '--seed', '1');
+  const cli = run('npx', [...cliArgs, '--out', out, '--fresh', '--quiet'], { timeout: 120_000 });
+  const { context, page, errors } = await openApp(browser, url, '#evaluate');
+  try {
+    await waitForBackend(page);
+    await page.waitForSelector('[data-testid="ev-dataset"] option[value="glycine"]', {
+      state: 'attached',
+      timeout: 30_000,
+    });
+    await page.selectOption('[data-testid="ev-dataset"]', 'glycine');
+    await page.selectOption('[data-testid="ev-model"]', 'gap');
+    await page.selectOption('[data-testid="ev-opt-preset"]', 'fast');
+    await page.fill('[data-testid="ev-sizes"]', '10');
+    await page.fill('[data-testid="ev-folds"]', '2');
+    await page.fill('[data-testid="ev-seed"]', '1');
+    // keyboard: the scan switch toggles with Space
+    await page.focus('[data-testid="ev-scan"]');
+    await page.keyboard.press('Space');
+    await page.fill('[data-testid="ev-scan-cutoffs"]', '3:4:0');
+    const bad = await page.textContent('[data-testid="ev-scan-note"]');
+    assert(/step must be positive/.test(bad ?? ''), `bad cutoffs explained: ${bad}`);
+    await page.fill('[data-testid="ev-scan-cutoffs"]', '3:4:1');
+    const note = await page.textContent('[data-testid="ev-scan-note"]');
+    assert(/2 cutoffs: 3, 4 Å/.test(note ?? ''), `cutoff note: ${note}`);
+    const label = await page.textContent('[data-testid="ev-run"]');
+    assert(/cutoff scan/i.test(label ?? ''), `run button says it runs the scan: ${label}`);
+    await page.click('[data-testid="ev-run"]');
+    await page.waitForSelector('[data-testid="ev-job"][data-status="running"]', { timeout: 10_000 });
+    await page.waitForFunction(
+      () => /cutoff \d Å/.test(document.querySelector('[data-testid="ev-status"]')?.textContent ?? ''),
+      null,
+      { timeout: 60_000 },
+    );
+    const mid = await page.textContent('[data-testid="ev-status"]');
+    await page.waitForSelector('[data-testid="ev-job"][data-status="done"]', { timeout: 120_000 });
+    const status = await page.textContent('[data-testid="ev-status"]');
+    assert(/Done: 4 folds/.test(status ?? ''), `finished status (2 cutoffs × 2 folds): ${status}`);
+
+    for (const id of ['ev-plot-scan-energy', 'ev-plot-scan-force']) {
+      await page.waitForSelector(`[data-testid="${id}"][data-state="ready"]`, { timeout: 30_000 });
+      const n = await dataPaths(page, id);
+      assert(n > 0, `plot ${id} has no drawn data paths (${n})`);
+      const text = await page.textContent(`[data-testid="${id}"]`);
+      assert(/SOAP cutoff \(Å\)/.test(text ?? ''), `${id}: x axis is the cutoff in Å`);
+      assert(/kcal\/mol/.test(text ?? ''), `${id}: y axis has units`);
+    }
+    const command = await page.textContent('[data-testid="ev-scan-command"]');
+    assert(/--cutoff-scan 3:4:1/.test(command ?? ''), `equivalent command: ${command}`);
+    await page.locator('[data-testid="ev-scan-results"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'evaluate-cutoff-scan');
+
+    const rows = await page.$$eval('[data-testid="ev-scan-row"]', (els) =>
+      els.map((e) => ({
+        cutoff: Number(e.dataset.cutoff),
+        eRmse: Number(e.dataset.eRmse),
+        fRmse: Number(e.dataset.fRmse),
+      })),
+    );
+    assert(rows.map((r) => r.cutoff).join() === '3,4', `one row per cutoff: ${JSON.stringify(rows)}`);
+    await cli;
+    let worst = 0;
+    for (const r of rows) {
+      const ref = JSON.parse(readFileSync(join('test-results', `evaluate-scan-rc${r.cutoff}.json`), 'utf8'));
+      const q = ref.summary.find((x) => x.size === 10);
+      worst = Math.max(worst, relDiff(r.eRmse, q.best.eRmse), relDiff(r.fRmse, q.best.fRmse));
+    }
+    assert(worst < 1e-6, `best-fold RMSEs per cutoff agree with the CLI to 1e-6 relative (worst ${worst})`);
+    console.log(`      mid-run status: ${mid?.trim()}; rows ${JSON.stringify(rows)}`);
+
+    // one cutoff's full results open in the results panel
+    await page.click('[data-testid="ev-scan-show"] >> nth=1');
+    await page.waitForSelector('[data-testid="ev-results"]', { timeout: 10_000 });
+    const params = await page.textContent('[data-testid="ev-source"]');
+    assert(/"cutoff":4/.test(params ?? ''), `the results panel shows the 4 Å run: ${params}`);
+    assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+});

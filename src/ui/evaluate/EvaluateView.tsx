@@ -13,7 +13,9 @@ import { ExperimentForm } from './ExperimentForm';
 import { ResultsPanel } from './ResultsPanel';
 import { ComparePanel } from './ComparePanel';
 import { RunProgress } from './RunProgress';
-import { cancelExperiment, startExperiment } from './runner';
+import { cancelExperiment, startCutoffScan, startExperiment } from './runner';
+import { ScanPanel } from './ScanPanel';
+import { useScan } from './scanStore';
 import './evaluate.css';
 
 /** Reference paths of the manifest that belong to a dataset's molecule. */
@@ -54,7 +56,16 @@ export function EvaluateView() {
   const fileRef = useRef<HTMLInputElement>(null);
   const [fileError, setFileError] = useState('');
   const busy = run.status === 'running' || run.status === 'cancelling';
+  const scanning = useScan((s) => s.enabled) && form.model === 'gap';
+  const scan = useScan((s) => s.scan);
+  const scanSource = useScan((s) => s.source);
+  const canResumeScan =
+    scanning &&
+    !!scan &&
+    scanSource?.datasetId === rec?.id &&
+    scan.some((e) => e.results.folds.length < e.results.spec.sizes.length * e.results.spec.folds);
   const canResume =
+    !scanning &&
     !!results &&
     source?.kind === 'run' &&
     source.datasetId === rec?.id &&
@@ -63,7 +74,8 @@ export function EvaluateView() {
   const onRun = (resume: boolean) => {
     if (!rec) return;
     const chosen = paths.filter((p) => form.paths.includes(p.id));
-    void startExperiment(rec, chosen, resume);
+    if (scanning) void startCutoffScan(rec, chosen, resume);
+    else void startExperiment(rec, chosen, resume);
   };
 
   const onFile = async (file: File | undefined) => {
@@ -101,8 +113,18 @@ export function EvaluateView() {
             disabled={busy || !rec || !workerReady}
             data-testid="ev-run"
           >
-            Run
+            {scanning ? 'Run cutoff scan' : 'Run'}
           </button>
+          {canResumeScan && (
+            <button
+              type="button"
+              onClick={() => onRun(true)}
+              disabled={busy || !workerReady}
+              data-testid="ev-resume"
+            >
+              Resume the scan
+            </button>
+          )}
           {canResume && (
             <button
               type="button"
@@ -142,6 +164,7 @@ export function EvaluateView() {
         )}
         <RunProgress />
       </section>
+      <ScanPanel />
       {results && results.summary.length > 0 ? (
         <ResultsPanel res={results} />
       ) : (

@@ -5,6 +5,8 @@ import type { PathSource } from '../../compute/evalTasks';
 import { defaultSizes } from '../../eval/experiment-spec';
 import { useDatasets, type DatasetRecord } from '../../state/datasets';
 import { useEvaluate } from '../../state/evaluate';
+import { parseCutoffScan } from '../../eval/cutoff-scan';
+import { useScan } from './scanStore';
 
 /** Options shown without opening "more options". */
 const MAIN_OPTIONS = 4;
@@ -41,6 +43,16 @@ export function ExperimentForm({ paths, disabled }: { paths: PathSource[]; disab
     }
   })();
   const warning = sizeWarning(form.sizes, form.folds, rec);
+  const scanOn = useScan((s) => s.enabled);
+  const scanText = useScan((s) => s.cutoffs);
+  const scanNote = (() => {
+    try {
+      const c = parseCutoffScan(scanText);
+      return { ok: true, text: `${c.length} cutoff${c.length > 1 ? 's' : ''}: ${c.join(', ')} Å` };
+    } catch (e) {
+      return { ok: false, text: e instanceof Error ? e.message : String(e) };
+    }
+  })();
 
   const optionField = (o: NonNullable<typeof entry>['options'][number]) => {
     const fid = `${id}-opt-${o.name}`;
@@ -187,6 +199,41 @@ export function ExperimentForm({ paths, disabled }: { paths: PathSource[]; disab
               <summary>More options</summary>
               <div className="ev-grid">{entry.options.slice(MAIN_OPTIONS).map(optionField)}</div>
             </details>
+          )}
+        </div>
+      )}
+      {form.model === 'gap' && (
+        <div className="ev-grid ev-scan" role="group" aria-label="GAP cutoff scan">
+          <label className="ev-check">
+            <input
+              type="checkbox"
+              checked={scanOn}
+              onChange={(e) => useScan.getState().setEnabled(e.target.checked)}
+              data-testid="ev-scan"
+            />
+            cutoff scan (paper Fig. 6a): the experiment once per SOAP cutoff, error vs cutoff
+          </label>
+          {scanOn && (
+            <div className="ev-field">
+              <label htmlFor={`${id}-scan`}>SOAP cutoffs (Å): a:b:step or a comma list</label>
+              <input
+                id={`${id}-scan`}
+                type="text"
+                value={scanText}
+                onChange={(e) => useScan.getState().setCutoffs(e.target.value)}
+                aria-invalid={!scanNote.ok}
+                aria-describedby={`${id}-scan-note`}
+                data-testid="ev-scan-cutoffs"
+              />
+              <small
+                id={`${id}-scan-note`}
+                className={scanNote.ok ? 'muted' : 'error'}
+                data-testid="ev-scan-note"
+              >
+                {scanNote.text}
+                {scanNote.ok && form.options.cutoff ? ' (the cutoff option above is ignored)' : ''}
+              </small>
+            </div>
           )}
         </div>
       )}

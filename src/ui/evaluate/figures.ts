@@ -315,3 +315,50 @@ export function errorVsEnergyFigure(res: ExperimentResults, size: number): Figur
     },
   };
 }
+
+/**
+ * GAP cutoff scan (paper Fig. 6a): test RMSE of the best fold against the SOAP cutoff (Å), with the mean
+ * over folds ± sd, at one training size.
+ */
+export function cutoffScanFigure(
+  scan: { cutoff: number; results: ExperimentResults }[],
+  size: number,
+  key: 'eRmse' | 'fRmse',
+): Figure {
+  const rows = scan.flatMap((s) => {
+    const q = s.results.summary.find((x) => x.size === size);
+    return q ? [{ cutoff: s.cutoff, q }] : [];
+  });
+  const x = rows.map((r) => r.cutoff);
+  return {
+    data: [
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: 'mean ± sd',
+        x,
+        y: rows.map((r) => fin(r.q.mean[key].mean)),
+        error_y: { type: 'data', array: rows.map((r) => fin(r.q.mean[key].std)), visible: true },
+        line: { color: COLOURS[0], dash: 'dot' },
+      },
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: 'best fold',
+        x,
+        y: rows.map((r) => fin(r.q.best[key])),
+        text: rows.map((r) => `fold ${r.q.bestFold + 1}`),
+        line: { color: COLOURS[1] },
+        marker: { size: 8 },
+      },
+    ],
+    layout: {
+      title: {
+        text: `${key === 'eRmse' ? 'Energy' : 'Force'} RMSE vs SOAP cutoff, n = ${size}`,
+        font: { size: 14 },
+      },
+      xaxis: { title: { text: 'SOAP cutoff (Å)' }, dtick: x.length > 1 ? undefined : 1 },
+      yaxis: { title: { text: `test ${UNIT[key]}` }, rangemode: 'tozero' },
+    },
+  };
+}

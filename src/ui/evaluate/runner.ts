@@ -5,7 +5,15 @@
 import * as Comlink from 'comlink';
 import { getServices } from '../../app/services';
 import { isCancelled } from '../../compute/workerClient';
-import type { ExperimentProgress, ExperimentRequest, PathSource } from '../../compute/evalTasks';
+import type {
+  CutoffScanProgress,
+  CutoffScanRequest,
+  ExperimentProgress,
+  ExperimentRequest,
+  PathSource,
+} from '../../compute/evalTasks';
+import { parseCutoffScan } from '../../eval/cutoff-scan';
+import { useScan } from './scanStore';
 import { refOf, type DatasetRecord } from '../../state/datasets';
 import { useEvaluate, type EvalForm } from '../../state/evaluate';
 import { useModels } from '../../state/models';
@@ -124,6 +132,108 @@ export async function startExperiment(rec: DatasetRecord, paths: PathSource[], r
     else {
       useEvaluate.getState().setRun({ status: 'error', error: message(e), endedAt: Date.now() });
       useStore.getState().pushError('The experiment failed.', message(e));
+    }
+  } finally {
+    if (activeRun === call) activeRun = null;
+  }
+}
+
+/** Where the equivalent CLI scan writes: the experiment command with --cutoff-scan and --out. */
+export function scanCommand(command: string, cutoffs: string): string {
+  return `${command} --cutoff-scan ${cutoffs.replace(/\s+/g, '')} --out cutoff-scan.json`;
+}
+
+/**
+ * Runs the form's GAP experiment once per SOAP cutoff of the scan field (paper Fig. 6a) in the compute
+ * worker; `resume` continues the scan on screen. Progress and cancel share the tab's run state.
+ */
+export async function startCutoffScan(rec: DatasetRecord, paths: PathSource[], resume: boolean) {
+  const ev = useEvaluate.getState();
+  if (ev.run.status === 'running' || ev.run.status === 'cancelling') return;
+  const sc = useScan.getState();
+  let spec: ExperimentRequestSpec;
+  let cutoffs: number[];
+  try {
+    spec = requestFromForm(ev.form);
+    if (spec.model !== 'gap') throw new Error('the cutoff scan is for GAP/SOAP: choose the GAP model');
+    cutoffs = parseCutoffScan(sc.cutoffs);
+  } catch (e) {
+    ev.setRun({ ...idleRun(), status: 'error', error: message(e) });
+    return;
+  }
+  // the scan sets the cutoff; a cutoff typed in the options would be overridden
+  const options = { ...spec.options };
+  delete options.cutoff;
+  spec = { ...spec, options };
+  const previous =
+    resume && sc.scan && sc.source?.datasetId === rec.id ? sc.scan.map((e) => e.results) : undefined;
+  const command = scanCommand(
+    experimentCommand(
+      datasetArg(rec),
+      spec,
+      paths.map((p) => p.id),
+    ),
+    sc.cutoffs,
+  );
+  const backend = useStore.getState().compute.info?.backend ?? 'unknown';
+  const req: CutoffScanRequest = {
+    ...spec,
+    cutoffs,
+    dataset: refOf(rec),
+    paths,
+    previous,
+    environment: {
+      host: `${navigator.hardwareConcurrency ?? '?'} logical cores, ${navigator.userAgent}`,
+      backend,
+      dataset: datasetArg(rec),
+      command,
+    },
+  };
+  const perCutoff = spec.sizes.length * spec.folds;
+  const startFraction = previous
+    ? previous.reduce((a, r) => a + Math.min(r.folds.length, perCutoff), 0) / (perCutoff * cutoffs.length)
+    : 0;
+  ev.setRun({
+    ...idleRun(),
+    status: 'running',
+    startedAt: Date.now(),
+    startFraction,
+    fraction: startFraction,
+  });
+  const source = { label: rec.name, datasetId: rec.id, command };
+  if (!previous) useScan.getState().setScan(null, null);
+  const onProgress = Comlink.proxy((p: CutoffScanProgress) => {
+    const s = useEvaluate.getState();
+    if (s.run.status !== 'running' && s.run.status !== 'cancelling') return;
+    const first = s.run.firstAt === undefined && p.stage !== 'load' && p.stage !== 'skip';
+    s.setRun({
+      fraction: p.fraction,
+      done: p.cutoffIndex * perCutoff + p.done,
+      total: perCutoff * p.nCutoffs,
+      stage: p.stage,
+      size: p.size,
+      fold: p.fold,
+      message: `cutoff ${p.cutoff} Å, ${p.cutoffIndex + 1} of ${p.nCutoffs}${p.message ? `; ${p.message}` : ''}`,
+      ...(first ? { firstAt: Date.now(), firstFraction: p.fraction } : {}),
+    });
+    if (p.scan) useScan.getState().setScan(p.scan, source);
+  });
+  const call = getServices().compute.call((api) => api.runCutoffScan(req, onProgress));
+  activeRun = call;
+  try {
+    const out = await call;
+    useScan.getState().setScan(out.scan, source);
+    useEvaluate.getState().setRun({
+      status: out.cancelled ? 'cancelled' : 'done',
+      fraction: out.cancelled ? useEvaluate.getState().run.fraction : 1,
+      endedAt: Date.now(),
+    });
+  } catch (e) {
+    if (isCancelled(e) || useEvaluate.getState().run.status === 'cancelling')
+      useEvaluate.getState().setRun({ status: 'cancelled', endedAt: Date.now() });
+    else {
+      useEvaluate.getState().setRun({ status: 'error', error: message(e), endedAt: Date.now() });
+      useStore.getState().pushError('The cutoff scan failed.', message(e));
     }
   } finally {
     if (activeRun === call) activeRun = null;
