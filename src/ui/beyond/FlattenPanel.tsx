@@ -276,7 +276,9 @@ export function FlattenPanel() {
             <strong>{STATUS_TEXT[f.status]}</strong> {f.label}: {pct.toFixed(1)} % ·{' '}
             <span data-testid="flatten-rounds-done">{rounds.length}</span> round
             {rounds.length === 1 ? '' : 's'} trained
-            {f.message && f.status !== 'done' && <span data-testid="flatten-stage"> · {f.message}</span>}
+            {f.message && (f.status === 'running' || f.status === 'cancelling') && (
+              <span data-testid="flatten-stage"> · {f.message}</span>
+            )}
             {f.status === 'cancelled' && ' · no model was kept'}
             {f.status === 'error' && f.error && <span data-testid="flatten-error"> · {f.error}</span>}
             {f.status === 'done' && r && (
