@@ -5,7 +5,8 @@
  */
 import type { Dataset } from '../data/dataset';
 import { resolveDatasetRef, type DatasetRef } from '../data/datasetRef';
-import { readDatasetFile, type ReadDatasetOptions } from '../data/io/index';
+import type { ReadDatasetOptions } from '../data/io/index';
+import { readDatasetWithProgress } from '../data/readProgress';
 import {
   SAMPLING_KIND_LABELS,
   checkDihedralAtoms,
@@ -102,8 +103,20 @@ export interface DataWorkerMethods {
 
 export const dataWorkerMethods: DataWorkerMethods = {
   async parseFile(name, bytes, read = {}, opts = {}, onProgress) {
-    onProgress?.({ fraction: 0, message: `parsing ${name} (${(bytes.length / 1e6).toFixed(1)} MB)` });
-    const { dataset, warnings } = readDatasetFile(name, bytes, read);
+    const mb = (b: number) => (b / 1e6).toFixed(1);
+    onProgress?.({
+      fraction: 0,
+      message: `parsing ${name}: 0 of ${mb(bytes.length)} MB`,
+      metrics: { bytesRead: 0, totalBytes: bytes.length, frames: 0 },
+    });
+    // parsing is the first half of the bar, the statistics the second
+    const { dataset, warnings } = readDatasetWithProgress(name, bytes, read, (p) =>
+      onProgress?.({
+        fraction: 0.5 * (p.bytesRead / Math.max(1, p.totalBytes)),
+        message: `parsing ${name}: ${mb(p.bytesRead)} of ${mb(p.totalBytes)} MB, ${p.frames.toLocaleString('en-US')} frames`,
+        metrics: { ...p },
+      }),
+    );
     const stats = computeStats(dataset, opts, onProgress, 0.5);
     return { dataset, warnings, stats };
   },

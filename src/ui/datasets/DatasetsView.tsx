@@ -92,13 +92,36 @@ export function DatasetsView() {
         {taskList.length > 0 && (
           <div className="ds-tasks" data-testid="dataset-tasks" aria-live="polite">
             {taskList.map(([k, t]) => (
-              <div key={k} className="ds-task">
+              <div
+                key={k}
+                className="ds-task"
+                data-testid="dataset-task"
+                data-task={k}
+                data-fraction={t.fraction.toFixed(3)}
+                data-bytes-read={t.metrics?.bytesRead}
+                data-frames={t.metrics?.frames}
+              >
                 <span>{t.label}</span>
-                <progress max={1} value={t.fraction} aria-label={t.label} />
-                {t.message && <span className="muted ds-sub">{t.message}</span>}
+                <progress
+                  max={1}
+                  value={t.fraction}
+                  aria-label={t.label}
+                  aria-valuetext={`${Math.round(100 * t.fraction)} %${t.message ? `, ${t.message}` : ''}`}
+                />
+                {t.message && (
+                  <span className="muted ds-sub" data-testid="dataset-task-message">
+                    {t.message}
+                  </span>
+                )}
               </div>
             ))}
-            <button type="button" className="ghost" onClick={cancelTasks} data-testid="dataset-cancel">
+            <button
+              type="button"
+              className="ghost"
+              onClick={cancelTasks}
+              aria-label={`Cancel ${taskList.map(([, t]) => t.label).join(', ')}`}
+              data-testid="dataset-cancel"
+            >
               Cancel
             </button>
           </div>

@@ -11,6 +11,8 @@ export interface TaskState {
   label: string;
   fraction: number;
   message?: string;
+  /** Live numbers of the task, e.g. bytesRead / totalBytes / frames while a file is parsed. */
+  metrics?: Record<string, number>;
 }
 
 export interface UnitsQuestion {
