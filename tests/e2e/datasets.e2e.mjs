@@ -302,3 +302,140 @@ test('datasets: the acac fixture (extxyz without e_unit) asks for units; a remov
     await context.close();
   }
 });
+
+test('datasets: the units dialog is a modal: Tab cycles inside, Esc cancels, focus returns to the opener', async ({
+  browser,
+  url,
+}) => {
+  const { context, page, errors } = await openDatasets(browser, url);
+  try {
+    await page.waitForSelector('[data-testid="dataset-item"]', { timeout: 30_000 });
+    await page.focus('[data-testid="dataset-add"]');
+    await page.setInputFiles('[data-testid="dataset-file"]', [
+      file('modal.xyz', h2o2Frames(3, { extended: false })),
+    ]);
+    await page.waitForSelector('[data-testid="units-dialog"]', { timeout: 30_000 });
+    const where = () =>
+      page.evaluate(() => {
+        const a = document.activeElement;
+        const inside = !!a && !!document.querySelector('[data-testid="units-dialog"]')?.contains(a);
+        return { inside, id: a?.getAttribute('data-testid') ?? a?.textContent?.trim() ?? a?.tagName };
+      });
+    const start = await where();
+    assert(
+      start.inside && start.id === 'units-energy-kcalmol',
+      `focus starts on the checked energy unit: ${JSON.stringify(start)}`,
+    );
+    // the stops: energy group, length group, gradients checkbox, OK, Cancel; then back to the start
+    const seen = [];
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press('Tab');
+      const w = await where();
+      assert(w.inside, `Tab ${i + 1} keeps the focus in the dialog (on ${w.id})`);
+      seen.push(w.id);
+    }
+    assert(seen.includes('units-ok') && seen.includes('units-cancel'), `Tab reaches the buttons: ${seen}`);
+    const cycle = seen.indexOf('units-cancel');
+    assert(seen[cycle + 1] === 'units-energy-kcalmol', `after Cancel, Tab wraps to the first stop: ${seen}`);
+    await page.focus('[data-testid="units-energy-kcalmol"]');
+    await page.keyboard.press('Shift+Tab');
+    const back = await where();
+    assert(back.id === 'units-cancel', `Shift+Tab from the first stop wraps to the last: ${back.id}`);
+    // arrows still move within the radio group
+    await page.focus('[data-testid="units-energy-kcalmol"]');
+    await page.keyboard.press('ArrowDown');
+    assert((await where()).id === 'units-energy-hartree', 'arrow keys move inside the energy group');
+    await screenshot(page, 'datasets-units-modal');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="units-dialog"]', { state: 'detached', timeout: 10_000 });
+    await page.waitForFunction(
+      () => document.activeElement?.getAttribute('data-testid') === 'dataset-add',
+      null,
+      { timeout: 5_000 },
+    );
+    assert((await page.locator('[data-dataset-id="user:modal.xyz"]').count()) === 0, 'Esc adds nothing');
+    assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+});
+
+/** An extended XYZ of `n` H2O2 frames that states its units (about 330 bytes per frame). */
+const bigFile = (name, n) => file(name, h2o2Frames(n, { extended: true, eUnit: 'kcal/mol' }));
+
+/** Records every message and frame count the parse task shows (a MutationObserver in the page). */
+const recordTasks = (page) =>
+  page.evaluate(() => {
+    window.__taskLog = [];
+    const log = () => {
+      for (const el of document.querySelectorAll('[data-testid="dataset-task"]'))
+        window.__taskLog.push({
+          task: el.getAttribute('data-task'),
+          frames: el.getAttribute('data-frames'),
+          bytes: el.getAttribute('data-bytes-read'),
+          message: el.querySelector('[data-testid="dataset-task-message"]')?.textContent ?? '',
+        });
+    };
+    new MutationObserver(log).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
+    });
+  });
+
+test(
+  'datasets: a big file shows its parse progress (MB and frames) and can be cancelled',
+  async ({ browser, url }) => {
+    const { context, page, errors } = await openDatasets(browser, url);
+    try {
+      await page.waitForSelector('[data-testid="dataset-item"]', { timeout: 30_000 });
+      const n = 60_000;
+      await recordTasks(page);
+      await page.setInputFiles('[data-testid="dataset-file"]', [bigFile('big.extxyz', n)]);
+      await page.waitForSelector('[data-testid="dataset-item"][data-dataset-id="user:big.extxyz"]', {
+        timeout: 120_000,
+      });
+      const log = await page.evaluate(() => window.__taskLog.filter((e) => e.task === 'parse:big.extxyz'));
+      const parsing = log
+        .map((e) => /parsing big\.extxyz: ([\d.]+) of ([\d.]+) MB, ([\d,]+) frames/.exec(e.message))
+        .filter(Boolean)
+        .map((m) => ({ mb: Number(m[1]), of: Number(m[2]), frames: Number(m[3].replace(/,/g, '')) }));
+      const partial = parsing.filter((p) => p.frames > 0 && p.frames < n && p.mb < p.of);
+      console.log(
+        `      ${parsing.length} parse reports, ${partial.length} partial: ${JSON.stringify(partial.slice(0, 3))}`,
+      );
+      assert(
+        partial.length >= 1,
+        `the bar reported partial progress while parsing: ${JSON.stringify(parsing)}`,
+      );
+      assert(
+        parsing.some((p) => p.frames === n),
+        `the last report counts all ${n} frames`,
+      );
+      const frames = await page.textContent('[data-testid="fact-frames"]');
+      assert(frames.replace(/,/g, '') === String(n), `all frames read: ${frames}`);
+
+      // a second big file: cancel while it is read; nothing is added and nothing is an error
+      await page.setInputFiles('[data-testid="dataset-file"]', [bigFile('big2.extxyz', n)]);
+      await page.waitForSelector('[data-testid="dataset-task"][data-task="parse:big2.extxyz"]', {
+        timeout: 60_000,
+      });
+      const bar = page.locator('[data-testid="dataset-task"][data-task="parse:big2.extxyz"] progress');
+      assert((await bar.count()) === 1, 'the parse task has a progress bar');
+      await page.focus('[data-testid="dataset-cancel"]');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-testid="dataset-tasks"]', { state: 'detached', timeout: 10_000 });
+      assert(
+        (await page.locator('[data-dataset-id="user:big2.extxyz"]').count()) === 0,
+        'a cancelled file is not added',
+      );
+      assert((await page.locator('[data-testid="dataset-error"]').count()) === 0, 'a cancel is not an error');
+      await screenshot(page, 'datasets-big-file');
+      assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  },
+  { timeoutMs: 240_000 },
+);

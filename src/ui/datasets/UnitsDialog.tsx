@@ -1,7 +1,8 @@
 /** Asks for the units of a file that does not state them (plain XYZ; extended XYZ without e_unit). */
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { EnergyUnit, LengthUnit } from '../../chem/units';
 import type { UnitsQuestion } from './tabStore';
+import { useFocusTrap } from './useFocusTrap';
 
 const ENERGY: { value: EnergyUnit; label: string }[] = [
   { value: 'eV', label: 'eV' },
@@ -20,27 +21,27 @@ export function UnitsDialog({ q }: { q: UnitsQuestion }) {
   const [energy, setEnergy] = useState<EnergyUnit>(q.probe.format === 'extxyz' ? 'eV' : 'kcal/mol');
   const [length, setLength] = useState<LengthUnit>(q.probe.lengthUnit === 'Bohr' ? 'Bohr' : 'Ang');
   const [gradients, setGradients] = useState(false);
-  const first = useRef<HTMLInputElement>(null);
-  useEffect(() => first.current?.focus(), []);
-
+  const dialog = useRef<HTMLDivElement>(null);
   const ok = () =>
     q.answer({ energyUnit: energy, lengthUnit: length, forcesAreGradients: gradients || undefined });
   const cancel = () => q.answer(null);
+  // an accessible modal: focus stays inside, Escape cancels, focus goes back to the opener on close
+  useFocusTrap(dialog, cancel, () => document.querySelector<HTMLElement>('[data-testid="dataset-add"]'));
 
   return (
     <div className="ds-backdrop">
       <div
+        ref={dialog}
         className="ds-dialog card"
         role="dialog"
         aria-modal="true"
         aria-labelledby="ds-units-title"
+        aria-describedby="ds-units-desc"
+        tabIndex={-1}
         data-testid="units-dialog"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') cancel();
-        }}
       >
         <h2 id="ds-units-title">Units of {q.fileName}</h2>
-        <p className="muted">
+        <p className="muted" id="ds-units-desc">
           {q.probe.format === 'xyz'
             ? 'Plain XYZ files do not say their units.'
             : 'This extended XYZ file has no e_unit / r_unit keys.'}{' '}
@@ -54,10 +55,9 @@ export function UnitsDialog({ q }: { q: UnitsQuestion }) {
         >
           <fieldset>
             <legend>Energy (forces are energy / length)</legend>
-            {ENERGY.map((u, i) => (
+            {ENERGY.map((u) => (
               <label key={u.value} className="ds-radio">
                 <input
-                  ref={i === 0 ? first : undefined}
                   type="radio"
                   name="ds-energy"
                   value={u.value}
