@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { loadPlotly } from '../plotly';
+import { chartColours, useThemeVersion } from '../chartTheme';
 
 export interface BarSeries {
   name: string;
@@ -25,23 +26,6 @@ export interface HistogramPlotProps {
 
 const COLORS = ['#2563eb', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 
-/** Bumps when the page's colours change (theme toggle on <html data-theme>, or the system scheme). */
-function useThemeVersion(): number {
-  const [v, setV] = useState(0);
-  useEffect(() => {
-    const bump = () => setV((x) => x + 1);
-    const mo = new MutationObserver(bump);
-    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-    const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
-    mq?.addEventListener('change', bump);
-    return () => {
-      mo.disconnect();
-      mq?.removeEventListener('change', bump);
-    };
-  }, []);
-  return v;
-}
-
 export function HistogramPlot(p: HistogramPlotProps) {
   const el = useRef<HTMLDivElement>(null);
   const themeVersion = useThemeVersion();
@@ -54,9 +38,7 @@ export function HistogramPlot(p: HistogramPlotProps) {
     if (!node) return;
     const centres = p.edges.slice(0, -1).map((e, i) => (e + p.edges[i + 1]) / 2);
     const widths = p.edges.slice(0, -1).map((e, i) => p.edges[i + 1] - e);
-    const css = getComputedStyle(document.documentElement);
-    const text = css.getPropertyValue('--text').trim() || '#17202b';
-    const grid = css.getPropertyValue('--border').trim() || '#d7dee7';
+    const { text, grid } = chartColours();
     const data = p.series.map((s, i) => ({
       type: 'bar',
       name: s.name,

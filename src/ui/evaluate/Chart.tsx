@@ -6,16 +6,11 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Figure } from './figures';
 import { loadPlotly as loadSharedPlotly } from '../plotly';
+import { chartColours, useThemeVersion } from '../chartTheme';
 
 type PlotlyApi = typeof import('plotly.js-dist-min');
 /** The shared lazy plotly loader, typed with plotly's own declarations for this view's wider use. */
 export const loadPlotly = (): Promise<PlotlyApi> => loadSharedPlotly() as unknown as Promise<PlotlyApi>;
-
-function themeColours() {
-  const css = getComputedStyle(document.documentElement);
-  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-  return { text: v('--text', '#17202b'), grid: v('--border', '#d7dee7'), panel: v('--panel', '#ffffff') };
-}
 
 export interface ChartProps {
   figure: Figure;
@@ -35,18 +30,7 @@ export function Chart({ figure, testId, label, height = 320, onPointClick }: Cha
     clickRef.current = onPointClick;
   }, [onPointClick]);
   // redraw in the new colours when the app theme (or the system's) changes
-  const [themeTick, setThemeTick] = useState(0);
-  useEffect(() => {
-    const bump = () => setThemeTick((t) => t + 1);
-    const mo = new MutationObserver(bump);
-    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class'] });
-    const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
-    mq?.addEventListener?.('change', bump);
-    return () => {
-      mo.disconnect();
-      mq?.removeEventListener?.('change', bump);
-    };
-  }, []);
+  const themeTick = useThemeVersion();
 
   useEffect(() => {
     let alive = true;
@@ -54,7 +38,7 @@ export function Chart({ figure, testId, label, height = 320, onPointClick }: Cha
       async (Plotly) => {
         const el = ref.current;
         if (!alive || !el) return;
-        const c = themeColours();
+        const c = chartColours();
         const layout = {
           height,
           margin: { l: 64, r: 56, t: 36, b: 52 },
