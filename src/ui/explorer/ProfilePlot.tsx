@@ -11,6 +11,7 @@ import { useModels, type LoadedModel } from '../../state/models';
 import type { ReactionPath } from '../../chem/pathInterp';
 import { REF_COLOUR, setX } from './controller';
 import { loadPlotly, type PlotlyApi } from '../plotly';
+import { chartColours } from '../chartTheme';
 
 interface PlotInternals {
   xaxis?: { l2p(v: number): number };
@@ -39,9 +40,7 @@ export function buildFigure(
   models: LoadedModel[],
   profiles: Record<string, ModelProfile>,
 ) {
-  const css = getComputedStyle(document.documentElement);
-  const text = css.getPropertyValue('--text').trim() || '#17202b';
-  const grid = css.getPropertyValue('--border').trim() || '#d7dee7';
+  const { text, grid } = chartColours();
   const u = path.driver.unit;
   const data: unknown[] = [];
   const annotations: unknown[] = [];

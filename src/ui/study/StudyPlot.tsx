@@ -2,14 +2,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTour } from '../../state/tour';
 import { loadPlotly } from '../plotly';
+import { chartColours } from '../chartTheme';
 import type { PlotFigure } from './figures';
 
 function themed(layout: Record<string, unknown>): Record<string, unknown> {
-  const css = getComputedStyle(document.documentElement);
-  const v = (n: string, f: string) => css.getPropertyValue(n).trim() || f;
-  const text = v('--text', '#17202b');
-  const grid = v('--border', '#d7dee7');
-  const panel = v('--panel', '#ffffff');
+  const { text, grid, panel } = chartColours();
   const big = document.body.classList.contains('projector');
   const axis = (a: unknown) => ({ gridcolor: grid, zerolinecolor: grid, ...(a as object) });
   return {

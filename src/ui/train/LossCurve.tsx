@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { EpochPoint } from '../../compute/trainTasks';
 import { loadPlotly } from '../plotly';
+import { chartColours } from '../chartTheme';
 
 const COLORS = { e: '#2563eb', f: '#d62728' };
 
@@ -17,9 +18,7 @@ export function LossCurve({ epochs }: { epochs: EpochPoint[] }) {
     const node = el.current;
     if (!node || epochs.length === 0) return;
     let cancelled = false;
-    const css = getComputedStyle(document.documentElement);
-    const text = css.getPropertyValue('--text').trim() || '#17202b';
-    const grid = css.getPropertyValue('--border').trim() || '#d7dee7';
+    const { text, grid } = chartColours();
     const x = epochs.map((e) => e.epoch);
     const trace = (name: string, y: number[], color: string, dash: string) => ({
       type: 'scatter',
