@@ -1,20 +1,31 @@
 /**
  * The 3D molecule view: one 3Dmol viewer held in a ref, created once per mounted container (safe
  * under React StrictMode's mount–unmount–mount), resized with a ResizeObserver. It follows the
- * store by subscription: a new molecule (different atoms) rebuilds the model; a new geometry of the
- * same atoms moves the existing atoms in place, at most once per animation frame. 3Dmol is loaded
- * lazily (its own chunk).
+ * store by subscription, drawing at most once per animation frame (the newest state wins): a new
+ * molecule (different atoms) rebuilds the model; a new geometry of the same atoms moves the existing
+ * atom objects in place (bonds, styles and labels are kept; only the mesh is regenerated).
+ *
+ * Light drag path: key-coordinate labels are moved and re-lettered in place (viewer3d/labels.ts);
+ * while the geometry changes in a burst the view draws at half its pixel ratio and returns to full
+ * resolution RESTORE_MS after the last change (viewer3d/resolution.ts; `data-resolution` on the
+ * host says which). `?drag=full` in the page URL turns both off (the benchmark's "before").
  *
  * An optional overlay source (the explorer's) adds force arrows (one shape per colour) and the key
- * coordinates (highlighted bonds, labels with their current values); it is redrawn in the same
- * animation frame as the atoms. After each drawn frame the host element's `data-frame` counter and
- * `data-geometry-version` are updated (the slider benchmark and the browser tests read them).
+ * coordinates (highlighted bonds, labels with their current values). An optional camera link gives
+ * the viewer camera requests (a saved view, a tour step) to apply once the molecule is on screen,
+ * and hears about every view change (mouse, keys, requests). After each drawn frame the host
+ * element's `data-frame` counter and `data-geometry-version` are updated (the slider benchmark and
+ * the browser tests read them); performance measures `pes:viewer:*` time the parts of a frame.
  */
 import { useEffect, useRef, useState, type KeyboardEvent, type MutableRefObject } from 'react';
 import type { GLModel, GLViewer } from '3dmol';
 import { useStore, type Molecule } from '../state/store';
 import { formatCoord, measure, type KeyCoordDef } from '../chem/keyCoords';
 import { symbolOf } from './elements';
+import type { CameraRequest, CameraView } from './viewer3d/camera';
+import { rendererOf } from './viewer3d/internals';
+import { LabelSet, type LabelItem } from './viewer3d/labels';
+import { DynamicResolution } from './viewer3d/resolution';
 
 /** Extra drawing on top of the molecule. */
 export interface ViewerOverlay {
@@ -29,9 +40,19 @@ export interface OverlaySource {
   get(): ViewerOverlay | null;
   subscribe(onChange: () => void): () => void;
 }
-/** What the parent can do with the viewer (exports). */
+/** Camera requests in, view changes out (the explorer keeps the camera in the URL with it). */
+export interface CameraLink {
+  /** The waiting request, if any, for the molecule now in the store; taking it clears it. */
+  take(): CameraRequest | null;
+  /** Calls back when a request starts waiting. */
+  subscribe(onRequest: () => void): () => void;
+  /** The view after each drawn change (often: the link debounces). */
+  changed(view: CameraView): void;
+}
+/** What the parent can do with the viewer (exports, camera). */
 export interface ViewerHandle {
   pngURI(): string;
+  getView(): number[] | null;
 }
 
 const HIGHLIGHT = '#f2c14e';
@@ -43,31 +64,18 @@ const LABEL_OFFSETS = [
   { x: -96, y: -14 },
   { x: 0, y: 46 },
 ];
+/** Full resolution returns this long after the last geometry change. */
+export const RESTORE_MS = 180;
+/** `?drag=full`: draw every frame the plain way (full resolution, labels re-created). */
+const PLAIN_DRAG = typeof location !== 'undefined' && /[?&]drag=full\b/.test(location.search);
 
-/**
- * Removes all labels without a render: 3Dmol's removeAllLabels/removeLabel and addLabel (without
- * `noshow`) each re-render the whole scene, which made every slider step cost six renders.
- */
-function clearLabels(viewer: GLViewer) {
-  const v = viewer as unknown as {
-    labels?: ({ sprite?: unknown; dispose?: () => void } | null)[];
-    modelGroup?: { remove(o: unknown): void };
-  };
-  if (!v.labels || !v.modelGroup) {
-    viewer.removeAllLabels();
-    return;
-  }
-  for (const l of v.labels)
-    if (l?.sprite) {
-      v.modelGroup.remove(l.sprite);
-      l.dispose?.();
-    }
-  v.labels.splice(0, v.labels.length);
-}
+const span = (name: string, start: number) => {
+  performance.measure(`pes:viewer:${name}`, { start, end: performance.now() });
+};
 
-function drawOverlay(viewer: GLViewer, m: Molecule, o: ViewerOverlay | null) {
+/** Highlighted bonds of the key coordinates and the force arrows (one shape per colour). */
+function drawShapes(viewer: GLViewer, m: Molecule, o: ViewerOverlay | null) {
   viewer.removeAllShapes();
-  clearLabels(viewer);
   if (!o) return;
   const R = m.R;
   const at = (i: number) => ({ x: R[3 * i], y: R[3 * i + 1], z: R[3 * i + 2] });
@@ -82,31 +90,6 @@ function drawOverlay(viewer: GLViewer, m: Molecule, o: ViewerOverlay | null) {
         done.add(`${a}-${b}`);
         shape.addCylinder({ start: at(a), end: at(b), radius: 0.26, color: HIGHLIGHT, fromCap: 1, toCap: 1 });
       }
-    o.coords.forEach((c, k) => {
-      if (c.atoms.some((i) => i >= n)) return;
-      const p = { x: 0, y: 0, z: 0 };
-      for (const i of c.atoms) {
-        p.x += R[3 * i] / c.atoms.length;
-        p.y += R[3 * i + 1] / c.atoms.length;
-        p.z += R[3 * i + 2] / c.atoms.length;
-      }
-      viewer.addLabel(
-        formatCoord(c, measure(R, c)),
-        {
-          position: p,
-          fontSize: 12,
-          fontColor: '#1b1b1b',
-          backgroundColor: HIGHLIGHT,
-          backgroundOpacity: 0.85,
-          alignment: 'center',
-          inFront: true,
-          // labels of coordinates that share atoms (all five of azobenzene meet at N=N) fan out
-          screenOffset: LABEL_OFFSETS[k % LABEL_OFFSETS.length] as unknown as never,
-        },
-        undefined,
-        true,
-      );
-    });
   }
   for (const set of o.arrows) {
     if (set.F.length !== R.length) continue;
@@ -127,6 +110,38 @@ function drawOverlay(viewer: GLViewer, m: Molecule, o: ViewerOverlay | null) {
       });
     }
   }
+}
+
+/** The key-coordinate labels: current value at the centre of the atoms that define it. */
+function labelItems(m: Molecule, o: ViewerOverlay | null): LabelItem[] {
+  if (!o) return [];
+  const R = m.R;
+  const n = m.z.length;
+  const out: LabelItem[] = [];
+  o.coords.forEach((c, k) => {
+    if (c.atoms.some((i) => i >= n)) return;
+    const p = { x: 0, y: 0, z: 0 };
+    for (const i of c.atoms) {
+      p.x += R[3 * i] / c.atoms.length;
+      p.y += R[3 * i + 1] / c.atoms.length;
+      p.z += R[3 * i + 2] / c.atoms.length;
+    }
+    out.push({
+      text: formatCoord(c, measure(R, c)),
+      position: p,
+      style: {
+        fontSize: 12,
+        fontColor: '#1b1b1b',
+        backgroundColor: HIGHLIGHT,
+        backgroundOpacity: 0.85,
+        alignment: 'center',
+        inFront: true,
+        // labels of coordinates that share atoms (all five of azobenzene meet at N=N) fan out
+        screenOffset: LABEL_OFFSETS[k % LABEL_OFFSETS.length],
+      },
+    });
+  });
+  return out;
 }
 
 const STYLE = { stick: { radius: 0.14, colorscheme: 'Jmol' }, sphere: { scale: 0.24, colorscheme: 'Jmol' } };
@@ -158,17 +173,35 @@ function softwareWebGL(): boolean {
   }
 }
 
+/** Applies a camera request (the molecule is on screen; renders). */
+function applyCamera(viewer: GLViewer, req: CameraRequest) {
+  if (req.kind === 'view') {
+    viewer.setView([...req.view]);
+    return;
+  }
+  // Back to the orientation the molecule loads in, centred, then the step's turns and zoom.
+  const v = viewer.getView();
+  viewer.setView([v[0], v[1], v[2], v[3], 0, 0, 0, 1]);
+  viewer.zoomTo();
+  const [rx, ry, rz] = req.rotate ?? [0, 0, 0];
+  if (rx) viewer.rotate(rx, 'x');
+  if (ry) viewer.rotate(ry, 'y');
+  if (rz) viewer.rotate(rz, 'z');
+  if (req.zoom && req.zoom !== 1) viewer.zoom(req.zoom);
+}
+
 const sameAtoms = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 export interface Viewer3DProps {
   /** Accessible description of what is shown. */
   label?: string;
   overlay?: OverlaySource;
+  camera?: CameraLink;
   /** Filled with export functions once the viewer runs. */
   handleRef?: MutableRefObject<ViewerHandle | null>;
 }
 
-export function Viewer3D({ label = 'Molecule viewer', overlay, handleRef }: Viewer3DProps) {
+export function Viewer3D({ label = 'Molecule viewer', overlay, camera, handleRef }: Viewer3DProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewerRef = useRef<GLViewer | null>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
@@ -180,49 +213,93 @@ export function Viewer3D({ label = 'Molecule viewer', overlay, handleRef }: View
     let disposed = false;
     let model: GLModel | null = null;
     let shownZ: Int32Array | null = null;
+    let shownMolecule: Molecule | null = null;
+    let shownVersion = -1;
+    let shownOverlay: ViewerOverlay | null | undefined;
     let unsubscribe: (() => void) | null = null;
-    let frame = 0;
+    let resizeFrame = 0;
     let frames = 0;
+    const labels = new LabelSet();
+    let resolution: DynamicResolution | null = null;
+    let restoreTimer: ReturnType<typeof setTimeout> | undefined;
     const observer = new ResizeObserver(() => {
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => viewerRef.current?.resize().render());
+      cancelAnimationFrame(resizeFrame);
+      resizeFrame = requestAnimationFrame(() => viewerRef.current?.resize().render());
     });
 
-    const show = (m: Molecule | null) => {
+    const mark = () => {
+      host.dataset.frame = String(++frames);
+      host.dataset.geometryVersion = String(shownVersion);
+      host.dataset.resolution = resolution?.reduced ? 'reduced' : 'full';
+    };
+
+    /** Draws the store's molecule and the overlay as they are now (one render). */
+    const draw = () => {
       const viewer = viewerRef.current;
       if (!viewer) return;
+      const t0 = performance.now();
+      const { molecule: m, geometryVersion } = useStore.getState();
       if (!m) {
-        viewer.removeAllModels().render();
+        if (model) viewer.removeAllModels().removeAllShapes();
+        labels.reset(viewer);
         model = null;
         shownZ = null;
+        shownMolecule = null;
+        shownVersion = geometryVersion;
+        viewer.render();
+        mark();
         return;
       }
-      if (model && shownZ && sameAtoms(shownZ, m.z)) {
-        // Same atoms: move them in place (bonds and styles are kept), then rebuild the mesh.
-        const atoms = model.selectedAtoms({});
+      const o = overlay?.get() ?? null;
+      const fresh = !model || !shownZ || !sameAtoms(shownZ, m.z);
+      const moved = !fresh && (m !== shownMolecule || geometryVersion !== shownVersion);
+      if (fresh) {
+        labels.reset(viewer);
+        viewer.removeAllModels();
+        model = viewer.addModel(toXyz(m), 'xyz');
+        model.setStyle({}, STYLE);
+        shownZ = m.z;
+      } else if (moved) {
+        // Same atoms: move the atom objects in place; setStyle (same style) resets the stick caps
+        // and marks the mesh for regeneration at the next render. Bonds are kept.
+        const atoms = model!.selectedAtoms({});
         for (let i = 0; i < atoms.length; i++) {
           atoms[i].x = m.R[3 * i];
           atoms[i].y = m.R[3 * i + 1];
           atoms[i].z = m.R[3 * i + 2];
         }
-        model.setStyle({}, STYLE);
-        drawOverlay(viewer, m, overlay?.get() ?? null);
-        viewer.render();
-        mark();
-        return;
+        model!.setStyle({}, STYLE);
       }
-      viewer.removeAllModels();
-      model = viewer.addModel(toXyz(m), 'xyz');
-      model.setStyle({}, STYLE);
-      shownZ = m.z;
-      drawOverlay(viewer, m, overlay?.get() ?? null);
-      viewer.zoomTo();
+      span('atoms', t0);
+      const t1 = performance.now();
+      if (fresh || moved || o !== shownOverlay) {
+        drawShapes(viewer, m, o);
+        if (PLAIN_DRAG) labels.reset(viewer);
+        labels.sync(viewer, labelItems(m, o));
+      }
+      span('overlay', t1);
+      shownMolecule = m;
+      shownVersion = geometryVersion;
+      shownOverlay = o;
+      // Dynamic resolution: reduced while the geometry keeps changing, full again when it rests.
+      if (moved && resolution && !PLAIN_DRAG) {
+        const t2 = performance.now();
+        if (resolution.set(true)) span('resize', t2);
+        clearTimeout(restoreTimer);
+        restoreTimer = setTimeout(() => {
+          if (resolution?.set(false)) {
+            viewerRef.current?.render();
+            mark();
+          }
+        }, RESTORE_MS);
+      }
+      const t3 = performance.now();
+      if (fresh) viewer.zoomTo();
+      const req = camera?.take();
+      if (req) applyCamera(viewer, req);
       viewer.render();
+      span('render', t3);
       mark();
-    };
-    const mark = () => {
-      host.dataset.frame = String(++frames);
-      host.dataset.geometryVersion = String(useStore.getState().geometryVersion);
     };
 
     import('3dmol')
@@ -235,23 +312,59 @@ export function Viewer3D({ label = 'Molecule viewer', overlay, handleRef }: View
             antialias: !softwareWebGL(),
           });
         }
-        show(useStore.getState().molecule);
-        // Geometry changes are drawn at most once per animation frame (the newest one wins), so a
-        // burst of updates (a fast slider drag) costs one render, not one per update.
+        const viewer = viewerRef.current;
+        resolution = new DynamicResolution(viewer, host);
+        // Time the GL part of each render (the rest of render() is mesh generation).
+        const r = rendererOf(viewer);
+        if (r) {
+          const base = r.render.bind(r);
+          r.render = (...args: unknown[]) => {
+            const t = performance.now();
+            base(...args);
+            span('gl', t);
+          };
+        }
+        if (camera) viewer.setViewChangeCallback((v: CameraView) => camera.changed(v));
+        // Subscribed before the first draw, so a remounted viewer gets the last view back.
         let drawFrame = 0;
+        // A camera request for the molecule on screen is applied at once (after a pending draw).
+        const unsubscribeCamera = camera?.subscribe(() => {
+          if (drawFrame || !model) return; // the next draw takes it
+          const req = camera.take();
+          if (req && viewerRef.current) {
+            applyCamera(viewerRef.current, req);
+            viewerRef.current.render();
+            mark();
+          }
+        });
+        draw();
+        // Everything is drawn at most once per animation frame (the newest state wins), so a burst
+        // of updates (a fast slider drag) costs one render, not one per update.
+        let scheduledAt = 0;
         const schedule = () => {
-          cancelAnimationFrame(drawFrame);
-          drawFrame = requestAnimationFrame(() => show(useStore.getState().molecule));
+          if (drawFrame) return;
+          scheduledAt = performance.now();
+          drawFrame = requestAnimationFrame(() => {
+            drawFrame = 0;
+            span('wait', scheduledAt);
+            draw();
+          });
         };
         const unsubscribeStore = useStore.subscribe((s, prev) => {
-          if (s.geometryVersion !== prev.geometryVersion) schedule();
+          if (s.geometryVersion !== prev.geometryVersion || s.molecule !== prev.molecule) schedule();
         });
         const unsubscribeOverlay = overlay?.subscribe(schedule);
-        if (handleRef) handleRef.current = { pngURI: () => viewerRef.current?.pngURI() ?? '' };
+        if (handleRef)
+          handleRef.current = {
+            pngURI: () => viewerRef.current?.pngURI() ?? '',
+            getView: () => viewerRef.current?.getView() ?? null,
+          };
         unsubscribe = () => {
           cancelAnimationFrame(drawFrame);
+          clearTimeout(restoreTimer);
           unsubscribeStore();
           unsubscribeOverlay?.();
+          unsubscribeCamera?.();
           if (handleRef) handleRef.current = null;
         };
         observer.observe(host);
@@ -267,15 +380,16 @@ export function Viewer3D({ label = 'Molecule viewer', overlay, handleRef }: View
       disposed = true;
       unsubscribe?.();
       observer.disconnect();
-      cancelAnimationFrame(frame);
+      cancelAnimationFrame(resizeFrame);
       const viewer = viewerRef.current;
       viewerRef.current = null;
       if (viewer) {
+        viewer.setViewChangeCallback(null);
         viewer.clear();
         viewer.getCanvas()?.remove();
       }
     };
-  }, [pushError, overlay, handleRef]);
+  }, [pushError, overlay, camera, handleRef]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     const v = viewerRef.current;

@@ -1,7 +1,9 @@
 // Browser tests of the Explore tab (issue 5): the path slider (mouse and keyboard) moves the rendered
 // molecule, the φ read-out and the profile marker; an sGDML model trained here with `pes train` loads
 // through the Load-model input, draws its curve and shows its energy; malformed and mismatched model
-// files give errors and change nothing; a reload restores the path, the position and the model.
+// files give errors and change nothing; a reload restores the path, the position and the model; the
+// camera, the dataset and the models shown round-trip through the URL and a reload; a tour step's
+// camera is applied; during a drag the view draws at reduced resolution and returns to full after it.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,6 +73,8 @@ async function settled(page, since) {
     null,
     { timeout: 60_000 },
   );
+  // dynamic resolution: a moment after the last geometry change the view is drawn sharp again
+  await page.waitForSelector('[data-testid="viewer"][data-resolution="full"]', { timeout: 30_000 });
   await page.waitForTimeout(150);
 }
 
@@ -99,11 +103,24 @@ test(
       const box = await page.locator('[data-testid="path-slider"]').boundingBox();
       const y = box.y + box.height / 2;
       let f = await frameOf(page);
+      await page.evaluate(() => {
+        const v = document.querySelector('[data-testid="viewer"]');
+        window.__resolutions = [];
+        new MutationObserver(() => window.__resolutions.push(v.dataset.resolution)).observe(v, {
+          attributes: true,
+          attributeFilter: ['data-resolution'],
+        });
+      });
       await page.mouse.move(box.x + 6, y);
       await page.mouse.down();
       for (let k = 1; k <= 10; k++) await page.mouse.move(box.x + 6 + ((box.width / 2 - 6) * k) / 10, y);
       await page.mouse.up();
       await settled(page, f);
+      const resolutions = await page.evaluate(() => window.__resolutions);
+      assert(
+        resolutions.includes('reduced') && resolutions.at(-1) === 'full',
+        `reduced resolution during the drag, full after it: ${resolutions.join(' → ')}`,
+      );
       const x1 = await readX(page);
       const phi1 = await readPhi(page);
       assert(x1 > 80 && x1 < 110, `mouse drag to the middle moved the slider to ≈ 94°: ${x1}`);
@@ -247,6 +264,16 @@ test(
         `      model ${id}: E − E_start at point 8 = ${eModel} kcal/mol (reference ${eRef}); errors: ${errText.replace(/\s+/g, ' ').slice(0, 300)}`,
       );
 
+      // Models shown are in the URL: hide the model, the URL says so, and back.
+      await page.uncheck(`[data-testid="model-visible-${id}"]`);
+      await page.waitForFunction(() => new URLSearchParams(location.search).get('show') === '', null, {
+        timeout: 10_000,
+      });
+      await page.check(`[data-testid="model-visible-${id}"]`);
+      await page.waitForFunction((mid) => new URLSearchParams(location.search).get('show') === mid, id, {
+        timeout: 10_000,
+      });
+
       // Reload: another path and position, then the same URL again.
       await page.selectOption('[data-testid="path-select"]', 'azobenzene-optimized-rotation');
       await page
@@ -383,6 +410,187 @@ test(
         `      ${seen.join('; ')}; played ${x0} → ${xp}; exports CSV ${csv.length} B, extxyz ${xyz.length} B, PNG ${png.length} B`,
       );
       assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  },
+  { timeoutMs: 300_000 },
+);
+
+/** The viewer's current 3Dmol view [x, y, z, zoom, qx, qy, qz, qw] as the explorer last saw it. */
+const viewOf = (page) => page.evaluate(() => window.__pesExplorer.currentView());
+/** Degrees between two views' rotations. */
+const turn = (a, b) =>
+  (2 * Math.acos(Math.min(1, Math.abs(a[4] * b[4] + a[5] * b[5] + a[6] * b[6] + a[7] * b[7]))) * 180) /
+  Math.PI;
+const IDENTITY = [0, 0, 0, 0, 0, 0, 0, 1];
+
+test(
+  'explorer: camera, dataset and slider position round-trip through the URL and a reload',
+  async ({ browser, url }) => {
+    const { context, page, errors } = await openExplorer(browser, url);
+    try {
+      await page.waitForFunction(() => /[?&]cam=/.test(location.search), null, { timeout: 10_000 });
+      const v0 = await viewOf(page);
+      assert(turn(v0, IDENTITY) < 0.1, `loads in the default orientation: ${v0}`);
+      // Rotate with the mouse (3Dmol's own drag) and zoom with the keyboard.
+      const box = await page.locator('[data-testid="viewer"]').boundingBox();
+      const cx = box.x + box.width / 2;
+      const cy = box.y + box.height / 2;
+      await page.mouse.move(cx, cy);
+      await page.mouse.down();
+      for (let k = 1; k <= 8; k++) await page.mouse.move(cx + 15 * k, cy + 6 * k);
+      await page.mouse.up();
+      await page.focus('[data-testid="viewer"]');
+      await page.keyboard.press('+');
+      const v1 = await viewOf(page);
+      assert(turn(v0, v1) > 10, `the mouse drag rotated the view by ${turn(v0, v1).toFixed(1)}°`);
+      assert(v1[3] !== v0[3], `the key zoomed: ${v0[3]} → ${v1[3]}`);
+      // The URL follows (debounced), rounded.
+      await page.waitForFunction(
+        (v) => {
+          const c = new URLSearchParams(location.search).get('cam')?.split('_').map(Number);
+          return c && c.length === 8 && Math.abs(c[3] - v[3]) < 0.06 && Math.abs(c[7] - v[7]) < 2e-4;
+        },
+        v1,
+        { timeout: 10_000 },
+      );
+      // A slider position and a dataset too.
+      await page.focus('[data-testid="path-slider"]');
+      for (let k = 0; k < 4; k++) await page.keyboard.press('PageUp');
+      await page.waitForFunction(() => /[?&]x=/.test(location.search) && !/x=8\.3\b/.test(location.search));
+      await page.click('[data-testid="tab-datasets"]');
+      await page.click('[data-testid="dataset-item"][data-dataset-id="glycine"]');
+      await page.waitForFunction(() => new URLSearchParams(location.search).get('ds') === 'glycine', null, {
+        timeout: 10_000,
+      });
+      await page.click('[data-testid="tab-explore"]');
+      await page.waitForSelector('[data-testid="viewer"][data-state="ready"]', { timeout: 30_000 });
+      // Back on the tab, the remounted viewer has the same camera.
+      await page.waitForFunction(
+        (v) => {
+          const w = window.__pesExplorer.currentView();
+          return w && Math.abs(w[3] - v[3]) < 0.06 && Math.abs(w[7] - v[7]) < 2e-4;
+        },
+        v1,
+        { timeout: 30_000 },
+      );
+      await page.waitForSelector('[data-testid="viewer"][data-resolution="full"]', { timeout: 30_000 });
+      await page.waitForTimeout(300);
+      const xBefore = await readX(page);
+      const shotBefore = await viewerShot(page, 'explorer-camera-before-reload');
+      const search = await page.evaluate(() => location.search);
+
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('[data-testid="viewer"][data-state="ready"]', { timeout: 60_000 });
+      await page.waitForSelector('[data-testid="profile"][data-state="ready"]', { timeout: 60_000 });
+      await page.waitForFunction(
+        (v) => {
+          const w = window.__pesExplorer.currentView();
+          return w && Math.abs(w[3] - v[3]) < 0.06 && Math.abs(w[7] - v[7]) < 2e-4;
+        },
+        v1,
+        { timeout: 30_000 },
+      );
+      await page.waitForTimeout(500);
+      const v2 = await viewOf(page);
+      const xAfter = await readX(page);
+      const dPos = Math.max(...[0, 1, 2].map((i) => Math.abs(v2[i] - v1[i])));
+      assert(turn(v1, v2) < 0.1, `same rotation after the reload: ${turn(v1, v2).toFixed(3)}° apart`);
+      assert(dPos < 0.01 && Math.abs(v2[3] - v1[3]) < 0.06, `same position and zoom: ${v1} → ${v2}`);
+      assert(Math.abs(xAfter - xBefore) < 0.02, `slider position restored: ${xBefore} → ${xAfter}`);
+      const shotAfter = await viewerShot(page, 'explorer-camera-after-reload');
+      await screenshot(page, 'explorer-camera-after-reload');
+      const d = await pixelDiff(page, shotBefore, shotAfter);
+      assert(d < 0.01, `the reloaded 3D view looks the same (${(d * 100).toFixed(2)} % pixels differ)`);
+      const dDefault = turn(v2, IDENTITY);
+      await page.click('[data-testid="tab-datasets"]');
+      await page.waitForSelector(
+        '[data-testid="dataset-item"][data-dataset-id="glycine"][aria-pressed="true"]',
+        {
+          timeout: 30_000,
+        },
+      );
+      console.log(
+        `      ${search}: view turned ${dDefault.toFixed(1)}° from the default, restored within ${turn(v1, v2).toFixed(3)}°, ${dPos.toFixed(4)} Å; screenshots differ by ${(d * 100).toFixed(2)} %; x ${xBefore} → ${xAfter}; dataset glycine restored`,
+      );
+      assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  },
+  { timeoutMs: 300_000 },
+);
+
+test(
+  'explorer: a tour step with a camera sets the 3D view',
+  async ({ browser, url }) => {
+    const { context, page, errors } = await openExplorer(browser, url);
+    try {
+      const tour = {
+        format: 'pes-tour',
+        version: 1,
+        title: 'Camera check',
+        steps: [
+          {
+            title: 'Side view',
+            text: 'Turned a quarter about y.',
+            tab: 'explore',
+            path: 'azobenzene-rotation',
+            slider: 94,
+            camera: { rotate: [0, 90, 0], zoom: 1.5 },
+          },
+          { title: 'Front view', text: 'Back to the start.', tab: 'explore', camera: 'reset' },
+        ],
+      };
+      await page.click('[data-testid="tab-study"]');
+      await page.setInputFiles('[data-testid="tour-file"]', {
+        name: 'camera-tour.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(tour)),
+      });
+      await page.waitForSelector('[data-testid="tour-player"]', { timeout: 90_000 });
+      await page.waitForSelector('[data-testid="viewer"][data-state="ready"]', { timeout: 30_000 });
+      await page.waitForFunction(
+        () => {
+          const v = window.__pesExplorer.currentView();
+          const ang = v && 2 * Math.acos(Math.min(1, Math.abs(v[7])));
+          return ang && Math.abs((ang * 180) / Math.PI - 90) < 1;
+        },
+        null,
+        { timeout: 60_000 },
+      );
+      const v1 = await viewOf(page);
+      assert(Math.abs(turn(v1, IDENTITY) - 90) < 1, `step 1 turned the view 90°: ${turn(v1, IDENTITY)}`);
+      assert(Math.abs(v1[5]) > 0.69 && Math.abs(v1[4]) < 0.01, `about the y axis: q = ${v1.slice(4)}`);
+      assert(Math.abs((await readX(page)) - 94) < 0.1, 'step 1 also set the slider to 94°');
+      await page.waitForTimeout(400);
+      const shot1 = await viewerShot(page, 'explorer-tour-side');
+      await screenshot(page, 'explorer-tour-side');
+
+      await page.click('[data-testid="tour-next"]');
+      await page.waitForFunction(
+        () => {
+          const v = window.__pesExplorer.currentView();
+          return v && Math.abs(Math.abs(v[7]) - 1) < 1e-6;
+        },
+        null,
+        { timeout: 30_000 },
+      );
+      const v2 = await viewOf(page);
+      assert(turn(v2, IDENTITY) < 0.1, `step 2 reset the rotation: ${turn(v2, IDENTITY)}°`);
+      assert(v2[3] !== v1[3], `and the zoom: ${v1[3]} → ${v2[3]}`);
+      await page.waitForTimeout(400);
+      const shot2 = await viewerShot(page, 'explorer-tour-front');
+      await screenshot(page, 'explorer-tour-front');
+      const d = await pixelDiff(page, shot1, shot2);
+      assert(d > 0.01, `the side and front views differ on screen (${(d * 100).toFixed(2)} % pixels)`);
+      await page.waitForFunction(() => /[?&]cam=/.test(location.search), null, { timeout: 10_000 });
+      console.log(
+        `      tour step 1: ${turn(v1, IDENTITY).toFixed(2)}° about y, zoom ${v1[3].toFixed(1)}; step 2: ${turn(v2, IDENTITY).toFixed(2)}°, zoom ${v2[3].toFixed(1)}; pixels differ ${(d * 100).toFixed(1)} %`,
+      );
+      const unexpected = errors.filter((e) => !/Failed to load resource/.test(e));
+      assert(unexpected.length === 0, `console errors:\n${unexpected.join('\n')}`);
     } finally {
       await context.close();
     }

@@ -9,6 +9,7 @@ import { useStore } from '../../state/store';
 import { JobPanel } from '../JobPanel';
 import { MoleculeInfo } from '../MoleculeInfo';
 import { Viewer3D, type ViewerHandle } from '../Viewer3D';
+import { explorerCamera } from './cameraLink';
 import { explorerOverlay, loadModelFile, startExplorer } from './controller';
 import { ExportPanel } from './ExportPanel';
 import { ModelPanel } from './ModelPanel';
@@ -53,6 +54,7 @@ export function ExplorerView() {
             molecule ? `3D model of ${molecule.name}, ball and stick, with force arrows` : 'Molecule viewer'
           }
           overlay={explorerOverlay}
+          camera={explorerCamera}
           handleRef={viewer}
         />
         <p className="hint">

@@ -2,7 +2,8 @@
  * The explorer's logic outside React: loads the path list and the selected path, turns slider values
  * into geometries (store.setGeometry, which the 3D view follows without React), keeps the predict
  * worker's models in sync with useModels, asks it for predictions at the current geometry (latest
- * request wins) and along the whole path (profiles), plays the path, and mirrors the view in the URL.
+ * request wins) and along the whole path (profiles), plays the path, and mirrors the view in the URL
+ * (path and x here; camera, dataset and models shown in viewUrl.ts).
  */
 import { getServices } from '../../app/services';
 import {
@@ -30,6 +31,8 @@ import { readViewQuery, startModelPersistence, writeViewQuery } from '../../stat
 import { useStore } from '../../state/store';
 import type { SerializedModel } from '../../models/types';
 import type { OverlaySource, ViewerOverlay } from '../Viewer3D';
+import { currentView, requestCamera } from './cameraLink';
+import { followCameraInUrl, startViewUrl } from './viewUrl';
 
 /** Samples of each model's continuous curve along the path. */
 export const PROFILE_SAMPLES = 64;
@@ -134,7 +137,11 @@ export function setX(x: number): void {
   const [lo, hi] = xRange(path);
   const xc = Math.min(Math.max(x, lo), hi);
   const s = sAtX(path, xc);
-  showAt(path, s, xc);
+  // A value within the URL's rounding (0.01) of a computed point is that point (its reference
+  // energy and forces show again after a reload).
+  const k = Math.round(s);
+  if (Math.abs(path.xs[k] - xc) <= 0.006) showAt(path, k, path.xs[k]);
+  else showAt(path, s, xc);
 }
 
 /** Moves to fractional point index s. */
@@ -190,12 +197,14 @@ function requestCurrent(path: ReactionPath, s: number, R: Float64Array) {
   const both = new Float64Array(2 * n3);
   both.set(R);
   both.set(path.points[0].R, n3);
+  const asked = performance.now();
   predictCurrent(
     models.map((m) => m.id),
     both,
   ).then(
     (res) => {
       if (res === STALE || useExplorer.getState().path !== path) return;
+      performance.measure('pes:predict:roundtrip', { start: asked, end: performance.now() });
       const current: Record<string, CurrentPrediction> = {};
       for (const [id, p] of Object.entries(res)) current[id] = toCurrent(path, s, p, n3);
       useExplorer.getState().set({ current, currentAt: performance.now() });
@@ -483,7 +492,10 @@ let started = false;
 export function startExplorer(): void {
   if (started) return;
   started = true;
-  Object.assign(window, { __pesExplorer: { useExplorer, useModels, setX, setS } });
+  Object.assign(window, {
+    __pesExplorer: { useExplorer, useModels, setX, setS, currentView, requestCamera, predictCurrent },
+  });
+  startViewUrl();
   useModels.subscribe((s, p) => {
     if (s.models !== p.models) void syncModels();
   });
@@ -494,6 +506,7 @@ export function startExplorer(): void {
     const ex = useExplorer.getState();
     if (q.path && q.path !== ex.pathId && ex.paths.some((p) => p.id === q.path)) void selectPath(q.path, q.x);
     else if (q.x !== undefined && Math.abs(q.x - ex.x) > 1e-6) setX(q.x);
+    followCameraInUrl();
   });
   const query = readViewQuery();
   fetchJson('data/manifest.json')

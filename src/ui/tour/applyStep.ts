@@ -1,9 +1,10 @@
 /**
- * What a tour step does to the page, through public surfaces only: the URL (hash = tab, query ?path=…&x=…
- * for the explorer, with a history entry and 'popstate' + 'hashchange' events), the shared models store
- * (study models shown), a highlight class on one element, and a 'pes:tour-step' CustomEvent on window
- * carrying the whole step (the camera is for whoever draws the molecule to apply).
+ * What a tour step does to the page: the URL (hash = tab, query ?path=…&x=… for the explorer, with a
+ * history entry and 'popstate' + 'hashchange' events), the shared models store (study models shown),
+ * the explorer's 3D camera (a request the viewer applies once the step's path is on screen), a
+ * highlight class on one element, and a 'pes:tour-step' CustomEvent on window carrying the whole step.
  */
+import { requestCamera, tourCameraRequest } from '../explorer/cameraLink';
 import type { TourStep } from './tourFormat';
 
 export const HIGHLIGHT_CLASS = 'tour-highlight';
@@ -13,6 +14,7 @@ export function stepUrl(step: TourStep, loc: { pathname: string; search: string 
   const q = new URLSearchParams(loc.search);
   if (step.path !== undefined) q.set('path', step.path);
   if (step.slider !== undefined) q.set('x', String(step.slider));
+  if (step.camera) q.delete('cam'); // the step sets its own camera (written back once applied)
   const search = q.toString();
   return `${loc.pathname}${search ? `?${search}` : ''}#${step.tab}`;
 }
@@ -26,6 +28,8 @@ export function applyStep(step: TourStep): Element | null {
     window.dispatchEvent(new PopStateEvent('popstate', { state: window.history.state }));
     window.dispatchEvent(new HashChangeEvent('hashchange', { oldURL: before, newURL: window.location.href }));
   }
+  // After the path change above, so the request waits for the step's path when that is loading.
+  if (step.camera) requestCamera(tourCameraRequest(step.camera));
   window.dispatchEvent(new CustomEvent('pes:tour-step', { detail: step }));
   return highlight(step.highlight);
 }
