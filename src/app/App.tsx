@@ -7,6 +7,7 @@ import { DatasetsView } from '../ui/datasets/DatasetsView';
 import { TrainView } from '../ui/train/TrainView';
 import { EvaluateView } from '../ui/evaluate/EvaluateView';
 import { StudyView } from '../ui/study/StudyView';
+import { startViewUrl } from '../ui/explorer/viewUrl';
 import { useStore } from '../state/store';
 import { useDatasets } from '../state/datasets';
 import { loadInitialData } from './loadData';
@@ -40,6 +41,7 @@ export function App() {
 
   useEffect(() => {
     getServices(); // idempotent: one pair of workers per page
+    startViewUrl(); // idempotent: dataset, models shown and camera in the URL
     let cancelled = false;
     loadInitialData().then(
       (d) => {
