@@ -377,3 +377,44 @@ test('evaluate: GAP cutoff scan (glycine, n = 10, 2 cutoffs, 2 folds) plots erro
     await context.close();
   }
 });
+
+test('evaluate: a GAP cutoff scan can be cancelled and resumed', async ({ browser, url }) => {
+  const { context, page, errors } = await openApp(browser, url, '#evaluate');
+  try {
+    await waitForBackend(page);
+    await page.waitForSelector('[data-testid="ev-dataset"] option[value="glycine"]', {
+      state: 'attached',
+      timeout: 30_000,
+    });
+    await page.selectOption('[data-testid="ev-dataset"]', 'glycine');
+    await page.selectOption('[data-testid="ev-model"]', 'gap');
+    await page.selectOption('[data-testid="ev-opt-preset"]', 'fast');
+    await page.fill('[data-testid="ev-sizes"]', '10');
+    await page.fill('[data-testid="ev-folds"]', '2');
+    await page.check('[data-testid="ev-scan"]');
+    await page.fill('[data-testid="ev-scan-cutoffs"]', '3,4,5');
+    await page.click('[data-testid="ev-run"]');
+    // cancel once the first fold has finished (its cutoff shows in the table)
+    await page.waitForSelector('[data-testid="ev-scan-row"]', { timeout: 120_000 });
+    await page.click('[data-testid="ev-cancel"]');
+    await page.waitForSelector('[data-testid="ev-job"][data-status="cancelled"]', { timeout: 30_000 });
+    const kept = await page.locator('[data-testid="ev-scan-row"]').count();
+    assert(kept >= 1 && kept < 3, `the finished cutoffs are kept after cancel (${kept})`);
+    await page.click('[data-testid="ev-resume"]');
+    await page.waitForSelector('[data-testid="ev-job"][data-status="done"]', { timeout: 120_000 });
+    const cutoffs = await page.$$eval('[data-testid="ev-scan-row"]', (els) =>
+      els.map((e) => e.dataset.cutoff),
+    );
+    assert(cutoffs.join() === '3,4,5', `all three cutoffs after resuming: ${cutoffs}`);
+    const folds = await page.$$eval('[data-testid="ev-scan-row"] td:nth-child(2)', (els) =>
+      els.map((e) => e.textContent),
+    );
+    assert(
+      folds.every((f) => f === '2/2'),
+      `every cutoff has both folds: ${folds}`,
+    );
+    assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+});
