@@ -423,6 +423,7 @@ test(
       });
       const bar = page.locator('[data-testid="dataset-task"][data-task="parse:big2.extxyz"] progress');
       assert((await bar.count()) === 1, 'the parse task has a progress bar');
+      await screenshot(page, 'datasets-big-file-progress');
       await page.focus('[data-testid="dataset-cancel"]');
       await page.keyboard.press('Enter');
       await page.waitForSelector('[data-testid="dataset-tasks"]', { state: 'detached', timeout: 10_000 });
