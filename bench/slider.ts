@@ -18,7 +18,7 @@
  *   drawing before the light drag path), for before/after numbers from the same build.
  *
  * Also reports where a frame goes (the page's `pes:*` performance measures: wait for the animation
- * frame, atoms, overlay, resize, render = mesh + GL, of which GL; the predict round trip), and a fast
+ * frame, atoms, shapes and labels, resize, render = mesh + GL, of which GL; the predict round trip), and a fast
  * drag (moves without waiting) showing how many predictions ran and how many were dropped as stale.
  */
 import { spawnSync } from 'node:child_process';
@@ -207,7 +207,8 @@ const WAIT_RECORDS = (n: number, inputs: number) => `new Promise((resolve, rejec
 const PARTS = [
   'viewer:wait',
   'viewer:atoms',
-  'viewer:overlay',
+  'viewer:shapes',
+  'viewer:labels',
   'viewer:resize',
   'viewer:render',
   'viewer:gl',

@@ -274,17 +274,19 @@ export function Viewer3D({ label = 'Molecule viewer', overlay, camera, handleRef
       const t1 = performance.now();
       if (fresh || moved || o !== shownOverlay) {
         drawShapes(viewer, m, o);
+        span('shapes', t1);
+        const t2 = performance.now();
         if (PLAIN_DRAG) labels.reset(viewer);
         labels.sync(viewer, labelItems(m, o));
+        span('labels', t2);
       }
-      span('overlay', t1);
       shownMolecule = m;
       shownVersion = geometryVersion;
       shownOverlay = o;
       // Dynamic resolution: reduced while the geometry keeps changing, full again when it rests.
       if (moved && resolution && !PLAIN_DRAG) {
-        const t2 = performance.now();
-        if (resolution.set(true)) span('resize', t2);
+        const t4 = performance.now();
+        if (resolution.set(true)) span('resize', t4);
         clearTimeout(restoreTimer);
         restoreTimer = setTimeout(() => {
           if (resolution?.set(false)) {

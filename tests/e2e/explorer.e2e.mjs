@@ -231,6 +231,13 @@ test(
       const eModel = parseFloat(await page.textContent(`[data-testid="readout-e-${id}"]`));
       const eRef = parseFloat(await page.textContent('[data-testid="readout-eref"]'));
       assert(Number.isFinite(eModel), `model energy shown: ${eModel}`);
+      // The read-out (relative to the model's own start value, taken from its profile) agrees
+      // with the model's profile at the same computed point.
+      const eProfile = await page.evaluate(
+        (mid) => window.__pesExplorer.useExplorer.getState().profiles[mid].pointE[8],
+        id,
+      );
+      assert(Math.abs(eProfile - eModel) < 0.006, `read-out ${eModel} vs profile ${eProfile} at point 8`);
       assert(Math.abs(eRef - 34.84) < 0.01, `reference at point 8: ${eRef}`);
       await page.waitForTimeout(400);
       await screenshot(page, 'explorer-model');

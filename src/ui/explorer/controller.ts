@@ -183,8 +183,8 @@ export function mismatch(model: { z: ArrayLike<number> }, path: ReactionPath): s
 const usable = (path: ReactionPath) =>
   useModels.getState().models.filter((m) => m.visible && !mismatch(m, path) && inWorker.has(m.id));
 
-const predictCurrent = latestWins((ids: string[], R: Float64Array) =>
-  getServices().predict.call((api) => api.predict(ids, R, 2)),
+const predictCurrent = latestWins((ids: string[], R: Float64Array, nConf: number) =>
+  getServices().predict.call((api) => api.predict(ids, R, nConf)),
 );
 
 function requestCurrent(path: ReactionPath, s: number, R: Float64Array) {
@@ -194,19 +194,31 @@ function requestCurrent(path: ReactionPath, s: number, R: Float64Array) {
     return;
   }
   const n3 = R.length;
-  const both = new Float64Array(2 * n3);
-  both.set(R);
-  both.set(path.points[0].R, n3);
+  // Energies are shown relative to the model's own value at the path start: known from the
+  // profile once it is computed (then one geometry is predicted, not two).
+  const { profiles } = useExplorer.getState();
+  const e0 = new Map<string, number>();
+  for (const m of models) {
+    const p = profiles[m.id];
+    if (p && p.pathId === path.id && !p.error && p.pointEabs.length) e0.set(m.id, p.pointEabs[0]);
+  }
+  const known = e0.size === models.length;
+  const G = known ? R : new Float64Array(2 * n3);
+  if (!known) {
+    G.set(R);
+    G.set(path.points[0].R, n3);
+  }
   const asked = performance.now();
   predictCurrent(
     models.map((m) => m.id),
-    both,
+    G,
+    known ? 1 : 2,
   ).then(
     (res) => {
       if (res === STALE || useExplorer.getState().path !== path) return;
       performance.measure('pes:predict:roundtrip', { start: asked, end: performance.now() });
       const current: Record<string, CurrentPrediction> = {};
-      for (const [id, p] of Object.entries(res)) current[id] = toCurrent(path, s, p, n3);
+      for (const [id, p] of Object.entries(res)) current[id] = toCurrent(path, s, p, n3, e0.get(id));
       useExplorer.getState().set({ current, currentAt: performance.now() });
     },
     (e: unknown) => {
@@ -215,12 +227,18 @@ function requestCurrent(path: ReactionPath, s: number, R: Float64Array) {
   );
 }
 
-function toCurrent(path: ReactionPath, s: number, p: ModelPrediction, n3: number): CurrentPrediction {
+function toCurrent(
+  path: ReactionPath,
+  s: number,
+  p: ModelPrediction,
+  n3: number,
+  e0?: number,
+): CurrentPrediction {
   if (p.error || !p.E || !p.F) return { pathId: path.id, s, E: NaN, F: new Float64Array(0), error: p.error };
   return {
     pathId: path.id,
     s,
-    E: p.E[0] - p.E[1],
+    E: p.E[0] - (e0 ?? p.E[1]),
     F: p.F.slice(0, n3),
     sd: p.varE ? Math.sqrt(p.varE[0]) : undefined,
   };
