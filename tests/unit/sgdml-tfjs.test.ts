@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../src/compute/tfjs-node';
 import { createRng, drawStratSample } from '../../src/data/sample';
 import type { Dataset } from '../../src/data/dataset';
+import { mixedPrecisionCg } from '../../src/models/sgdml/asyncCg';
 import { InvDistDescriptor } from '../../src/models/sgdml/descriptor';
 import { computeDescSet, kernelBlock } from '../../src/models/sgdml/kernel';
 import { findPerms } from '../../src/models/sgdml/perms';
@@ -30,6 +31,51 @@ function rows(a: Float64Array, idx: Int32Array, w: number): Float64Array {
   idx.forEach((m, i) => out.set(a.subarray(m * w, (m + 1) * w), i * w));
   return out;
 }
+
+describe('mixed-precision CG (reliable updates)', () => {
+  // SPD diagonal systems with eigenvalues 1 … 10^-decades; the "inexact" operator adds relative noise
+  const n = 60;
+  let d = new Float64Array(n);
+  const spread = (decades: number) =>
+    (d = Float64Array.from({ length: n }, (_, i) => 10 ** (-decades * (i / (n - 1)))));
+  const b = Float64Array.from({ length: n }, (_, i) => Math.cos(i));
+  const exact = (v: Float64Array, o: Float64Array) => v.forEach((x, i) => (o[i] = d[i] * x));
+  const noisy = (eps: number) => {
+    const rng = createRng(5);
+    return async (v: Float64Array, o: Float64Array) => {
+      let nv = 0;
+      for (const x of v) nv += x * x;
+      nv = Math.sqrt(nv);
+      v.forEach((x, i) => (o[i] = d[i] * x + eps * nv * (rng.next() * 2 - 1)));
+    };
+  };
+  const trueRel = (x: Float64Array) => {
+    let r = 0,
+      bn = 0;
+    for (let i = 0; i < n; i++) {
+      r += (b[i] - d[i] * x[i]) ** 2;
+      bn += b[i] ** 2;
+    }
+    return Math.sqrt(r / bn);
+  };
+
+  it('reaches the true-residual tolerance with a slightly inexact operator, mostly on inexact products', async () => {
+    spread(3);
+    const res = await mixedPrecisionCg(noisy(1e-7), exact, b, { tol: 1e-8, maxIter: 2000 });
+    expect(res.converged).toBe(true);
+    expect(trueRel(res.x)).toBeLessThanOrEqual(1e-8);
+    expect(res.fellBackAt).toBeNull();
+    expect(res.exactApplies).toBeLessThan(res.iterations);
+  });
+
+  it('falls back to the exact operator when the inexact one is too noisy, and still converges', async () => {
+    spread(6);
+    const res = await mixedPrecisionCg(noisy(1e-3), exact, b, { tol: 1e-8, maxIter: 5000 });
+    expect(res.converged).toBe(true);
+    expect(trueRel(res.x)).toBeLessThanOrEqual(1e-8);
+    expect(res.fellBackAt).not.toBeNull();
+  });
+});
 
 describe.skipIf(!haveFixtures)('sGDML kernel products in tfjs (float32 blocks)', () => {
   let ds: Dataset;
@@ -138,6 +184,9 @@ describe.skipIf(!haveFixtures)('sGDML kernel products in tfjs (float32 blocks)',
     expect(info.kernelCompute).toBe('tfjs-f32');
     expect(info.cgRelResidual_sigma30 as number).toBeLessThanOrEqual(1e-6);
     expect(info.cgIterations_sigma30 as number).toBeGreaterThan(0);
+    // float32 products did the search: few float64 products, no fallback
+    expect(info.cgExactProducts_sigma30 as number).toBeLessThan((info.cgIterations_sigma30 as number) / 2);
+    expect(info.cgF32FellBackAt_sigma30).toBe(-1);
     expect(stages.some((s) => s.startsWith('CG iteration'))).toBe(true);
     const R = rows(ds.R, test, 3 * ds.nAtoms);
     const a = f64.predict(R, test.length),

@@ -352,7 +352,13 @@ async function solveCg(
   ctx: SolveContext,
   sigma: number,
   params: SgdmlParams,
-): Promise<{ alpha: Float64Array; iterations: number; relResidual: number }> {
+): Promise<{
+  alpha: Float64Array;
+  iterations: number;
+  relResidual: number;
+  exactApplies?: number;
+  fellBackAt?: number | null;
+}> {
   const M = ctx.S.M;
   const kPts = params.nystromPoints ?? Math.min(20, Math.max(2, Math.round(2 * Math.sqrt(M))));
   const pre = nystromPreconditioner(ctx, sigma, kPts);
@@ -369,9 +375,16 @@ async function solveCg(
         cgIteration: it,
       }),
   };
-  let res: { x: Float64Array; iterations: number; relResidual: number };
+  let res: {
+    x: Float64Array;
+    iterations: number;
+    relResidual: number;
+    exactApplies?: number;
+    fellBackAt?: number | null;
+  };
   if ((params.kernelCompute ?? 'f64') === 'tfjs-f32') {
-    const [{ ensureTfjsBackend, tfjsKernelOperator }, { conjugateGradientAsyncOp }] = await Promise.all([
+    // float32 tfjs products drive the search; float64 products replace the residual now and then
+    const [{ ensureTfjsBackend, tfjsKernelOperator }, { mixedPrecisionCg }] = await Promise.all([
       import('./tfjsKernel'),
       import('./asyncCg'),
     ]);
@@ -380,14 +393,20 @@ async function solveCg(
       rowBlock: params.kernelRowBlock,
     });
     try {
-      res = await conjugateGradientAsyncOp(op.apply, ctx.y, cgOpts);
+      res = await mixedPrecisionCg(op.apply, makeOperator(ctx, sigma), ctx.y, cgOpts);
     } finally {
       op.dispose();
     }
   } else res = await conjugateGradientAsync(makeOperator(ctx, sigma), ctx.y, cgOpts);
   const a = res.x;
   for (let i = 0; i < a.length; i++) a[i] = -a[i];
-  return { alpha: a, iterations: res.iterations, relResidual: res.relResidual };
+  return {
+    alpha: a,
+    iterations: res.iterations,
+    relResidual: res.relResidual,
+    exactApplies: res.exactApplies,
+    fellBackAt: res.fellBackAt,
+  };
 }
 
 /**
@@ -539,6 +558,9 @@ export class SgdmlTrainer implements Trainer<SgdmlParams> {
         alpha = r.alpha;
         solverInfo[`cgIterations_sigma${sigma}`] = r.iterations;
         solverInfo[`cgRelResidual_sigma${sigma}`] = r.relResidual;
+        if (r.exactApplies !== undefined) solverInfo[`cgExactProducts_sigma${sigma}`] = r.exactApplies;
+        // float32 products abandoned at this iteration (their round-off swamped the system), -1: never
+        if (r.fellBackAt !== undefined) solverInfo[`cgF32FellBackAt_sigma${sigma}`] = r.fellBackAt ?? -1;
       }
       const A = new Float64Array(M * desc.dim);
       for (let j = 0; j < M; j++)
