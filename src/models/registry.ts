@@ -98,6 +98,12 @@ const sgdmlOptions: ModelOption[] = [
   },
   { name: 'memory-gb', type: 'number', help: 'memory the Cholesky solver may use (GiB, default 8)' },
   { name: 'cg-tol', type: 'number', help: 'CG relative tolerance (default 1e-4)' },
+  {
+    name: 'kernel-compute',
+    type: 'string',
+    choices: ['f64', 'tfjs-f32'],
+    help: 'CG kernel products: f64 (CPU, default) or tfjs-f32 (float32 tfjs blocks, float64 residual updates)',
+  },
   { name: 'max-perms', type: 'number', help: 'cap on the permutation group (default 100)' },
 ];
 
@@ -127,6 +133,7 @@ const entries: Partial<Record<ModelKind, ModelEntry>> = {
       if (o['memory-gb'] !== undefined)
         p.memoryBudgetBytes = Math.round((o['memory-gb'] as number) * 1024 ** 3);
       if (o['cg-tol'] !== undefined) p.cgTol = o['cg-tol'];
+      if (o['kernel-compute'] !== undefined) p.kernelCompute = o['kernel-compute'];
       if (o['max-perms'] !== undefined) p.maxPerms = o['max-perms'];
       if (o.valid !== undefined) p.valid = o.valid;
       if (p.sigma !== undefined && p.sigmaGrid !== undefined)
