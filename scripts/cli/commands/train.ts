@@ -45,6 +45,9 @@ async function trainSgdml(
   const solver = str(a, 'solver') ?? 'auto';
   if (!['auto', 'cholesky', 'cg'].includes(solver))
     throw new CliError(`--solver must be auto, cholesky or cg`);
+  const kernelCompute = str(a, 'kernel-compute') ?? 'f64';
+  if (kernelCompute !== 'f64' && kernelCompute !== 'tfjs-f32')
+    throw new CliError(`--kernel-compute must be f64 or tfjs-f32, got '${kernelCompute}'`);
   const params: SgdmlParams = {
     descriptor: desc,
     solver: solver as SgdmlParams['solver'],
@@ -52,6 +55,7 @@ async function trainSgdml(
     lambda: num(a, 'lambda'),
     cgTol: num(a, 'cg-tol'),
     nystromPoints: num(a, 'nystrom-points'),
+    kernelCompute,
     tiled: createParallelCholesky(num(a, 'threads') ?? availableParallelism()),
     memoryBudgetBytes:
       num(a, 'memory-gb') !== undefined
@@ -114,6 +118,8 @@ sGDML:
   --lambda L             regulariser (default 1e-10)
   --cg-tol T             CG relative residual tolerance (default 1e-4)
   --nystrom-points P     inducing training points of the CG preconditioner
+  --kernel-compute K     CG kernel products: f64 (default) | tfjs-f32 (float32 tfjs blocks, float64
+                         residual updates; docs/results/sgdml-tfjs.md)
   --memory-gb G          memory the analytic solver may use (default 60 % of RAM)
   --threads T            threads of the Cholesky (default: all cores; 1 = serial)
 ${GAP_OPTION_HELP}
