@@ -109,6 +109,18 @@ export const FIELDS: Record<TrainKind, FieldSpec[]> = {
       default: 'auto',
       help: '',
     },
+    {
+      name: 'kernel-compute',
+      label: 'Kernel arithmetic',
+      type: 'select',
+      choices: [
+        { value: 'f64', label: 'float64 (CPU, exact)' },
+        { value: 'tfjs-f32', label: 'float32 blocks on tfjs (GPU-capable)' },
+      ],
+      default: 'f64',
+      help: 'measured: float32 reaches the float64 model (same test error) at λ ≥ 1e-8; at smaller λ its round-off forces a float64 fallback (slower, same result)',
+      when: { field: 'solver', values: ['auto', 'cg'] },
+    },
     { name: 'lambda', label: 'Regulariser λ', type: 'number', default: '1e-10', step: 'any', help: '' },
   ],
   gap: [
