@@ -27,8 +27,10 @@ export class DynamicResolution {
     r.setSize = (w: number, h: number) => {
       if (this.factor === 1) return base(w, h);
       const own = Object.getOwnPropertyDescriptor(window, 'devicePixelRatio');
-      const ratio = (window.devicePixelRatio || 1) * this.factor;
+      // Relative to the ratio 3Dmol would use (at least 2 when it upscales for antialiasing).
       const upscale = r._upscale;
+      const dpr = window.devicePixelRatio || 1;
+      const ratio = (upscale && dpr < 2 ? 2 : dpr) * this.factor;
       try {
         Object.defineProperty(window, 'devicePixelRatio', { value: ratio, configurable: true });
         r._upscale = false;
