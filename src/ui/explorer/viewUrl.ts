@@ -99,6 +99,9 @@ export function startViewUrl(): void {
     if (dsApplied && st.selectedId) replaceQuery({ ds: st.selectedId });
   };
   useDatasets.subscribe((s, p) => {
+    // A selection made before the URL's dataset is listed (a user file not restored yet, or gone)
+    // wins: from then on the URL follows the selection.
+    if (!dsApplied && p.selectedId !== null && s.selectedId !== p.selectedId) dsApplied = true;
     if (s.selectedId !== p.selectedId || s.datasets !== p.datasets) syncDataset();
   });
   syncDataset();
