@@ -358,7 +358,14 @@ export function Viewer3D({ label = 'Molecule viewer', overlay, camera, handleRef
         const unsubscribeOverlay = overlay?.subscribe(schedule);
         if (handleRef)
           handleRef.current = {
-            pngURI: () => viewerRef.current?.pngURI() ?? '',
+            pngURI: () => {
+              // an export is drawn at full resolution, even in the middle of a drag
+              if (resolution?.set(false) && viewerRef.current) {
+                viewerRef.current.render();
+                mark();
+              }
+              return viewerRef.current?.pngURI() ?? '';
+            },
             getView: () => viewerRef.current?.getView() ?? null,
           };
         unsubscribe = () => {
