@@ -118,7 +118,7 @@ export const FIELDS: Record<TrainKind, FieldSpec[]> = {
         { value: 'tfjs-f32', label: 'float32 blocks on tfjs (GPU-capable)' },
       ],
       default: 'f64',
-      help: 'measured: float32 reaches the float64 model (same test error) at λ ≥ 1e-8; at smaller λ its round-off forces a float64 fallback (slower, same result)',
+      help: 'ends at the float64 model; measured: float32 round-off stalls CG below λ = 1e-8, then float64 finishes',
       when: { field: 'solver', values: ['auto', 'cg'] },
     },
     { name: 'lambda', label: 'Regulariser λ', type: 'number', default: '1e-10', step: 'any', help: '' },
