@@ -9,7 +9,8 @@
  *                with the f64 operator, test force / energy RMSE of both models (both predicted in f64),
  *                median relative force difference between the two models, wall time.
  * Options: --sizes 50,100,200,400 --lambda 1e-10 --sigma 30 --n-test 300 --backend wasm|cpu
- *          --row-block 64 --cg-tol 1e-4 --dataset FILE --seed S
+ *          --row-block 64 (prediction; CG with --split-bits 0) --split-bits 48 (CG: exact float32 slices,
+ *          tfjsOzaki.ts; 0 = plain float32 blocks) --cg-tol 1e-4 --dataset FILE --seed S
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +91,7 @@ export async function run(argv: string[]): Promise<number> {
   const nTest = Number(str('n-test', '300'));
   const rowBlock = Number(str('row-block', '64'));
   const cgTol = Number(str('cg-tol', '1e-4'));
+  const splitBits = Number(str('split-bits', '48'));
   const backend = str('backend', 'wasm');
   if (backend !== 'wasm' && backend !== 'cpu') throw new Error('--backend must be wasm or cpu');
   const info = await initNodeBackend(backend);
@@ -97,7 +99,7 @@ export async function run(argv: string[]): Promise<number> {
   const E = ds.E as Float64Array;
   const n3 = 3 * ds.nAtoms;
   console.error(
-    `tfjs backend ${info.backend} (${info.adapter}); σ = ${sigma}, λ = ${lambda}, row block ${rowBlock}`,
+    `tfjs backend ${info.backend} (${info.adapter}); σ = ${sigma}, λ = ${lambda}, row block ${rowBlock}, CG split bits ${splitBits}`,
   );
   const table: string[] = [
     '| M | pred. median rel. ΔF | pred. max rel. ΔF | pred. RMS ΔE | pred. max ΔE | pred. s f64 / tfjs | CG it. f64 / tfjs (f64 products, fell back at) | rel. residual f64 / tfjs | true residual f64 / tfjs | test F RMSE f64 / tfjs | test E RMSE f64 / tfjs | median rel. ΔF models | train s f64 / tfjs |',
@@ -118,7 +120,12 @@ export async function run(argv: string[]): Promise<number> {
       return { model, seconds: (performance.now() - t0) / 1000 };
     };
     const f64 = await trainTimed(base);
-    const t32 = await trainTimed({ ...base, kernelCompute: 'tfjs-f32', kernelRowBlock: rowBlock });
+    const t32 = await trainTimed({
+      ...base,
+      kernelCompute: 'tfjs-f32',
+      kernelSplitBits: splitBits,
+      kernelRowBlock: rowBlock,
+    });
     let t0 = performance.now();
     const p64 = f64.model.predict(R, test.length);
     const predS64 = (performance.now() - t0) / 1000;
@@ -138,6 +145,7 @@ export async function run(argv: string[]): Promise<number> {
       sigma,
       backend: info.backend,
       rowBlock,
+      splitBits,
       predMedianRelF: pred.median,
       predMaxRelF: pred.max,
       predRmsE: rmse(p32.E, p64.E),

@@ -13,6 +13,7 @@ import { InvDistDescriptor } from '../../src/models/sgdml/descriptor';
 import { computeDescSet, kernelBlock } from '../../src/models/sgdml/kernel';
 import { findPerms } from '../../src/models/sgdml/perms';
 import { SgdmlTrainer, sgdmlOperatorF64 } from '../../src/models/sgdml/train';
+import { SplitRows, tfjsOzakiOperator } from '../../src/models/sgdml/tfjsOzaki';
 import { predictSgdmlTfjs, tfjsKernelOperator, TfjsSgdmlKernel } from '../../src/models/sgdml/tfjsKernel';
 import { haveFixtures, loadAzobenzene } from './sgdml-helpers';
 
@@ -141,6 +142,53 @@ describe.skipIf(!haveFixtures)('sGDML kernel products in tfjs (float32 blocks)',
     }
   });
 
+  it('the exact-split float32 operator matches float64 (1e-11 on random v, 1e-6 on a λ = 1e-10 solution where plain float32 blocks are off by > 1e-4)', async () => {
+    const { desc, S, maps, n } = trainingSet();
+    const rng = createRng(9);
+    const v = Float64Array.from({ length: n }, () => rng.next() * 2 - 1);
+    const model = await new SgdmlTrainer().trainModel(
+      ds,
+      train,
+      { sigma: 30, lambda: 1e-10, solver: 'cholesky' },
+      {},
+    );
+    const alpha = (model.data.alphas as Float64Array).map((a) => -a);
+    const before = tf.memory().numTensors;
+    for (const [vec, tolSplit, minBlock] of [
+      [v, 1e-11, 0],
+      [alpha, 1e-6, 1e-4],
+    ] as const) {
+      const ref = new Float64Array(n);
+      sgdmlOperatorF64(desc, S, maps, 30, 1e-10)(vec, ref);
+      const split = new Float64Array(n);
+      await tfjsOzakiOperator(desc, S, maps, 30, 1e-10).apply(vec, split);
+      const block = new Float64Array(n);
+      const op = tfjsKernelOperator(desc, S, maps, 30, 1e-10);
+      await op.apply(vec, block);
+      op.dispose();
+      expect(relErr(split, ref)).toBeLessThan(tolSplit);
+      // plain float32 blocks lose the cancelling solution product; the exact split does not
+      expect(relErr(block, ref)).toBeGreaterThan(minBlock);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('SplitRows cuts rows into integer float32 slices that add back up exactly', () => {
+    const rng = createRng(4);
+    const a = Float64Array.from({ length: 6 * 5 }, (_, i) => (rng.next() - 0.5) * 10 ** ((i % 7) - 3));
+    const sp = new SplitRows(a, 6, 5, 10, 6);
+    for (let i = 0; i < 6; i++)
+      for (let j = 0; j < 5; j++) {
+        let x = 0;
+        for (let s = 0; s < 6; s++) {
+          const q = sp.slices[s][i * 5 + j];
+          expect(Number.isInteger(q) && Math.abs(q) <= 2 ** 10).toBe(true);
+          x += q * 2 ** (-10 * (s + 1));
+        }
+        expect(Math.abs(x * sp.scale[i] - a[i * 5 + j])).toBeLessThanOrEqual(sp.scale[i] * 2 ** -60);
+      }
+  });
+
   it('predictions of a λ = 1e-6 model agree with float64 (forces rel. 1e-3, energies 0.02 kcal/mol), no tensor leak', async () => {
     const model = await new SgdmlTrainer().trainModel(
       ds,
@@ -192,6 +240,15 @@ describe.skipIf(!haveFixtures)('sGDML kernel products in tfjs (float32 blocks)',
     const a = f64.predict(R, test.length),
       b = f32.predict(R, test.length);
     expect(relErr(b.F, a.F)).toBeLessThan(1e-3);
+    // the plain float32 blocks (kernelSplitBits 0) converge too at this λ
+    const c = await new SgdmlTrainer().trainModel(
+      ds,
+      train,
+      { ...params, kernelCompute: 'tfjs-f32', kernelSplitBits: 0 },
+      {},
+    );
+    expect((c.data.info as Record<string, number>).cgRelResidual_sigma30).toBeLessThanOrEqual(1e-6);
+    expect(relErr(c.predict(R, test.length).F, a.F)).toBeLessThan(1e-3);
   });
 
   it('rejects tfjs-f32 with the Cholesky solver and unknown kernel arithmetic', async () => {

@@ -84,7 +84,12 @@ export interface SgdmlParams {
   tiled?: TiledFactorizer;
   /** arithmetic of the CG matrix-vector products (default 'f64'); 'tfjs-f32' implies the CG solver */
   kernelCompute?: SgdmlKernelCompute;
-  /** tfjs-f32: training rows summed in float32 before the float64 accumulation (default 64) */
+  /**
+   * tfjs-f32: bits kept by the exact slice splitting of the CG matrix products (tfjsOzaki.ts; default 48);
+   * 0 = plain float32 kernel blocks with float64 accumulation (tfjsKernel.ts), accurate only at large λ
+   */
+  kernelSplitBits?: number;
+  /** tfjs-f32 with kernelSplitBits 0: training rows summed in float32 before the float64 accumulation */
   kernelRowBlock?: number;
 }
 
@@ -384,14 +389,16 @@ async function solveCg(
   };
   if ((params.kernelCompute ?? 'f64') === 'tfjs-f32') {
     // float32 tfjs products drive the search; float64 products replace the residual now and then
-    const [{ ensureTfjsBackend, tfjsKernelOperator }, { mixedPrecisionCg }] = await Promise.all([
-      import('./tfjsKernel'),
-      import('./asyncCg'),
-    ]);
+    const [{ ensureTfjsBackend, tfjsKernelOperator }, { tfjsOzakiOperator }, { mixedPrecisionCg }] =
+      await Promise.all([import('./tfjsKernel'), import('./tfjsOzaki'), import('./asyncCg')]);
     await ensureTfjsBackend();
-    const op = tfjsKernelOperator(ctx.desc, ctx.S, ctx.maps, sigma, ctx.lambda, {
-      rowBlock: params.kernelRowBlock,
-    });
+    const bits = params.kernelSplitBits ?? 48;
+    const op =
+      bits > 0
+        ? tfjsOzakiOperator(ctx.desc, ctx.S, ctx.maps, sigma, ctx.lambda, { bits })
+        : tfjsKernelOperator(ctx.desc, ctx.S, ctx.maps, sigma, ctx.lambda, {
+            rowBlock: params.kernelRowBlock,
+          });
     try {
       res = await mixedPrecisionCg(op.apply, makeOperator(ctx, sigma), ctx.y, cgOpts);
     } finally {
