@@ -2,7 +2,8 @@
  * `pes bench sgdml-tfjs` — the real tfjs path of the sGDML kernel products (float32 blocks of
  * rows × queries in tfjs, partial sums accumulated in float64; src/models/sgdml/tfjsKernel.ts) against the
  * float64 path, per training size M:
- *   prediction — a float64-trained model (CG, --lambda) predicts the test frames with f64 and with tfjs-f32:
+ *   prediction — a float64-trained model (CG, --lambda) predicts the test frames with f64, with plain
+ *                float32 tfjs blocks (tfjsKernel.ts) and with exact-split float32 products (tfjsOzaki.ts):
  *                median / max relative force error ‖ΔF‖/‖F‖ per frame, RMS and max energy difference;
  *   training   — CG with the f64 matvec and CG with the tfjs-f32 matvec (same Nyström preconditioner, same
  *                tolerance): iterations, recursive relative residual, true relative residual ‖y − A α‖/‖y‖
@@ -24,6 +25,7 @@ import { computeDescSet } from '../src/models/sgdml/kernel.ts';
 import type { SgdmlModel } from '../src/models/sgdml/model.ts';
 import { SgdmlTrainer, sgdmlOperatorF64, type SgdmlParams } from '../src/models/sgdml/train.ts';
 import { predictSgdmlTfjs } from '../src/models/sgdml/tfjsKernel.ts';
+import { predictSgdmlTfjsExact } from '../src/models/sgdml/tfjsOzaki.ts';
 
 const DEFAULT_DATASET = fileURLToPath(
   new URL('../../shared/fixtures/sgdml-reference/azobenzene-xtb-md.npz', import.meta.url),
@@ -102,8 +104,8 @@ export async function run(argv: string[]): Promise<number> {
     `tfjs backend ${info.backend} (${info.adapter}); σ = ${sigma}, λ = ${lambda}, row block ${rowBlock}, CG split bits ${splitBits}`,
   );
   const table: string[] = [
-    '| M | pred. median rel. ΔF | pred. max rel. ΔF | pred. RMS ΔE | pred. max ΔE | pred. s f64 / tfjs | CG it. f64 / tfjs (f64 products, fell back at) | rel. residual f64 / tfjs | true residual f64 / tfjs | test F RMSE f64 / tfjs | test E RMSE f64 / tfjs | median rel. ΔF models | train s f64 / tfjs |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| M | exact-split pred. median / max rel. ΔF, max ΔE | pred. median rel. ΔF | pred. max rel. ΔF | pred. RMS ΔE | pred. max ΔE | pred. s f64 / tfjs | CG it. f64 / tfjs (f64 products, fell back at) | rel. residual f64 / tfjs | true residual f64 / tfjs | test F RMSE f64 / tfjs | test E RMSE f64 / tfjs | median rel. ΔF models | train s f64 / tfjs |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const out: Record<string, unknown>[] = [];
   for (const M of sizes) {
@@ -133,7 +135,11 @@ export async function run(argv: string[]): Promise<number> {
     t0 = performance.now();
     const p32 = await predictSgdmlTfjs(f64.model, R, test.length, { rowBlock });
     const predS32 = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const px = await predictSgdmlTfjsExact(f64.model, R, test.length, { bits: splitBits || 48 });
+    const predSx = (performance.now() - t0) / 1000;
     if (tf.memory().numTensors !== before) throw new Error('tfjs prediction leaked tensors');
+    const predX = relForce(px.F, p64.F, n3);
     const q32 = t32.model.predict(R, test.length);
     const i64 = f64.model.data.info as Record<string, number>,
       i32 = t32.model.data.info as Record<string, number>;
@@ -150,6 +156,10 @@ export async function run(argv: string[]): Promise<number> {
       predMaxRelF: pred.max,
       predRmsE: rmse(p32.E, p64.E),
       predMaxE: maxAbs(p32.E, p64.E),
+      predExactMedianRelF: predX.median,
+      predExactMaxRelF: predX.max,
+      predExactMaxE: maxAbs(px.E, p64.E),
+      predSecondsExact: predSx,
       predSecondsF64: predS64,
       predSecondsTfjs: predS32,
       cgItF64: i64[key('cgIterations')],
@@ -171,7 +181,7 @@ export async function run(argv: string[]): Promise<number> {
     out.push(r);
     const e = (v: number) => v.toExponential(2);
     table.push(
-      `| ${M} | ${e(r.predMedianRelF)} | ${e(r.predMaxRelF)} | ${e(r.predRmsE)} | ${e(r.predMaxE)} | ${r.predSecondsF64.toFixed(1)} / ${r.predSecondsTfjs.toFixed(1)} | ${r.cgItF64} / ${r.cgItTfjs} (${r.cgExactTfjs}, ${r.cgFellBackAt < 0 ? '–' : r.cgFellBackAt}) | ${e(r.relResF64)} / ${e(r.relResTfjs)} | ${e(r.trueResF64)} / ${e(r.trueResTfjs)} | ${r.testFRmseF64.toFixed(3)} / ${r.testFRmseTfjs.toFixed(3)} | ${r.testERmseF64.toFixed(3)} / ${r.testERmseTfjs.toFixed(3)} | ${e(r.modelsMedianRelF)} | ${r.trainSecondsF64.toFixed(0)} / ${r.trainSecondsTfjs.toFixed(0)} |`,
+      `| ${M} | ${e(r.predExactMedianRelF)} / ${e(r.predExactMaxRelF)}, ${e(r.predExactMaxE)} | ${e(r.predMedianRelF)} | ${e(r.predMaxRelF)} | ${e(r.predRmsE)} | ${e(r.predMaxE)} | ${r.predSecondsF64.toFixed(1)} / ${r.predSecondsTfjs.toFixed(1)} | ${r.cgItF64} / ${r.cgItTfjs} (${r.cgExactTfjs}, ${r.cgFellBackAt < 0 ? '–' : r.cgFellBackAt}) | ${e(r.relResF64)} / ${e(r.relResTfjs)} | ${e(r.trueResF64)} / ${e(r.trueResTfjs)} | ${r.testFRmseF64.toFixed(3)} / ${r.testFRmseTfjs.toFixed(3)} | ${r.testERmseF64.toFixed(3)} / ${r.testERmseTfjs.toFixed(3)} | ${e(r.modelsMedianRelF)} | ${r.trainSecondsF64.toFixed(0)} / ${r.trainSecondsTfjs.toFixed(0)} |`,
     );
     process.stderr.write(table[table.length - 1] + '\n');
   }

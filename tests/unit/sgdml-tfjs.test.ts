@@ -13,7 +13,7 @@ import { InvDistDescriptor } from '../../src/models/sgdml/descriptor';
 import { computeDescSet, kernelBlock } from '../../src/models/sgdml/kernel';
 import { findPerms } from '../../src/models/sgdml/perms';
 import { SgdmlTrainer, sgdmlOperatorF64 } from '../../src/models/sgdml/train';
-import { SplitRows, tfjsOzakiOperator } from '../../src/models/sgdml/tfjsOzaki';
+import { predictSgdmlTfjsExact, SplitRows, tfjsOzakiOperator } from '../../src/models/sgdml/tfjsOzaki';
 import { predictSgdmlTfjs, tfjsKernelOperator, TfjsSgdmlKernel } from '../../src/models/sgdml/tfjsKernel';
 import { haveFixtures, loadAzobenzene } from './sgdml-helpers';
 
@@ -142,7 +142,7 @@ describe.skipIf(!haveFixtures)('sGDML kernel products in tfjs (float32 blocks)',
     }
   });
 
-  it('the exact-split float32 operator matches float64 (1e-11 on random v, 1e-6 on a λ = 1e-10 solution where plain float32 blocks are off by > 1e-4)', async () => {
+  it('exact-split float32 products match float64 (operator: 1e-11 on random v, 1e-6 on a λ = 1e-10 solution; prediction 1e-6) where plain float32 blocks are off by > 1e-4', async () => {
     const { desc, S, maps, n } = trainingSet();
     const rng = createRng(9);
     const v = Float64Array.from({ length: n }, () => rng.next() * 2 - 1);
@@ -170,6 +170,14 @@ describe.skipIf(!haveFixtures)('sGDML kernel products in tfjs (float32 blocks)',
       // plain float32 blocks lose the cancelling solution product; the exact split does not
       expect(relErr(block, ref)).toBeGreaterThan(minBlock);
     }
+    // prediction with exact-split products: float64 accuracy on the same λ = 1e-10 model
+    const R = rows(ds.R, test, 3 * ds.nAtoms);
+    const ref = model.predict(R, test.length);
+    const px = await predictSgdmlTfjsExact(model, R, test.length);
+    const pb = await predictSgdmlTfjs(model, R, test.length);
+    expect(relErr(px.F, ref.F)).toBeLessThan(1e-6);
+    expect(Math.max(...px.E.map((e, i) => Math.abs(e - ref.E[i])))).toBeLessThan(1e-4);
+    expect(relErr(pb.F, ref.F)).toBeGreaterThan(1e-4);
     expect(tf.memory().numTensors).toBe(before);
   });
 

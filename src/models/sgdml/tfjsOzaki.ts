@@ -14,8 +14,10 @@
  * with the per-pair scalars H, C1 in float64 (once per σ) and only the three matrix products in tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { Prediction } from '../types';
 import type { Descriptor } from './descriptor';
 import { jacTVecAdd, jacVec, permuteRows, type DescSet } from './kernel';
+import type { SgdmlModel } from './model';
 
 export interface OzakiOptions {
   /** bits kept per product, about β·S (default 48) */
@@ -190,4 +192,101 @@ export function tfjsOzakiOperator(
     },
     dispose: () => {},
   };
+}
+
+/**
+ * Energies and forces of a trained model with the same exact-split float32 tfjs products: the distances
+ * r² = ‖x_q‖² + ‖x′_r‖² − 2 x_q·x′_r (centred), d·a = x_q·a_r − x′_r·a_r and F_x = (Σ_r g) x_q − G·X′ − H·A′
+ * come from exact float32 slice products; the per-pair scalars (√, exp) are float64 on the CPU.
+ */
+export async function predictSgdmlTfjsExact(
+  model: SgdmlModel,
+  R: Float64Array,
+  nConf: number,
+  opts: OzakiOptions = {},
+): Promise<Prediction> {
+  const { descriptor: desc, sigma, std, c, Xtrain, Atrain } = model.data;
+  const dim = desc.dim,
+    n3 = 3 * desc.nAtoms,
+    g3 = 3 * desc.nnz,
+    MP = model.M * model.maps.length;
+  if (R.length < nConf * n3)
+    throw new Error(`sGDML tfjs prediction: R holds ${R.length} values < ${nConf} × ${n3}`);
+  const maxChunk = opts.maxChunk ?? 1024;
+  const bits = opts.bits ?? 48;
+  const XP = permuteRows(Xtrain, model.M, dim, model.maps);
+  const AP = permuteRows(Atrain, model.M, dim, model.maps);
+  const mu = new Float64Array(dim);
+  for (let r = 0; r < MP; r++) for (let k = 0; k < dim; k++) mu[k] += XP[r * dim + k] / MP;
+  const XPc = XP.map((x, q) => x - mu[q % dim]);
+  const X = new Float64Array(nConf * dim),
+    Gq = new Float64Array(nConf * g3);
+  for (let m = 0; m < nConf; m++)
+    desc.compute(R, m * n3, X.subarray(m * dim, (m + 1) * dim), Gq.subarray(m * g3, (m + 1) * g3));
+  const Xc = X.map((x, q) => x - mu[q % dim]);
+  const cDim = Math.min(dim, maxChunk),
+    cMP = Math.min(MP, maxChunk);
+  const bDim = betaFor(cDim),
+    bMP = betaFor(cMP);
+  const sDim = Math.ceil(bits / bDim),
+    sMP = Math.ceil(bits / bMP);
+  const XqSplit = new SplitRows(Xc, nConf, dim, bDim, sDim);
+  const cross = await exactMatMulNT(XqSplit, new SplitRows(XPc, MP, dim, bDim, sDim), cDim); // nQ × MP
+  const Qa = await exactMatMulNT(XqSplit, new SplitRows(AP, MP, dim, bDim, sDim), cDim);
+  const nx = (a: Float64Array, i: number) => {
+    let s = 0;
+    for (let k = 0; k < dim; k++) s += a[i * dim + k] ** 2;
+    return s;
+  };
+  const nr = Float64Array.from({ length: MP }, (_, r) => nx(XPc, r));
+  const sa = new Float64Array(MP);
+  for (let r = 0; r < MP; r++) {
+    let s = 0;
+    for (let k = 0; k < dim; k++) s += XPc[r * dim + k] * AP[r * dim + k];
+    sa[r] = s;
+  }
+  const s5 = Math.sqrt(5),
+    hFact = 5 / (3 * sigma ** 3),
+    c1Fact = 25 / (3 * sigma ** 4);
+  const Gm = new Float64Array(nConf * MP),
+    Hm = new Float64Array(nConf * MP);
+  const E = new Float64Array(nConf),
+    gs = new Float64Array(nConf);
+  for (let q = 0; q < nConf; q++) {
+    const nq = nx(Xc, q);
+    let e0 = 0,
+      g0 = 0;
+    for (let r = 0; r < MP; r++) {
+      const o = q * MP + r;
+      const rr = Math.sqrt(Math.max(0, nq + nr[r] - 2 * cross[o]));
+      const ex = Math.exp((-s5 * rr) / sigma);
+      const h = hFact * (sigma + s5 * rr) * ex;
+      const da = Qa[o] - sa[r];
+      Hm[o] = h;
+      Gm[o] = c1Fact * ex * da;
+      e0 += h * da;
+      g0 += Gm[o];
+    }
+    E[q] = std * e0 + c;
+    gs[q] = g0;
+  }
+  const GX = await exactMatMulNT(
+    new SplitRows(Gm, nConf, MP, bMP, sMP),
+    new SplitRows(transpose(XPc, MP, dim), dim, MP, bMP, sMP),
+    cMP,
+  );
+  const HA = await exactMatMulNT(
+    new SplitRows(Hm, nConf, MP, bMP, sMP),
+    new SplitRows(transpose(AP, MP, dim), dim, MP, bMP, sMP),
+    cMP,
+  );
+  const fx = new Float64Array(nConf * dim);
+  for (let q = 0; q < nConf; q++)
+    for (let k = 0; k < dim; k++) {
+      const o = q * dim + k;
+      fx[o] = gs[q] * Xc[o] - GX[o] - HA[o];
+    }
+  const F = new Float64Array(nConf * n3);
+  for (let m = 0; m < nConf; m++) jacTVecAdd(desc, Gq, m * g3, fx, m * dim, std, F, m * n3);
+  return { E, F };
 }
