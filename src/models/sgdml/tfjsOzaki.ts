@@ -290,3 +290,28 @@ export async function predictSgdmlTfjsExact(
   for (let m = 0; m < nConf; m++) jacTVecAdd(desc, Gq, m * g3, fx, m * dim, std, F, m * n3);
   return { E, F };
 }
+
+/**
+ * Throws unless the active tfjs backend sums float32 integer products exactly up to 2^24 (what the splitting
+ * relies on; a GPU that stores or multiplies in half precision does not).
+ */
+export async function assertExactFloat32Products(): Promise<void> {
+  const K = 1024,
+    q = 127; // K·q² = 16 516 096 < 2^24
+  const a = new Float32Array(K).fill(q);
+  a[0] = q - 1; // odd total: a lost low bit shows
+  const t = tf.tidy(() =>
+    tf.matMul(tf.tensor2d(a, [1, K]), tf.tensor2d(new Float32Array(K).fill(q), [K, 1])),
+  );
+  try {
+    const got = (await t.data())[0];
+    const want = (K * q - 1) * q;
+    if (got !== want)
+      throw new Error(
+        `the tfjs ${tf.getBackend()} backend does not multiply float32 integers exactly (${got} ≠ ${want}); ` +
+          "use the float64 kernel arithmetic ('f64')",
+      );
+  } finally {
+    t.dispose();
+  }
+}

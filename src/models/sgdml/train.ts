@@ -389,10 +389,14 @@ async function solveCg(
   };
   if ((params.kernelCompute ?? 'f64') === 'tfjs-f32') {
     // float32 tfjs products drive the search; float64 products replace the residual now and then
-    const [{ ensureTfjsBackend, tfjsKernelOperator }, { tfjsOzakiOperator }, { mixedPrecisionCg }] =
-      await Promise.all([import('./tfjsKernel'), import('./tfjsOzaki'), import('./asyncCg')]);
+    const [
+      { ensureTfjsBackend, tfjsKernelOperator },
+      { tfjsOzakiOperator, assertExactFloat32Products },
+      { mixedPrecisionCg },
+    ] = await Promise.all([import('./tfjsKernel'), import('./tfjsOzaki'), import('./asyncCg')]);
     await ensureTfjsBackend();
     const bits = params.kernelSplitBits ?? 48;
+    if (bits > 0) await assertExactFloat32Products();
     const op =
       bits > 0
         ? tfjsOzakiOperator(ctx.desc, ctx.S, ctx.maps, sigma, ctx.lambda, { bits })
