@@ -118,8 +118,8 @@ sGDML:
   --lambda L             regulariser (default 1e-10)
   --cg-tol T             CG relative residual tolerance (default 1e-4)
   --nystrom-points P     inducing training points of the CG preconditioner
-  --kernel-compute K     CG kernel products: f64 (default) | tfjs-f32 (float32 tfjs blocks, float64
-                         residual updates; docs/results/sgdml-tfjs.md)
+  --kernel-compute K     CG kernel products: f64 (default) | tfjs-f32 (float32 tfjs products made exact
+                         by slice splitting, float64 residual updates; docs/results/sgdml-tfjs.md)
   --memory-gb G          memory the analytic solver may use (default 60 % of RAM)
   --threads T            threads of the Cholesky (default: all cores; 1 = serial)
 ${GAP_OPTION_HELP}
