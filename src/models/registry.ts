@@ -102,7 +102,7 @@ const sgdmlOptions: ModelOption[] = [
     name: 'kernel-compute',
     type: 'string',
     choices: ['f64', 'tfjs-f32'],
-    help: 'CG kernel products: f64 (CPU, default) or tfjs-f32 (float32 tfjs blocks, float64 residual updates)',
+    help: 'CG kernel products: f64 (CPU, default) or tfjs-f32 (exact-split float32 tfjs products)',
   },
   { name: 'max-perms', type: 'number', help: 'cap on the permutation group (default 100)' },
 ];
