@@ -1,9 +1,10 @@
 /**
- * sGDML kernel products in tfjs (float32 on every backend, GPU included), kept accurate by blocking:
- * the float32 work is cut into blocks of (queries × `rowBlock` training rows), each block's partial sums
- * are read back and accumulated in float64 on the CPU. This is the "float32 per-term blocks, float64
- * accumulation" formulation that bench/sgdml-precision.ts found accurate (everything-in-float32 is not:
- * the sums over training points cancel heavily).
+ * sGDML kernel products in tfjs (float32 on every backend, GPU included) in blocks: the float32 work is cut
+ * into blocks of (queries × `rowBlock` training rows), each block's partial sums are read back and
+ * accumulated in float64 on the CPU ("float32 per-term blocks, float64 accumulation").
+ * Measured (docs/results/sgdml-tfjs.md): enough for generic vectors (1e-7), NOT for sGDML at small λ — each
+ * term's own float32 rounding is amplified by the ~10⁵ cancellation in A·α (5–16 % force error at
+ * λ = 1e-10). tfjsOzaki.ts is the exact-split formulation that is accurate there.
  *
  * What enters tfjs is centred and scaled so float32 keeps its digits:
  *   x̂ = (x − μ)·√5/σ  (μ = mean of the permuted training descriptors, computed in float64), so the
