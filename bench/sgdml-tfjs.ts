@@ -12,6 +12,7 @@
  * Options: --sizes 50,100,200,400 --lambda 1e-10 --sigma 30 --n-test 300 --backend wasm|cpu
  *          --row-block 64 (prediction; CG with --split-bits 0) --split-bits 48 (CG: exact float32 slices,
  *          tfjsOzaki.ts; 0 = plain float32 blocks) --cg-tol 1e-4 --dataset FILE --seed S
+ *          --predict-only (skip the tfjs-f32 training; its columns then repeat the f64 model)
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -85,7 +86,7 @@ function trueResidual(ds: Dataset, train: Int32Array, model: SgdmlModel): number
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseArgs(argv);
+  const a = parseArgs(argv, ['predict-only']);
   const str = (k: string, d: string) => (typeof a[k] === 'string' ? (a[k] as string) : d);
   const sizes = str('sizes', '50,100,200,400').split(',').map(Number);
   const lambda = Number(str('lambda', '1e-10'));
@@ -94,6 +95,7 @@ export async function run(argv: string[]): Promise<number> {
   const rowBlock = Number(str('row-block', '64'));
   const cgTol = Number(str('cg-tol', '1e-4'));
   const splitBits = Number(str('split-bits', '48'));
+  const predictOnly = a['predict-only'] === true || a['predict-only'] === 'true';
   const backend = str('backend', 'wasm');
   if (backend !== 'wasm' && backend !== 'cpu') throw new Error('--backend must be wasm or cpu');
   const info = await initNodeBackend(backend);
@@ -122,12 +124,14 @@ export async function run(argv: string[]): Promise<number> {
       return { model, seconds: (performance.now() - t0) / 1000 };
     };
     const f64 = await trainTimed(base);
-    const t32 = await trainTimed({
-      ...base,
-      kernelCompute: 'tfjs-f32',
-      kernelSplitBits: splitBits,
-      kernelRowBlock: rowBlock,
-    });
+    const t32 = predictOnly
+      ? f64
+      : await trainTimed({
+          ...base,
+          kernelCompute: 'tfjs-f32',
+          kernelSplitBits: splitBits,
+          kernelRowBlock: rowBlock,
+        });
     let t0 = performance.now();
     const p64 = f64.model.predict(R, test.length);
     const predS64 = (performance.now() - t0) / 1000;
