@@ -3,7 +3,7 @@
  * into blocks of (queries × `rowBlock` training rows), each block's partial sums are read back and
  * accumulated in float64 on the CPU ("float32 per-term blocks, float64 accumulation").
  * Measured (docs/results/sgdml-tfjs.md): enough for generic vectors (1e-7), NOT for sGDML at small λ — each
- * term's own float32 rounding is amplified by the ~10⁵ cancellation in A·α (5–16 % force error at
+ * term's own float32 rounding is amplified by the ~10⁵ cancellation in A·α (5–31 % force error at
  * λ = 1e-10). tfjsOzaki.ts is the exact-split formulation that is accurate there.
  *
  * What enters tfjs is centred and scaled so float32 keeps its digits:
