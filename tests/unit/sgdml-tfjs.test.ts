@@ -161,7 +161,10 @@ describe.skipIf(!haveFixtures)('sGDML kernel products in tfjs (float32 blocks)',
       const ref = new Float64Array(n);
       sgdmlOperatorF64(desc, S, maps, 30, 1e-10)(vec, ref);
       const split = new Float64Array(n);
-      await tfjsOzakiOperator(desc, S, maps, 30, 1e-10).apply(vec, split);
+      const ozaki = tfjsOzakiOperator(desc, S, maps, 30, 1e-10);
+      await ozaki.apply(vec, split);
+      await ozaki.apply(vec, split); // resident slices reused
+      ozaki.dispose();
       const block = new Float64Array(n);
       const op = tfjsKernelOperator(desc, S, maps, 30, 1e-10);
       await op.apply(vec, block);

@@ -26,16 +26,22 @@ export interface OzakiOptions {
   maxChunk?: number;
 }
 
-/** Row-wise exact split of a (m × k) into integer-valued float32 slices. */
+/**
+ * Row-wise exact split of a (m × k) into integer-valued float32 slices. With `resident`, the slices of each
+ * column chunk are uploaded to tfjs once and kept until `dispose()` (fixed matrices of a CG operator);
+ * otherwise they are uploaded per product and freed with it.
+ */
 export class SplitRows {
   readonly slices: Float32Array[];
   readonly scale: Float64Array;
+  private readonly cache = new Map<number, tf.Tensor2D[]>();
   constructor(
     a: Float64Array,
     readonly m: number,
     readonly k: number,
     readonly beta: number,
     readonly S: number,
+    readonly resident = false,
   ) {
     this.scale = new Float64Array(m);
     this.slices = Array.from({ length: S }, () => new Float32Array(m * k));
@@ -56,6 +62,29 @@ export class SplitRows {
       }
     }
   }
+
+  /** The slices of columns [c0, c0 + kc) as tensors (call inside tf.tidy; resident ones survive it). */
+  chunkTensors(c0: number, kc: number): tf.Tensor2D[] {
+    const hit = this.cache.get(c0);
+    if (hit) return hit;
+    const { m, k } = this;
+    const ts = this.slices.map((x) => {
+      let v = x;
+      if (kc !== k) {
+        v = new Float32Array(m * kc);
+        for (let i = 0; i < m; i++) v.set(x.subarray(i * k + c0, i * k + c0 + kc), i * kc);
+      }
+      const t = tf.tensor2d(v, [m, kc]);
+      return this.resident ? tf.keep(t) : t;
+    });
+    if (this.resident) this.cache.set(c0, ts);
+    return ts;
+  }
+
+  dispose(): void {
+    for (const ts of this.cache.values()) for (const t of ts) t.dispose();
+    this.cache.clear();
+  }
 }
 
 function betaFor(chunk: number): number {
@@ -75,15 +104,9 @@ async function exactMatMulNT(A: SplitRows, B: SplitRows, chunk: number): Promise
   for (let s = 0; s < S; s++) for (let t = 0; s + t < S; t++) pairs.push([s, t]);
   for (let c0 = 0; c0 < k; c0 += chunk) {
     const kc = Math.min(chunk, k - c0);
-    const sub = (x: Float32Array, rows: number) => {
-      if (kc === k) return x;
-      const o = new Float32Array(rows * kc);
-      for (let i = 0; i < rows; i++) o.set(x.subarray(i * k + c0, i * k + c0 + kc), i * kc);
-      return o;
-    };
     const prod = tf.tidy(() => {
-      const As = A.slices.map((x) => tf.tensor2d(sub(x, m), [m, kc]));
-      const Bs = B.slices.map((x) => tf.tensor2d(sub(x, n), [n, kc]));
+      const As = A.chunkTensors(c0, kc);
+      const Bs = B.chunkTensors(c0, kc);
       return tf.stack(pairs.map(([s, t]) => tf.matMul(As[s], Bs[t], false, true)));
     });
     let v: Float32Array;
@@ -156,9 +179,9 @@ export function tfjsOzakiOperator(
     bMP = betaFor(cMP);
   const sDim = Math.ceil(bits / bDim),
     sMP = Math.ceil(bits / bMP);
-  const XcSplit = new SplitRows(Xc, M, dim, bDim, sDim);
-  const XPtSplit = new SplitRows(transpose(XPc, MP, dim), dim, MP, bMP, sMP);
-  const HSplit = new SplitRows(Hs, M, MP, bMP, sMP);
+  const XcSplit = new SplitRows(Xc, M, dim, bDim, sDim, true);
+  const XPtSplit = new SplitRows(transpose(XPc, MP, dim), dim, MP, bMP, sMP, true);
+  const HSplit = new SplitRows(Hs, M, MP, bMP, sMP, true);
   const W = new Float64Array(M * dim);
   const Gm = new Float64Array(M * MP);
   const Fx = new Float64Array(M * dim);
@@ -190,7 +213,11 @@ export function tfjsOzakiOperator(
       for (let i = 0; i < M; i++) jacTVecAdd(desc, G, i * g3, Fx, i * dim, -1, out, i * n3);
       for (let r = 0; r < out.length; r++) out[r] += lambda * v[r];
     },
-    dispose: () => {},
+    dispose: () => {
+      XcSplit.dispose();
+      XPtSplit.dispose();
+      HSplit.dispose();
+    },
   };
 }
 
