@@ -5,7 +5,8 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { parseResults } from '../../eval/results';
-import type { PathSource } from '../../compute/evalTasks';
+import type { CutoffScanEntry, PathSource } from '../../compute/evalTasks';
+import { parseCutoffScan } from '../../eval/cutoff-scan';
 import { useDatasets, type DatasetRecord } from '../../state/datasets';
 import { useEvaluate } from '../../state/evaluate';
 import { useStore } from '../../state/store';
@@ -42,6 +43,23 @@ function usePathSources(rec?: DatasetRecord): PathSource[] {
   return mol ? all.filter((p) => p.id.toLowerCase().startsWith(mol)) : [];
 }
 
+/**
+ * Whether a scan on screen has work left for the cutoffs typed in the form: a cutoff not started yet
+ * (a cancel can land between two cutoffs) or one with missing folds.
+ */
+function scanUnfinished(scan: CutoffScanEntry[], cutoffsText: string): boolean {
+  let wanted: number[];
+  try {
+    wanted = parseCutoffScan(cutoffsText);
+  } catch {
+    return false; // the form shows the parse error; nothing to resume
+  }
+  return wanted.some((c) => {
+    const entry = scan.find((e) => Math.abs(e.cutoff - c) < 1e-9);
+    return !entry || entry.results.folds.length < entry.results.spec.sizes.length * entry.results.spec.folds;
+  });
+}
+
 export function EvaluateView() {
   const datasets = useDatasets((s) => s.datasets);
   const selectedId = useDatasets((s) => s.selectedId);
@@ -59,11 +77,9 @@ export function EvaluateView() {
   const scanning = useScan((s) => s.enabled) && form.model === 'gap';
   const scan = useScan((s) => s.scan);
   const scanSource = useScan((s) => s.source);
+  const scanCutoffs = useScan((s) => s.cutoffs);
   const canResumeScan =
-    scanning &&
-    !!scan &&
-    scanSource?.datasetId === rec?.id &&
-    scan.some((e) => e.results.folds.length < e.results.spec.sizes.length * e.results.spec.folds);
+    scanning && !!scan && scanSource?.datasetId === rec?.id && scanUnfinished(scan, scanCutoffs);
   const canResume =
     !scanning &&
     !!results &&
