@@ -117,25 +117,7 @@ export async function startExperiment(rec: DatasetRecord, paths: PathSource[], r
     if (p.results) s.setResults(p.results, source);
   });
   const call = compute.call((api) => api.runExperiment(req, onProgress));
-  activeRun = call;
-  try {
-    const out = await call;
-    useEvaluate.getState().setResults(out.results, source);
-    useEvaluate.getState().setRun({
-      status: out.cancelled ? 'cancelled' : 'done',
-      fraction: out.cancelled ? useEvaluate.getState().run.fraction : 1,
-      endedAt: Date.now(),
-    });
-  } catch (e) {
-    if (isCancelled(e) || useEvaluate.getState().run.status === 'cancelling')
-      useEvaluate.getState().setRun({ status: 'cancelled', endedAt: Date.now() });
-    else {
-      useEvaluate.getState().setRun({ status: 'error', error: message(e), endedAt: Date.now() });
-      useStore.getState().pushError('The experiment failed.', message(e));
-    }
-  } finally {
-    if (activeRun === call) activeRun = null;
-  }
+  await settleRun(call, (out) => useEvaluate.getState().setResults(out.results, source), 'The experiment');
 }
 
 /** Where the equivalent CLI scan writes: the experiment command with --cutoff-scan and --out. */
@@ -219,10 +201,22 @@ export async function startCutoffScan(rec: DatasetRecord, paths: PathSource[], r
     if (p.scan) useScan.getState().setScan(p.scan, source);
   });
   const call = getServices().compute.call((api) => api.runCutoffScan(req, onProgress));
+  await settleRun(call, (out) => useScan.getState().setScan(out.scan, source), 'The cutoff scan');
+}
+
+/**
+ * Waits for a worker run of the tab, keeps what it returned (`keep`) and sets the run's final status:
+ * done, cancelled (finished folds kept), or an error shown under `what` ("The experiment failed.").
+ */
+async function settleRun<T extends { cancelled: boolean }>(
+  call: Promise<T>,
+  keep: (out: T) => void,
+  what: string,
+): Promise<void> {
   activeRun = call;
   try {
     const out = await call;
-    useScan.getState().setScan(out.scan, source);
+    keep(out);
     useEvaluate.getState().setRun({
       status: out.cancelled ? 'cancelled' : 'done',
       fraction: out.cancelled ? useEvaluate.getState().run.fraction : 1,
@@ -233,7 +227,7 @@ export async function startCutoffScan(rec: DatasetRecord, paths: PathSource[], r
       useEvaluate.getState().setRun({ status: 'cancelled', endedAt: Date.now() });
     else {
       useEvaluate.getState().setRun({ status: 'error', error: message(e), endedAt: Date.now() });
-      useStore.getState().pushError('The cutoff scan failed.', message(e));
+      useStore.getState().pushError(`${what} failed.`, message(e));
     }
   } finally {
     if (activeRun === call) activeRun = null;
