@@ -19,3 +19,30 @@ export function loadPlotly(): Promise<PlotlyApi> {
   loading.catch(() => (loading = null));
   return loading;
 }
+
+/**
+ * Draws (or redraws) a static chart in `node` with the app's plot options; `done` gets nothing when the
+ * chart is drawn, or the error message. Returns the cleanup of a React effect: after it, `done` is not
+ * called any more.
+ */
+export function drawChart(
+  node: HTMLElement,
+  data: unknown[],
+  layout: unknown,
+  done: (error?: string) => void,
+): () => void {
+  let cancelled = false;
+  loadPlotly()
+    .then((Plotly) =>
+      cancelled
+        ? null
+        : Plotly.react(node, data, layout, { displaylogo: false, responsive: true, displayModeBar: false }),
+    )
+    .then(
+      () => !cancelled && done(),
+      (e: unknown) => !cancelled && done(e instanceof Error ? e.message : String(e)),
+    );
+  return () => {
+    cancelled = true;
+  };
+}

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { FlattenRoundReport } from '../../compute/beyondTasks';
-import { loadPlotly } from '../plotly';
+import { drawChart, loadPlotly } from '../plotly';
 
 const COLOURS = { stratified: '#8c96a3', flattened: '#e4572e', selected: '#17202b' };
 
@@ -27,7 +27,6 @@ export function FlattenChart({ round, clusterLabels, clustering }: FlattenChartP
   useEffect(() => {
     const node = el.current;
     if (!node) return;
-    let cancelled = false;
     setState('loading');
     const css = getComputedStyle(document.documentElement);
     const text = css.getPropertyValue('--text').trim() || '#17202b';
@@ -91,23 +90,10 @@ export function FlattenChart({ round, clusterLabels, clustering }: FlattenChartP
       },
       yaxis: { title: { text: 'test force RMSE (kcal/mol/Å)' }, gridcolor: grid, rangemode: 'tozero' },
     };
-    loadPlotly()
-      .then((Plotly) =>
-        cancelled
-          ? null
-          : Plotly.react(node, data, layout, { displaylogo: false, responsive: true, displayModeBar: false }),
-      )
-      .then(
-        () => !cancelled && setState('ready'),
-        (e: unknown) => {
-          if (cancelled) return;
-          setState('error');
-          setError(e instanceof Error ? e.message : String(e));
-        },
-      );
-    return () => {
-      cancelled = true;
-    };
+    return drawChart(node, data, layout, (error) => {
+      setState(error === undefined ? 'ready' : 'error');
+      if (error !== undefined) setError(error);
+    });
     // shown is derived from round and clusterLabels
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [round, clusterLabels, clustering]);

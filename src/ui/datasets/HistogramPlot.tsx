@@ -3,7 +3,7 @@
  * stacked on shared bins; optional vertical marker lines (e.g. the 5 Å cutoff) with a label.
  */
 import { useEffect, useRef, useState } from 'react';
-import { loadPlotly } from '../plotly';
+import { drawChart, loadPlotly } from '../plotly';
 import { chartColours, useThemeVersion } from '../chartTheme';
 
 export interface BarSeries {
@@ -33,7 +33,6 @@ export function HistogramPlot(p: HistogramPlotProps) {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    let cancelled = false;
     const node = el.current;
     if (!node) return;
     const centres = p.edges.slice(0, -1).map((e, i) => (e + p.edges[i + 1]) / 2);
@@ -99,23 +98,10 @@ export function HistogramPlot(p: HistogramPlotProps) {
         font: { color: '#d62728', size: 11 },
       })),
     };
-    loadPlotly()
-      .then((Plotly) =>
-        cancelled
-          ? null
-          : Plotly.react(node, data, layout, { displaylogo: false, responsive: true, displayModeBar: false }),
-      )
-      .then(
-        () => !cancelled && setState('ready'),
-        (e: unknown) => {
-          if (cancelled) return;
-          setState('error');
-          setError(e instanceof Error ? e.message : String(e));
-        },
-      );
-    return () => {
-      cancelled = true;
-    };
+    return drawChart(node, data, layout, (error) => {
+      setState(error === undefined ? 'ready' : 'error');
+      if (error !== undefined) setError(error);
+    });
   }, [p.edges, p.series, p.markers, p.title, p.xLabel, p.yLabel, p.xRange, p.xTickStep, themeVersion]);
 
   useEffect(() => {

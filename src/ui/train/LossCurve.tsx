@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { EpochPoint } from '../../compute/trainTasks';
-import { loadPlotly } from '../plotly';
+import { drawChart, loadPlotly } from '../plotly';
 import { chartColours } from '../chartTheme';
 
 const COLORS = { e: '#2563eb', f: '#d62728' };
@@ -17,7 +17,6 @@ export function LossCurve({ epochs }: { epochs: EpochPoint[] }) {
   useEffect(() => {
     const node = el.current;
     if (!node || epochs.length === 0) return;
-    let cancelled = false;
     const { text, grid } = chartColours();
     const x = epochs.map((e) => e.epoch);
     const trace = (name: string, y: number[], color: string, dash: string) => ({
@@ -71,23 +70,10 @@ export function LossCurve({ epochs }: { epochs: EpochPoint[] }) {
         exponentformat: 'power',
       },
     };
-    loadPlotly()
-      .then((Plotly) =>
-        cancelled
-          ? null
-          : Plotly.react(node, data, layout, { displaylogo: false, responsive: true, displayModeBar: false }),
-      )
-      .then(
-        () => !cancelled && setState('ready'),
-        (e: unknown) => {
-          if (cancelled) return;
-          setState('error');
-          setError(e instanceof Error ? e.message : String(e));
-        },
-      );
-    return () => {
-      cancelled = true;
-    };
+    return drawChart(node, data, layout, (error) => {
+      setState(error === undefined ? 'ready' : 'error');
+      if (error !== undefined) setError(error);
+    });
   }, [epochs]);
 
   useEffect(() => {
