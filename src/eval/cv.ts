@@ -60,6 +60,11 @@ export interface RunCvOptions {
   environment?: Record<string, string>;
   /** Reference paths (e.g. the 17-point isomerisation paths) every fold's model is also evaluated on. */
   paths?: PathRef[];
+  /**
+   * Run only these folds (0-based) of every size, e.g. to spread one curve over several processes or
+   * machines; their results files are then merged (`mergeResults`). Default: all folds.
+   */
+  onlyFolds?: readonly number[];
   /** Pulls model facts (e.g. σ) from a trained model into FoldResult.modelInfo. */
   modelInfo?: (m: ForceField) => Record<string, unknown> | undefined;
 }
@@ -194,12 +199,16 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
   } else res = emptyResults(spec);
   if (o.environment) res.environment = { ...res.environment, ...o.environment };
 
-  const total = spec.sizes.length * spec.folds;
-  const isDone = (n: number, k: number) => res.folds.some((f) => f.size === n && f.fold === k);
-  let done = spec.sizes.reduce(
-    (s, n) => s + Array.from({ length: spec.folds }, (_, k) => k).filter((k) => isDone(n, k)).length,
-    0,
+  const foldsToRun = Array.from({ length: spec.folds }, (_, k) => k).filter(
+    (k) => !o.onlyFolds || o.onlyFolds.includes(k),
   );
+  if (o.onlyFolds?.some((k) => !Number.isInteger(k) || k < 0 || k >= spec.folds))
+    throw new Error(
+      `only folds 1…${spec.folds} exist (asked for ${o.onlyFolds.map((k) => k + 1).join(', ')})`,
+    );
+  const total = spec.sizes.length * foldsToRun.length;
+  const isDone = (n: number, k: number) => res.folds.some((f) => f.size === n && f.fold === k);
+  let done = spec.sizes.reduce((s, n) => s + foldsToRun.filter((k) => isDone(n, k)).length, 0);
   const frac = (inFold: number) => Math.min(1, (done + inFold) / total);
 
   const d3 = 3 * ds.nAtoms;
@@ -234,7 +243,7 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
 
   for (const n of spec.sizes) {
     const split = splitForSize(E, n, spec);
-    for (let k = 0; k < spec.folds; k++) {
+    for (const k of foldsToRun) {
       const trainIdx = split.folds[k];
       const prev = res.folds.find((f) => f.size === n && f.fold === k);
       if (prev) {
@@ -286,6 +295,7 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
         test: errorStats(pred.E, refE, pred.F, refF, ds.nAtoms),
         trainSeconds: (t1 - t0) / 1000,
         testSeconds: 0,
+        ...(o.environment?.host ? { host: o.environment.host } : {}),
       };
       if (phiLabels) {
         const l = Int32Array.from(testIdx, (i) => phiLabels![i]);

@@ -56,6 +56,8 @@ export interface FoldResult {
   /** Wall seconds: training and testing. */
   trainSeconds: number;
   testSeconds: number;
+  /** The machine the fold ran on (environment.host of its run), when folds of one file ran on several. */
+  host?: string;
   /** Model facts worth keeping (e.g. chosen σ), when the model exposes them. */
   modelInfo?: Record<string, unknown>;
 }
@@ -297,4 +299,36 @@ export function parseResults(text: string, source = 'results'): ExperimentResult
   }
   r.summary = summarize(r);
   return r;
+}
+
+/**
+ * One results file from several runs of the same experiment (e.g. folds spread over processes with
+ * `onlyFolds`): the specs must be compatible (same data, model options, folds, seed; sizes may differ),
+ * folds are pooled, a (size, fold) present twice must have the same training frames and is kept once.
+ */
+export function mergeResults(parts: readonly ExperimentResults[]): ExperimentResults {
+  if (!parts.length) throw new Error('nothing to merge');
+  const [first, ...rest] = parts;
+  const out: ExperimentResults = structuredClone(first);
+  for (const [i, p] of rest.entries()) {
+    const why = incompatibility(first.spec, p.spec);
+    if (why) throw new Error(`results ${i + 2} cannot be merged with the first: ${why}`);
+    out.spec.sizes = [...new Set([...out.spec.sizes, ...p.spec.sizes])].sort((a, b) => a - b);
+    for (const f of p.folds) {
+      const have = out.folds.find((g) => g.size === f.size && g.fold === f.fold);
+      if (!have) out.folds.push(structuredClone(f));
+      else if (
+        have.trainIdx.length !== f.trainIdx.length ||
+        have.trainIdx.some((v, j) => v !== f.trainIdx[j])
+      )
+        throw new Error(`size ${f.size} fold ${f.fold + 1} appears twice with different training frames`);
+    }
+    if (p.createdAt < out.createdAt) out.createdAt = p.createdAt;
+    if (p.updatedAt > out.updatedAt) out.updatedAt = p.updatedAt;
+    out.phiPopulation ??= p.phiPopulation;
+    out.geometryInfo ??= p.geometryInfo;
+  }
+  out.folds.sort((a, b) => a.size - b.size || a.fold - b.fold);
+  out.summary = summarize(out);
+  return out;
 }

@@ -13,6 +13,7 @@ import {
 import {
   bestFold,
   meanClusterErrors,
+  mergeResults,
   parseResults,
   resultsToCsv,
   type FoldResult,
@@ -357,6 +358,37 @@ describe('cross-validation runner', () => {
     ).rejects.toThrow(/seed/);
     await expect(runCrossValidation({ ds, trainer: tr, spec: { ...spec, sizes: [100] } })).rejects.toThrow(
       /needs 500/,
+    );
+  });
+
+  it('runs only the asked folds, and merged parts equal one full run', async () => {
+    const full = await runCrossValidation({ ds, trainer: new PairPolyTrainer(), spec });
+    const trA = new PairPolyTrainer(),
+      trB = new PairPolyTrainer();
+    const a = await runCrossValidation({
+      ds,
+      trainer: trA,
+      spec,
+      onlyFolds: [0, 2],
+      environment: { host: 'A' },
+    });
+    const b = await runCrossValidation({ ds, trainer: trB, spec, onlyFolds: [1, 3, 4] });
+    expect(trA.calls).toBe(4);
+    expect(trB.calls).toBe(6);
+    expect(a.folds.map((f) => f.fold)).toEqual([0, 2, 0, 2]);
+    expect(a.folds.every((f) => f.host === 'A')).toBe(true);
+    const merged = mergeResults([parseResults(JSON.stringify(a)), b, a]);
+    expect(merged.folds.length).toBe(10);
+    expect(strip({ ...merged, folds: merged.folds.map(({ host: _h, ...f }) => f) })).toBe(strip(full));
+    expect(merged.summary).toEqual(full.summary);
+    // a fold with other training frames, or another seed, is refused
+    const bad = structuredClone(b);
+    bad.folds[0].trainIdx[0] += 1;
+    bad.folds[0].fold = 0;
+    expect(() => mergeResults([a, bad])).toThrow(/different training frames/);
+    expect(() => mergeResults([a, { ...b, spec: { ...b.spec, seed: 9 } }])).toThrow(/seed/);
+    await expect(runCrossValidation({ ds, trainer: trA, spec, onlyFolds: [5] })).rejects.toThrow(
+      /only folds/,
     );
   });
 });

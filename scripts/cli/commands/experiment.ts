@@ -17,6 +17,7 @@ import { findAzoDihedral, isAzobenzeneLike } from '../../../src/data/cluster.ts'
 import { getModelEntry, modelKinds } from '../../../src/models/registry.ts';
 import { pathFromJson, runCrossValidation, type CvProgress, type PathRef } from '../../../src/eval/cv.ts';
 import {
+  mergeResults,
   parseResults,
   resultsToCsv,
   resultsToJson,
@@ -54,6 +55,8 @@ const OWN = new Set([
   'no-unit-check',
   'max-inflated-bytes',
   'cutoff-scan',
+  'only-folds',
+  'merge',
 ]);
 const BOOLEANS = [
   'no-phi',
@@ -101,6 +104,10 @@ options:
   --geometry-clusters      also the authors' geometry clusters (Ward 10 × k-means-on-energy 5)
   --paths a.json,b.json    also evaluate every fold's model along these reference paths
                            (public/data/paths/<id>.json format; ids of bundled paths work too)
+  --only-folds i,j         run only these folds (1-based) of each size, e.g. one process per fold;
+                           pool the files afterwards with --merge
+  --merge a.json,b.json    first pool the finished folds of these results files (same experiment,
+                           e.g. runs with --only-folds) into FILE, then run what is still missing
   --fresh                  start over even if --out exists
   --predict-batch N        prediction batch (frames, default 100); --batch is the NN mini-batch
   --no-train-errors        skip training-set errors
@@ -271,6 +278,28 @@ export async function run(argv: string[]): Promise<number> {
     }
     console.error(`resuming ${out}: ${previous.folds.length} finished folds kept`);
   }
+  if (s('merge')) {
+    if (cutoffs) throw new CliError('--merge does not combine with --cutoff-scan');
+    const parts = s('merge')!
+      .split(',')
+      .map((f) => {
+        if (!existsSync(f)) throw new CliError(`--merge: no such file: ${f}`);
+        try {
+          return parseResults(readFileSync(f, 'utf8'), f);
+        } catch (e) {
+          throw new CliError((e as Error).message);
+        }
+      });
+    try {
+      previous = mergeResults(previous ? [previous, ...parts] : parts);
+    } catch (e) {
+      throw new CliError(`--merge: ${(e as Error).message}`);
+    }
+    console.error(`merged ${parts.length} file(s): ${previous.folds.length} finished folds`);
+  }
+  const onlyFolds = s('only-folds') ? ints(s('only-folds')!, '--only-folds').map((k) => k - 1) : undefined;
+  if (onlyFolds?.some((k) => k < 0 || k >= folds))
+    throw new CliError(`--only-folds: folds are numbered 1…${folds}`);
 
   const paths: PathRef[] = [];
   if (s('paths'))
@@ -361,6 +390,7 @@ export async function run(argv: string[]): Promise<number> {
       trainer,
       spec,
       previous,
+      onlyFolds,
       signal: ac.signal,
       batch,
       trainErrors: !args['no-train-errors'],
