@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- slider [--events N] [--m M] [--dist DIR] [--backend wasm] [--models 1,3]
- *  [--input mouse|synthetic] [--drag light|full]`: in headless Debian Chromium on the production build
+ *  [--input mouse|synthetic] [--drag light|full] [--query k=v&…]`: in headless Debian Chromium on the production build
  * (dist/, build first with `npx vite build`), the explorer's latency from a slider `input` event to
  *   - the updated 3D frame (the viewer's `data-geometry-version` reaches the new geometry after 3Dmol
  *     rendered it),
@@ -33,6 +33,8 @@ interface Opts {
   models: number[];
   input: 'mouse' | 'synthetic';
   drag: 'light' | 'full';
+  /** extra page URL parameters, e.g. `dragres=0.35` */
+  query: string;
 }
 
 function parse(args: string[]): Opts {
@@ -44,6 +46,7 @@ function parse(args: string[]): Opts {
     models: [1, 3],
     input: 'mouse',
     drag: 'light',
+    query: '',
   };
   for (let i = 0; i < args.length; i++) {
     const v = args[i + 1];
@@ -71,6 +74,10 @@ function parse(args: string[]): Opts {
       case '--input':
         if (v !== 'mouse' && v !== 'synthetic') throw new Error('bench slider: --input mouse|synthetic');
         o.input = v;
+        i++;
+        break;
+      case '--query':
+        o.query = v.replace(/^[?&]/, '');
         i++;
         break;
       case '--drag':
@@ -328,7 +335,7 @@ export async function run(args: string[]): Promise<number> {
         if (m.type?.() === 'error') console.error(`page console: ${m.text?.()}`);
       });
       await page.goto(
-        `${server.url}?backend=${o.backend}&path=azobenzene-rotation${o.drag === 'full' ? '&drag=full' : ''}`,
+        `${server.url}?backend=${o.backend}&path=azobenzene-rotation${o.drag === 'full' ? '&drag=full' : ''}${o.query ? `&${o.query}` : ''}`,
       );
       await page.waitForSelector('[data-testid="viewer"][data-state="ready"]', { timeout: 180_000 });
       await page.waitForSelector('[data-testid="profile"][data-state="ready"]', { timeout: 180_000 });

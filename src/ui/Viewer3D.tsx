@@ -68,6 +68,12 @@ const LABEL_OFFSETS = [
 export const RESTORE_MS = 180;
 /** `?drag=full`: draw every frame the plain way (full resolution, labels re-created). */
 const PLAIN_DRAG = typeof location !== 'undefined' && /[?&]drag=full\b/.test(location.search);
+/** Pixel-ratio factor while the geometry changes (`?dragres=0.35` overrides it, for the benchmark). */
+const DRAG_RESOLUTION = (() => {
+  const m = typeof location !== 'undefined' ? /[?&]dragres=([\d.]+)/.exec(location.search) : null;
+  const f = m ? Number(m[1]) : NaN;
+  return f > 0.1 && f <= 1 ? f : 0.5;
+})();
 
 const span = (name: string, start: number) => {
   performance.measure(`pes:viewer:${name}`, { start, end: performance.now() });
@@ -315,7 +321,7 @@ export function Viewer3D({ label = 'Molecule viewer', overlay, camera, handleRef
           });
         }
         const viewer = viewerRef.current;
-        resolution = new DynamicResolution(viewer, host);
+        resolution = new DynamicResolution(viewer, host, DRAG_RESOLUTION);
         // Time the GL part of each render (the rest of render() is mesh generation).
         const r = rendererOf(viewer);
         if (r) {
