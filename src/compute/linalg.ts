@@ -637,6 +637,95 @@ export function trsmLowerRows(
   }
 }
 
+/**
+ * The 4 × 4 register block shared by the row-panel products: adds to out[o + r·os + c] (r, c < 4) the sums
+ * Σ_{q0 ≤ q < q1} X[x + r·xs + q] · Y[y + c·ys + q], i.e. four rows of X against four rows of Y.
+ */
+function addBlock4x4(
+  X: Float64Array,
+  x: number,
+  xs: number,
+  Y: Float64Array,
+  y: number,
+  ys: number,
+  q0: number,
+  q1: number,
+  out: Float64Array,
+  o: number,
+  os: number,
+): void {
+  const a0 = x,
+    a1 = a0 + xs,
+    a2 = a1 + xs,
+    a3 = a2 + xs;
+  const b0 = y,
+    b1 = b0 + ys,
+    b2 = b1 + ys,
+    b3 = b2 + ys;
+  let s00 = 0,
+    s01 = 0,
+    s02 = 0,
+    s03 = 0,
+    s10 = 0,
+    s11 = 0,
+    s12 = 0,
+    s13 = 0,
+    s20 = 0,
+    s21 = 0,
+    s22 = 0,
+    s23 = 0,
+    s30 = 0,
+    s31 = 0,
+    s32 = 0,
+    s33 = 0;
+  for (let q = q0; q < q1; q++) {
+    const x0 = X[a0 + q],
+      x1 = X[a1 + q],
+      x2 = X[a2 + q],
+      x3 = X[a3 + q];
+    const y0 = Y[b0 + q],
+      y1 = Y[b1 + q],
+      y2 = Y[b2 + q],
+      y3 = Y[b3 + q];
+    s00 += x0 * y0;
+    s01 += x0 * y1;
+    s02 += x0 * y2;
+    s03 += x0 * y3;
+    s10 += x1 * y0;
+    s11 += x1 * y1;
+    s12 += x1 * y2;
+    s13 += x1 * y3;
+    s20 += x2 * y0;
+    s21 += x2 * y1;
+    s22 += x2 * y2;
+    s23 += x2 * y3;
+    s30 += x3 * y0;
+    s31 += x3 * y1;
+    s32 += x3 * y2;
+    s33 += x3 * y3;
+  }
+  const c0 = o,
+    c1 = c0 + os,
+    c2 = c1 + os,
+    c3 = c2 + os;
+  out[c0] += s00;
+  out[c0 + 1] += s01;
+  out[c0 + 2] += s02;
+  out[c0 + 3] += s03;
+  out[c1] += s10;
+  out[c1 + 1] += s11;
+  out[c1 + 2] += s12;
+  out[c1 + 3] += s13;
+  out[c2] += s20;
+  out[c2 + 1] += s21;
+  out[c2 + 2] += s22;
+  out[c2 + 3] += s23;
+  out[c3] += s30;
+  out[c3 + 1] += s31;
+  out[c3 + 2] += s32;
+  out[c3 + 3] += s33;
+}
+
 /** G = B Bᵀ (k × k, full symmetric, row-major) for B (k × n, row-major); 4×4 register blocks over column chunks. */
 export function syrkRows(B: Float64Array, k: number, n: number, signal?: AbortSignal): Float64Array {
   const G = new Float64Array(k * k);
@@ -647,78 +736,8 @@ export function syrkRows(B: Float64Array, k: number, n: number, signal?: AbortSi
     const c1 = Math.min(n, c0 + CH);
     for (let a = 0; a < k; a += 4) {
       for (let b = 0; b <= a; b += 4) {
-        if (a < k4 && b < k4) {
-          const a0 = a * n,
-            a1 = a0 + n,
-            a2 = a1 + n,
-            a3 = a2 + n;
-          const b0 = b * n,
-            b1 = b0 + n,
-            b2 = b1 + n,
-            b3 = b2 + n;
-          let s00 = 0,
-            s01 = 0,
-            s02 = 0,
-            s03 = 0,
-            s10 = 0,
-            s11 = 0,
-            s12 = 0,
-            s13 = 0,
-            s20 = 0,
-            s21 = 0,
-            s22 = 0,
-            s23 = 0,
-            s30 = 0,
-            s31 = 0,
-            s32 = 0,
-            s33 = 0;
-          for (let c = c0; c < c1; c++) {
-            const x0 = B[a0 + c],
-              x1 = B[a1 + c],
-              x2 = B[a2 + c],
-              x3 = B[a3 + c];
-            const y0 = B[b0 + c],
-              y1 = B[b1 + c],
-              y2 = B[b2 + c],
-              y3 = B[b3 + c];
-            s00 += x0 * y0;
-            s01 += x0 * y1;
-            s02 += x0 * y2;
-            s03 += x0 * y3;
-            s10 += x1 * y0;
-            s11 += x1 * y1;
-            s12 += x1 * y2;
-            s13 += x1 * y3;
-            s20 += x2 * y0;
-            s21 += x2 * y1;
-            s22 += x2 * y2;
-            s23 += x2 * y3;
-            s30 += x3 * y0;
-            s31 += x3 * y1;
-            s32 += x3 * y2;
-            s33 += x3 * y3;
-          }
-          const g0 = a * k + b,
-            g1 = g0 + k,
-            g2 = g1 + k,
-            g3 = g2 + k;
-          G[g0] += s00;
-          G[g0 + 1] += s01;
-          G[g0 + 2] += s02;
-          G[g0 + 3] += s03;
-          G[g1] += s10;
-          G[g1 + 1] += s11;
-          G[g1 + 2] += s12;
-          G[g1 + 3] += s13;
-          G[g2] += s20;
-          G[g2 + 1] += s21;
-          G[g2 + 2] += s22;
-          G[g2 + 3] += s23;
-          G[g3] += s30;
-          G[g3 + 1] += s31;
-          G[g3 + 2] += s32;
-          G[g3 + 3] += s33;
-        } else {
+        if (a < k4 && b < k4) addBlock4x4(B, a * n, n, B, b * n, n, c0, c1, G, a * k + b, k);
+        else {
           for (let i = a; i < Math.min(a + 4, k); i++)
             for (let j = b; j < Math.min(b + 4, k); j++) {
               let s = 0;
@@ -751,80 +770,8 @@ export function gemmNTRows(
     n4 = n - (n % 4);
   for (let q0 = 0; q0 < k; q0 += CH) {
     const q1 = Math.min(k, q0 + CH);
-    for (let i = 0; i < m4; i += 4) {
-      const a0 = i * k,
-        a1 = a0 + k,
-        a2 = a1 + k,
-        a3 = a2 + k;
-      for (let j = 0; j < n4; j += 4) {
-        const b0 = j * k,
-          b1 = b0 + k,
-          b2 = b1 + k,
-          b3 = b2 + k;
-        let s00 = 0,
-          s01 = 0,
-          s02 = 0,
-          s03 = 0,
-          s10 = 0,
-          s11 = 0,
-          s12 = 0,
-          s13 = 0,
-          s20 = 0,
-          s21 = 0,
-          s22 = 0,
-          s23 = 0,
-          s30 = 0,
-          s31 = 0,
-          s32 = 0,
-          s33 = 0;
-        for (let q = q0; q < q1; q++) {
-          const x0 = A[a0 + q],
-            x1 = A[a1 + q],
-            x2 = A[a2 + q],
-            x3 = A[a3 + q];
-          const y0 = B[b0 + q],
-            y1 = B[b1 + q],
-            y2 = B[b2 + q],
-            y3 = B[b3 + q];
-          s00 += x0 * y0;
-          s01 += x0 * y1;
-          s02 += x0 * y2;
-          s03 += x0 * y3;
-          s10 += x1 * y0;
-          s11 += x1 * y1;
-          s12 += x1 * y2;
-          s13 += x1 * y3;
-          s20 += x2 * y0;
-          s21 += x2 * y1;
-          s22 += x2 * y2;
-          s23 += x2 * y3;
-          s30 += x3 * y0;
-          s31 += x3 * y1;
-          s32 += x3 * y2;
-          s33 += x3 * y3;
-        }
-        const c0 = i * n + j,
-          c1 = c0 + n,
-          c2 = c1 + n,
-          c3 = c2 + n;
-        C[c0] += s00;
-        C[c0 + 1] += s01;
-        C[c0 + 2] += s02;
-        C[c0 + 3] += s03;
-        C[c1] += s10;
-        C[c1 + 1] += s11;
-        C[c1 + 2] += s12;
-        C[c1 + 3] += s13;
-        C[c2] += s20;
-        C[c2 + 1] += s21;
-        C[c2 + 2] += s22;
-        C[c2 + 3] += s23;
-        C[c3] += s30;
-        C[c3 + 1] += s31;
-        C[c3 + 2] += s32;
-        C[c3 + 3] += s33;
-      }
-    }
+    for (let i = 0; i < m4; i += 4)
+      for (let j = 0; j < n4; j += 4) addBlock4x4(A, i * k, k, B, j * k, k, q0, q1, C, i * n + j, n);
     // edges
     for (let i = 0; i < m; i++)
       for (let j = i < m4 ? n4 : 0; j < n; j++) {
