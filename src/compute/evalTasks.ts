@@ -15,7 +15,14 @@ import type { Dataset } from '../data/dataset';
 import { datasetMd5 } from '../data/io/sgdml-dataset';
 import { getModelEntry } from '../models/registry';
 import type { ForceField, SerializedModel } from '../models/types';
-import { mixSeed, pathFromJson, runCrossValidation, splitForSize, type PathRef } from '../eval/cv';
+import {
+  mixSeed,
+  pathFromJson,
+  runCrossValidation,
+  splitForSize,
+  type CvProgress,
+  type PathRef,
+} from '../eval/cv';
 import { dihedralSeries, geometryClusters, phiClusters } from '../data/cluster';
 import { bestFold, incompatibility, type ExperimentResults } from '../eval/results';
 import { buildExperimentSpec, type ExperimentRequestSpec } from '../eval/experiment-spec';
@@ -170,6 +177,18 @@ function throttled(cb?: (p: ExperimentProgress) => void) {
   };
 }
 
+/** The dataset of a run; cross-validation needs its energies and forces. */
+async function loadRunDataset(ref: DatasetRef): Promise<Dataset> {
+  const ds = await resolveDatasetRef(ref);
+  if (!ds.E || !ds.F) throw new Error(`${ds.name}: cross-validation needs energies and forces`);
+  return ds;
+}
+
+/** The progress fields both runners pass on from the cross-validation engine. */
+function cvFields(p: CvProgress): Omit<ExperimentProgress, 'fraction'> {
+  return { done: p.done, total: p.total, size: p.size, fold: p.fold, stage: p.stage, message: p.message };
+}
+
 export async function runExperiment(
   req: ExperimentRequest,
   onProgress?: (p: ExperimentProgress) => void,
@@ -182,8 +201,7 @@ export async function runExperiment(
   let last: ExperimentProgress = { fraction: 0, done: 0, total: 0, size: 0, fold: -1, stage: 'load' };
   try {
     report({ ...last, message: 'loading the dataset' });
-    const ds = await resolveDatasetRef(req.dataset);
-    if (!ds.E || !ds.F) throw new Error(`${ds.name}: cross-validation needs energies and forces`);
+    const ds = await loadRunDataset(req.dataset);
     const spec = buildExperimentSpec(ds, req);
     const entry = getModelEntry(spec.model);
     const paths = await loadPaths(req.paths ?? [], ds);
@@ -198,15 +216,7 @@ export async function runExperiment(
       modelInfo: entry.modelInfo?.bind(entry),
       environment: { runtime: 'browser (compute worker)', ...req.environment },
       onProgress: (p) => {
-        last = {
-          fraction: p.fraction,
-          done: p.done,
-          total: p.total,
-          size: p.size,
-          fold: p.fold,
-          stage: p.stage,
-          message: p.message,
-        };
+        last = { fraction: p.fraction, ...cvFields(p) };
         // a finished fold is reported from onFoldDone, with the results so far
         if (p.stage !== 'done') report(last);
       },
@@ -260,8 +270,7 @@ export async function runCutoffScan(
   };
   try {
     report({ ...last, message: 'loading the dataset' });
-    const ds = await resolveDatasetRef(req.dataset);
-    if (!ds.E || !ds.F) throw new Error(`${ds.name}: cross-validation needs energies and forces`);
+    const ds = await loadRunDataset(req.dataset);
     const specFor = (rc: number) =>
       buildExperimentSpec(ds, { ...req, options: { ...req.options, cutoff: rc } });
     for (const rc of req.cutoffs) specFor(rc); // bad options fail before any training
@@ -283,12 +292,7 @@ export async function runCutoffScan(
       onProgress: (p) => {
         last = {
           fraction: p.scanFraction,
-          done: p.done,
-          total: p.total,
-          size: p.size,
-          fold: p.fold,
-          stage: p.stage,
-          message: p.message,
+          ...cvFields(p),
           cutoff: p.cutoff,
           cutoffIndex: p.cutoffIndex,
           nCutoffs,
