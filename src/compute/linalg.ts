@@ -170,79 +170,9 @@ function trsmTile(a: Float64Array, ob: number, ol: number, T: number): void {
  */
 function gemmNT(d: Float64Array, oc: number, oa: number, ob: number, T: number, lowerOnly: boolean): void {
   for (let r = 0; r < T; r += 4) {
-    const a0 = oa + r * T,
-      a1 = a0 + T,
-      a2 = a1 + T,
-      a3 = a2 + T;
     const cmax = lowerOnly ? r + 4 : T;
-    for (let c = 0; c < cmax; c += 4) {
-      const b0 = ob + c * T,
-        b1 = b0 + T,
-        b2 = b1 + T,
-        b3 = b2 + T;
-      let s00 = 0,
-        s01 = 0,
-        s02 = 0,
-        s03 = 0,
-        s10 = 0,
-        s11 = 0,
-        s12 = 0,
-        s13 = 0,
-        s20 = 0,
-        s21 = 0,
-        s22 = 0,
-        s23 = 0,
-        s30 = 0,
-        s31 = 0,
-        s32 = 0,
-        s33 = 0;
-      for (let q = 0; q < T; q++) {
-        const x0 = d[a0 + q],
-          x1 = d[a1 + q],
-          x2 = d[a2 + q],
-          x3 = d[a3 + q];
-        const y0 = d[b0 + q],
-          y1 = d[b1 + q],
-          y2 = d[b2 + q],
-          y3 = d[b3 + q];
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s02 += x0 * y2;
-        s03 += x0 * y3;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-        s12 += x1 * y2;
-        s13 += x1 * y3;
-        s20 += x2 * y0;
-        s21 += x2 * y1;
-        s22 += x2 * y2;
-        s23 += x2 * y3;
-        s30 += x3 * y0;
-        s31 += x3 * y1;
-        s32 += x3 * y2;
-        s33 += x3 * y3;
-      }
-      const c0 = oc + r * T + c,
-        c1 = c0 + T,
-        c2 = c1 + T,
-        c3 = c2 + T;
-      d[c0] -= s00;
-      d[c0 + 1] -= s01;
-      d[c0 + 2] -= s02;
-      d[c0 + 3] -= s03;
-      d[c1] -= s10;
-      d[c1 + 1] -= s11;
-      d[c1 + 2] -= s12;
-      d[c1 + 3] -= s13;
-      d[c2] -= s20;
-      d[c2 + 1] -= s21;
-      d[c2 + 2] -= s22;
-      d[c2 + 3] -= s23;
-      d[c3] -= s30;
-      d[c3 + 1] -= s31;
-      d[c3 + 2] -= s32;
-      d[c3 + 3] -= s33;
-    }
+    for (let c = 0; c < cmax; c += 4)
+      addBlock4x4(d, oa + r * T, T, d, ob + c * T, T, 0, T, d, oc + r * T + c, T, -1);
   }
 }
 
@@ -638,8 +568,9 @@ export function trsmLowerRows(
 }
 
 /**
- * The 4 × 4 register block shared by the row-panel products: adds to out[o + r·os + c] (r, c < 4) the sums
- * Σ_{q0 ≤ q < q1} X[x + r·xs + q] · Y[y + c·ys + q], i.e. four rows of X against four rows of Y.
+ * The 4 × 4 register block of every matrix product here (tiled Cholesky update, row-panel products): adds
+ * to out[o + r·os + c] (r, c < 4) the sums scale · Σ_{q0 ≤ q < q1} X[x + r·xs + q] · Y[y + c·ys + q], i.e.
+ * four rows of X against four rows of Y (scale ±1 keeps the results bit for bit those of += / −=).
  */
 function addBlock4x4(
   X: Float64Array,
@@ -653,6 +584,7 @@ function addBlock4x4(
   out: Float64Array,
   o: number,
   os: number,
+  scale = 1,
 ): void {
   const a0 = x,
     a1 = a0 + xs,
@@ -708,22 +640,22 @@ function addBlock4x4(
     c1 = c0 + os,
     c2 = c1 + os,
     c3 = c2 + os;
-  out[c0] += s00;
-  out[c0 + 1] += s01;
-  out[c0 + 2] += s02;
-  out[c0 + 3] += s03;
-  out[c1] += s10;
-  out[c1 + 1] += s11;
-  out[c1 + 2] += s12;
-  out[c1 + 3] += s13;
-  out[c2] += s20;
-  out[c2 + 1] += s21;
-  out[c2 + 2] += s22;
-  out[c2 + 3] += s23;
-  out[c3] += s30;
-  out[c3 + 1] += s31;
-  out[c3 + 2] += s32;
-  out[c3 + 3] += s33;
+  out[c0] += scale * s00;
+  out[c0 + 1] += scale * s01;
+  out[c0 + 2] += scale * s02;
+  out[c0 + 3] += scale * s03;
+  out[c1] += scale * s10;
+  out[c1 + 1] += scale * s11;
+  out[c1 + 2] += scale * s12;
+  out[c1 + 3] += scale * s13;
+  out[c2] += scale * s20;
+  out[c2 + 1] += scale * s21;
+  out[c2 + 2] += scale * s22;
+  out[c2 + 3] += scale * s23;
+  out[c3] += scale * s30;
+  out[c3 + 1] += scale * s31;
+  out[c3 + 2] += scale * s32;
+  out[c3 + 3] += scale * s33;
 }
 
 /** G = B Bᵀ (k × k, full symmetric, row-major) for B (k × n, row-major); 4×4 register blocks over column chunks. */
