@@ -14,6 +14,38 @@ async function openStudy(browser, url) {
   return o;
 }
 
+/**
+ * The viewer rotation a tour step's camera asks for, as a quaternion [x, y, z, w]: 3Dmol's rotate(a, axis)
+ * multiplies the rotation on the right, and the player turns about x, then y, then z from the default view.
+ */
+function stepQuaternion(camera) {
+  const mul = ([ax, ay, az, aw], [bx, by, bz, bw]) => [
+    aw * bx + ax * bw + ay * bz - az * by,
+    aw * by - ax * bz + ay * bw + az * bx,
+    aw * bz + ax * by - ay * bx + az * bw,
+    aw * bw - ax * bx - ay * by - az * bz,
+  ];
+  let q = [0, 0, 0, 1];
+  const r = camera === 'reset' ? [0, 0, 0] : (camera.rotate ?? [0, 0, 0]);
+  r.forEach((deg, k) => {
+    const h = (deg * Math.PI) / 360;
+    const turn = [0, 0, 0, Math.cos(h)];
+    turn[k] = Math.sin(h);
+    q = mul(q, turn);
+  });
+  return q;
+}
+/** Degrees between two rotations given as unit quaternions (from their chord: exact near 0°). */
+const turnAngle = (a, b) => {
+  const chord = (sign) => Math.hypot(...a.map((v, k) => v - sign * b[k]));
+  return (4 * Math.asin(Math.min(1, Math.min(chord(1), chord(-1)) / 2)) * 180) / Math.PI;
+};
+/** The rotation in the URL's &cam= (pos x, y, z, zoom, quaternion x, y, z, w joined by "_"), or null. */
+const camInUrl = (search) => {
+  const c = new URLSearchParams(search).get('cam');
+  return c ? c.split('_').slice(4).map(Number) : null;
+};
+
 async function counter(page) {
   const t = (await page.textContent('[data-testid="tour-counter"]')) ?? '';
   const m = /Step (\d+) \/ (\d+)/.exec(t);
@@ -91,6 +123,7 @@ test(
       await page.waitForSelector('[data-testid="tour-player"]', { timeout: 90_000 });
       const [, total] = await counter(page);
       assert(total === TOUR.steps.length, `counter total ${total} = ${TOUR.steps.length} steps`);
+      const views = []; // explorer steps with a camera: the rotation the viewer reported, its pixels
       for (let i = 0; i < total; i++) {
         const step = TOUR.steps[i];
         await page.waitForFunction(
@@ -111,7 +144,28 @@ test(
           assert(q.get('path') === step.path, `step ${i + 1} query path=${step.path} (${loc.search})`);
           if (step.slider !== undefined) assert(Number(q.get('x')) === step.slider, `x=${step.slider}`);
         }
+        if (step.camera) {
+          // the step's camera reaches the viewer: the view it reports (written back to the URL as &cam=)
+          // is the step's rotation
+          assert(step.tab === 'explore', `step ${i + 1} has a camera but does not show the explorer`);
+          await page.waitForSelector('[data-testid="viewer"][data-state="ready"]');
+          const want = stepQuaternion(step.camera);
+          let got = null;
+          for (let t = 0; t < 600 && !(got && turnAngle(got, want) < 0.5); t++) {
+            await page.waitForTimeout(100);
+            got = camInUrl(await page.evaluate(() => location.search));
+          }
+          assert(
+            got && turnAngle(got, want) < 0.5,
+            `step ${i + 1}: camera ${JSON.stringify(step.camera)} wants the rotation [${want.map((v) => v.toFixed(3))}], the viewer shows ${got ? `[${got}] (${turnAngle(got, want).toFixed(1)}° off)` : 'none'}`,
+          );
+          await page.waitForTimeout(600); // the highlight's smooth scroll
+          const png = await page.locator('[data-testid="viewer"]').screenshot();
+          views.push({ i, camera: JSON.stringify(step.camera), q: got, png });
+        }
         if (step.highlight) {
+          for (let t = 0; t < 40 && !(await page.locator('.tour-highlight').count()); t++)
+            await page.waitForTimeout(250);
           await page.waitForTimeout(400);
           const n = await page.locator('.tour-highlight').count();
           console.log(
@@ -121,6 +175,19 @@ test(
         await screenshot(page, `tour-step-${String(i + 1).padStart(2, '0')}`);
         if (i < total - 1) await page.keyboard.press('ArrowRight');
       }
+      // steps with different cameras show different views: rotations apart and other pixels
+      for (let k = 1; k < views.length; k++) {
+        const [a, b] = [views[k - 1], views[k]];
+        if (a.camera === b.camera) continue;
+        const d = turnAngle(a.q, b.q);
+        assert(
+          d > 5,
+          `steps ${a.i + 1} and ${b.i + 1} have different cameras but views only ${d.toFixed(1)}° apart`,
+        );
+        assert(!a.png.equals(b.png), `steps ${a.i + 1} and ${b.i + 1}: the viewer shows the same pixels`);
+        console.log(`      steps ${a.i + 1} → ${b.i + 1}: the camera turns by ${d.toFixed(1)}°`);
+      }
+      assert(views.length >= 2, `at least two explorer steps with a camera (${views.length})`);
       // past the end: stays on the last step; ← goes back
       await page.keyboard.press('ArrowRight');
       assert((await counter(page))[0] === total, 'no step after the last');

@@ -51,6 +51,18 @@ async function showModels(step: TourStep) {
   for (const m of ms.models) if (m.id.startsWith('study:')) ms.setVisible(m.id, wanted.has(m.id));
 }
 
+/**
+ * The tour changes the page layout (tour.css: the explorer's view and profile side by side; projector
+ * mode): plots that size themselves on window resize (plotly) are told, and the highlighted element is
+ * scrolled back into view once the layout has settled.
+ */
+function relayout(selector?: string) {
+  requestAnimationFrame(() => {
+    window.dispatchEvent(new Event('resize'));
+    if (selector) requestAnimationFrame(() => highlight(selector));
+  });
+}
+
 export function TourPlayer() {
   const { tour, step, projector, next, prev, exit, setProjector } = useTour();
   const panel = useRef<HTMLDivElement>(null);
@@ -60,6 +72,7 @@ export function TourPlayer() {
     if (!current) return;
     applyStep(current);
     void showModels(current);
+    relayout();
     // the target may only appear once its tab has rendered or its data has loaded: keep looking a while
     let tries = 0;
     const t = window.setInterval(() => {
@@ -68,12 +81,20 @@ export function TourPlayer() {
     return () => window.clearInterval(t);
   }, [current]);
 
+  // projector mode on/off: relayout and show the highlighted element again
+  const highlighted = current?.highlight;
+  useEffect(() => {
+    if (tour) relayout(highlighted);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only on a projector switch
+  }, [projector]);
+
   useEffect(() => {
     if (!tour) {
       highlight(undefined);
       return;
     }
     document.body.classList.add('tour-active');
+    relayout();
     panel.current?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.altKey || e.ctrlKey || e.metaKey) return;
@@ -93,6 +114,7 @@ export function TourPlayer() {
     return () => {
       window.removeEventListener('keydown', onKey);
       document.body.classList.remove('tour-active');
+      relayout();
     };
   }, [tour, next, prev, exit]);
 
