@@ -25,7 +25,7 @@
 
 import type { Dataset } from '../../data/dataset.ts';
 import type { ForceField, ModelKind, Prediction, SerializedModel, TrainOptions, Trainer } from '../types.ts';
-import { Soap, type SoapParams } from './soap.ts';
+import { Soap, type SoapExpansion, type SoapParams } from './soap.ts';
 import { selectSparse, makeRng } from './sparse.ts';
 import {
   StreamingQR,
@@ -147,10 +147,38 @@ export class GapModel implements ForceField {
     return this.M;
   }
 
+  /** Per block: atom indices of its species and Qᵀ (dim × M), built on first use. */
+  private blockCache?: { atoms: Int32Array; Qt: Float64Array }[];
+
+  private cache(): { atoms: Int32Array; Qt: Float64Array }[] {
+    if (this.blockCache) return this.blockCache;
+    const D = this.soap.dim;
+    this.blockCache = this.data.blocks.map((b) => {
+      const atoms = Int32Array.from(
+        Array.from(this.z, (zz, i) => (zz === b.Z ? i : -1)).filter((i) => i >= 0),
+      );
+      const Qt = new Float64Array(D * b.M);
+      for (let s = 0; s < b.M; s++) for (let e = 0; e < D; e++) Qt[e * b.M + s] = b.Q[s * D + e];
+      return { atoms, Qt };
+    });
+    return this.blockCache;
+  }
+
+  /**
+   * Energies, forces and (with the stored factors) the energy variance. Per geometry: the SOAP expansion of
+   * every atom (soap.ts `expand`), then per species block the kernel values of all its atoms against the
+   * sparse points (one matrix product), the descriptor-space gradients g_i = Σ_s α_s ∂k/∂q (another), and
+   * the forces from g_i pulled back to the density coefficients: F_c −= (J_iᵀ g′_i)·∂c_i/∂R_c with
+   * g′_i = (g_i − q_i (g_i·q_i))/‖p_i‖ (the derivative of the normalisation).
+   */
   predict(R: Float64Array, nConf: number): Prediction {
     const N = this.z.length;
     const nc = 3 * N;
-    const D = this.soap.dim;
+    const soap = this.soap;
+    const D = soap.dim;
+    const S = soap.species.length;
+    const chanSize = soap.chanSize;
+    const cSize = soap.cSize;
     const { params, blocks, alpha, e0, Lmm, Rqr } = this.data;
     const { delta, zeta } = params;
     const d2 = delta * delta;
@@ -158,61 +186,76 @@ export class GapModel implements ForceField {
     const F = new Float64Array(nConf * nc);
     const withVar = !!(Lmm && Rqr);
     const varE = withVar ? new Float64Array(nConf) : undefined;
-    const blockOf = new Map(blocks.map((b) => [b.Z, b]));
+    const cache = this.cache();
+    const maxAtoms = Math.max(1, ...cache.map((c) => c.atoms.length));
     const Mmax = Math.max(1, ...blocks.map((b) => b.M));
-    const dots = new Float64Array(Mmax);
-    const g = new Float64Array(D);
+    const qb = new Float64Array(maxAtoms * D);
+    const dots = new Float64Array(maxAtoms * Mmax);
+    const wts = new Float64Array(maxAtoms * Mmax);
+    const gb = new Float64Array(maxAtoms * D);
+    const gp = new Float64Array(D);
+    const h = new Float64Array(cSize);
+    const eAtom = new Float64Array(N);
     const kstar = new Float64Array(this.M);
-    const buf: { q?: Float64Array; dp?: Float64Array } = {};
-    const chanOf = new Map(this.soap.species.map((Z, a) => [Z, a]));
+    let ws: SoapExpansion | undefined;
     for (let t = 0; t < nConf; t++) {
-      const res = this.soap.compute(R, t * nc, this.z, 'raw', buf);
-      const { q, dp, pnorm, qdp, nbr } = res;
-      buf.q = q;
-      buf.dp = dp;
-      let e = 0;
+      ws = soap.expand(R, t * nc, this.z, true, ws);
+      const { q, pnorm, c, nb, nbStart, dc } = ws;
       kstar.fill(0);
-      for (let i = 0; i < N; i++) {
-        const Zi = this.z[i];
-        e += e0[Zi] ?? 0;
-        const b = blockOf.get(Zi);
-        if (!b) continue;
-        matABt(b.Q, 0, b.M, q, i * D, 1, D, dots, 1);
-        g.fill(0);
-        for (let s = 0; s < b.M; s++) {
-          const a = alpha[b.off + s];
-          const x = dots[s];
-          const k = d2 * kernelPow(x, zeta);
-          e += a * k;
-          kstar[b.off + s] += k;
-          const w = a * d2 * kernelPowDeriv(x, zeta);
-          if (w === 0) continue;
-          const qo = s * D;
-          for (let k2 = 0; k2 < D; k2++) g[k2] += w * b.Q[qo + k2];
+      eAtom.fill(0);
+      const fo = t * nc;
+      blocks.forEach((b, bi) => {
+        const { atoms, Qt } = cache[bi];
+        const nA = atoms.length;
+        if (nA === 0) return;
+        for (let ii = 0; ii < nA; ii++) qb.set(q.subarray(atoms[ii] * D, (atoms[ii] + 1) * D), ii * D);
+        matABt(qb, 0, nA, b.Q, 0, b.M, D, dots, b.M);
+        for (let ii = 0; ii < nA; ii++) {
+          let e = 0;
+          for (let s = 0; s < b.M; s++) {
+            const a = alpha[b.off + s];
+            const x = dots[ii * b.M + s];
+            const k = d2 * kernelPow(x, zeta);
+            e += a * k;
+            kstar[b.off + s] += k;
+            wts[ii * b.M + s] = a * d2 * kernelPowDeriv(x, zeta);
+          }
+          eAtom[atoms[ii]] = e;
         }
-        // F_c −= g·∂q_i/∂R_c, with ∂q_i/∂R_c = (∂p_i/∂R_c − q_i (q_i·∂p_i/∂R_c))/‖p_i‖ (soap.ts, raw mode)
-        let gq = 0;
-        for (let k2 = 0; k2 < D; k2++) gq += g[k2] * q[i * D + k2];
-        const inv = pnorm![i] > 0 ? 1 / pnorm![i] : 0;
-        for (let j = 0; j < N; j++) {
-          if (j === i || !nbr![i * N + j]) continue;
-          const ranges = this.soap.channelRanges[chanOf.get(this.z[j])!];
-          for (let k = 0; k < 3; k++) {
-            const c = 3 * j + k;
-            const o = (i * nc + c) * D;
-            let sdp = 0;
-            for (const [st, len] of ranges) for (let e2 = st; e2 < st + len; e2++) sdp += g[e2] * dp![o + e2];
-            const v = (sdp - gq * qdp![i * nc + c]) * inv;
-            F[t * nc + c] -= v;
-            F[t * nc + 3 * i + k] += v;
+        matABt(wts, 0, nA, Qt, 0, D, b.M, gb, D);
+        for (let ii = 0; ii < nA; ii++) {
+          const i = atoms[ii];
+          const go = ii * D;
+          const qo = i * D;
+          let gq = 0;
+          for (let e = 0; e < D; e++) gq += gb[go + e] * q[qo + e];
+          const inv = pnorm[i] > 0 ? 1 / pnorm[i] : 0;
+          for (let e = 0; e < D; e++) gp[e] = (gb[go + e] - gq * q[qo + e]) * inv;
+          soap.pullback(c, i * cSize, gp, 0, h);
+          // F_c −= g′·∂p_i/∂R_c for every neighbour c; the centre gets minus their sum
+          const so = i * (S + 1);
+          for (let a = 0; a < S; a++) {
+            const ho = a * chanSize;
+            for (let sl = nbStart[so + a]; sl < nbStart[so + a + 1]; sl++) {
+              const j = nb[i * N + sl];
+              for (let k = 0; k < 3; k++) {
+                const o = ((i * N + sl) * 3 + k) * chanSize;
+                let v = 0;
+                for (let u = 0; u < chanSize; u++) v += dc[o + u] * h[ho + u];
+                F[fo + 3 * j + k] -= v;
+                F[fo + 3 * i + k] += v;
+              }
+            }
           }
         }
-      }
+      });
+      let e = 0;
+      for (let i = 0; i < N; i++) e += (e0[this.z[i]] ?? 0) + eAtom[i];
       E[t] = e;
       if (varE) {
         let kss = 0;
         for (let i = 0; i < N; i++) {
-          if (!blockOf.has(this.z[i])) continue;
+          if (!blocks.some((b) => b.Z === this.z[i])) continue;
           for (let j = 0; j < N; j++) {
             if (this.z[j] !== this.z[i]) continue;
             let x = 0;
@@ -419,6 +462,7 @@ export async function trainGap(
   report('sparse', 0.1, 'choosing sparse points');
   await tick();
   const blocks: SparseBlock[] = [];
+  const sparseCoeffs: { C: Float64Array; pn: Float64Array }[] = [];
   let off = 0;
   for (let si = 0; si < species.length; si++) {
     check();
@@ -434,20 +478,27 @@ export async function trainGap(
     );
     const M = sel.length;
     const Q = new Float64Array(M * D);
-    // recompute in float64, frame by frame
+    // recompute in float64, frame by frame; keep the density coefficients and ‖p‖ of each sparse point for
+    // the force rows (step 4)
+    const cs = soap.cSize;
+    const Cs = new Float64Array(M * cs);
+    const pns = new Float64Array(M);
     let lastFrame = -1;
-    let qf: Float64Array | null = null;
+    let ex: SoapExpansion | undefined;
     for (let k = 0; k < M; k++) {
       const env = pool.envs[sel[k]];
       const t = Math.floor(env / nA);
       const a = atomsOf[si][env % nA];
       if (t !== lastFrame) {
-        qf = soap.compute(ds.R, trainIdx[t] * nc, z, false).q;
+        ex = soap.expand(ds.R, trainIdx[t] * nc, z, false, ex);
         lastFrame = t;
       }
-      Q.set(qf!.subarray(a * D, (a + 1) * D), k * D);
+      Q.set(ex!.q.subarray(a * D, (a + 1) * D), k * D);
+      Cs.set(ex!.c.subarray(a * cs, (a + 1) * cs), k * cs);
+      pns[k] = ex!.pnorm[a];
     }
     blocks.push({ Z: species[si], M, off, Q });
+    sparseCoeffs.push({ C: Cs, pn: pns });
     off += M;
     pool.X = new Float32Array(0);
   }
@@ -479,43 +530,48 @@ export async function trainGap(
   const Bblk = new Float64Array(ldb * M);
   const yblk = new Float64Array(ldb);
   let rows = 0;
+  const S = species.length;
+  const nlm = soap.nLM;
+  const K = S * params.nMax; // density channels (species, n)
+  const L1 = params.lMax + 1;
+  const chanSize = soap.chanSize;
+  const cSize = soap.cSize;
+  const atomsOfBlock = blocks.map((b) => atomsOf[species.indexOf(b.Z)]);
+  const maxAtoms = Math.max(1, ...atomsOfBlock.map((a) => a.length));
   const Mmax = Math.max(...blocks.map((b) => b.M));
-  const T = new Float64Array(Mmax * nc);
-  const dots = new Float64Array(Mmax);
-  const buf: { q?: Float64Array; dp?: Float64Array } = {};
-  const chanOf = new Map(species.map((Z, a) => [Z, a]));
   /**
-   * T[s·nc + c] = q_s · ∂q_i/∂R_c for every sparse point s of block b, from the raw derivatives: only the
-   * entry ranges of neighbour j's channel are multiplied, the normalisation is applied afterwards and the
-   * centre's column is minus the sum of the neighbours' (translation invariance).
+   * Force rows without the D-long derivative rows of the power spectrum: q_s·∂p_i/∂R_c = H_s·∂c_i/∂R_c with
+   * H_s = J_iᵀ q_s (soap.ts `pullback`). The pullback of a power spectrum is low-rank: as q_s = p(c_s)/‖p(c_s)‖,
+   *   H_s[A, l m] = κ_l/‖p_s‖ Σ_m′ c_s[A, l m′] O^l[m′, m],  O^l[m′, m] = Σ_B c_s[B, l m′] c_i[B, l m],
+   * κ_l = 16π²/(2l+1) (A, B: channels (species, n)), which costs 2K(2l+1)² per l instead of K²(2l+1).
+   * O for a chunk of sc sparse points and all atoms of the species is one matrix product per l.
    */
-  const forceColumns = (
-    b: SparseBlock,
-    i: number,
-    res: ReturnType<Soap['compute']>,
-    dotsI: Float64Array,
-    Tout: Float64Array,
-  ) => {
-    const { dp, pnorm, qdp, nbr } = res;
-    Tout.fill(0, 0, b.M * nc);
-    const inv = pnorm![i] > 0 ? 1 / pnorm![i] : 0;
-    for (let j = 0; j < N; j++) {
-      if (j === i || !nbr![i * N + j]) continue;
-      const rowJ = (i * nc + 3 * j) * D;
-      for (const [st, len] of soap.channelRanges[chanOf.get(z[j])!])
-        matABtStrided(b.Q, st, D, b.M, dp!, rowJ + st, D, 3, len, Tout, 3 * j, nc, true);
-      for (let k = 0; k < 3; k++) {
-        const c = 3 * j + k;
-        const qd = qdp![i * nc + c];
-        for (let s = 0; s < b.M; s++) {
-          const o = s * nc;
-          const v = (Tout[o + c] - dotsI[s] * qd) * inv;
-          Tout[o + c] = v;
-          Tout[o + 3 * i + k] -= v;
-        }
-      }
-    }
-  };
+  const KAPPA = Array.from({ length: L1 }, (_, l) => (16 * Math.PI * Math.PI) / (2 * l + 1));
+  const sq = Array.from({ length: L1 + 1 }, (_, l) => ((l * (2 * l - 1) * (2 * l + 1)) / 3) | 0); // Σ_{l'<l} (2l'+1)²
+  // c_s transposed per l: CsT[bi][M·l²·K + (s·(2l+1) + m′)·K + B]
+  const CsT = useF
+    ? blocks.map((b, bi) => {
+        const C = sparseCoeffs[bi].C;
+        const T = new Float64Array(b.M * nlm * K);
+        for (let l = 0; l < L1; l++)
+          for (let s = 0; s < b.M; s++)
+            for (let m = 0; m < 2 * l + 1; m++)
+              for (let B = 0; B < K; B++)
+                T[b.M * l * l * K + (s * (2 * l + 1) + m) * K + B] = C[s * cSize + B * nlm + l * l + m];
+        return T;
+      })
+    : [];
+  const sc = 16;
+  const qb = new Float64Array(maxAtoms * D);
+  const dotsB = new Float64Array(maxAtoms * Mmax);
+  const Hq = new Float64Array(cSize);
+  const qdp = new Float64Array(maxAtoms * nc); // q_i·∂p_i/∂R_(slot,k), index ii·nc + 3·slot + k
+  const CiT = new Float64Array(maxAtoms * nlm * K); // atoms' c transposed per l: [nA·l²·K + (ii·(2l+1) + m)·K + B]
+  const O = new Float64Array(sc * maxAtoms * sq[L1]);
+  const Hall = new Float64Array(maxAtoms * sc * cSize); // H_s of every atom for the chunk
+  const Htmp = new Float64Array(K * maxAtoms * L1 * 2);
+  const T2 = new Float64Array(sc * nc); // Q_s·∂p_i/∂R_(slot,k), [s·nc + 3·slot + k]
+  let ws: SoapExpansion | undefined;
   const invE = 1 / params.sigmaE;
   const invF = 1 / params.sigmaF;
   const flush = () => {
@@ -532,31 +588,149 @@ export async function trainGap(
       await tick();
     }
     const f = trainIdx[t];
-    const res = soap.compute(ds.R, f * nc, z, useF ? 'raw' : false, buf);
-    const { q } = res;
-    buf.q = q;
-    buf.dp = res.dp;
+    ws = soap.expand(ds.R, f * nc, z, useF, ws);
+    const { q, pnorm, c, nb, nbStart, dc } = ws;
     const rE = rows;
     let eRef = ds.E[f];
     for (let i = 0; i < N; i++) eRef -= e0[z[i]];
     yblk[rE] = eRef * invE;
-    if (useF) for (let c = 0; c < nc; c++) yblk[rE + 1 + c] = ds.F![f * nc + c] * invF;
-    for (const b of blocks) {
-      for (let i = 0; i < N; i++) {
-        if (z[i] !== b.Z) continue;
-        matABt(b.Q, 0, b.M, q, i * D, 1, D, dots, 1);
-        if (useF) forceColumns(b, i, res, dots, T);
-        for (let s = 0; s < b.M; s++) {
-          const col = (b.off + s) * ldb;
-          const x = dots[s];
-          Bblk[col + rE] += d2 * kernelPow(x, zeta) * invE;
-          if (!useF) continue;
-          const w = -d2 * kernelPowDeriv(x, zeta) * invF;
-          const to = s * nc;
-          for (let c = 0; c < nc; c++) Bblk[col + rE + 1 + c] += w * T[to + c];
+    if (useF) for (let c2 = 0; c2 < nc; c2++) yblk[rE + 1 + c2] = ds.F![f * nc + c2] * invF;
+    blocks.forEach((b, bi) => {
+      const atoms = atomsOfBlock[bi];
+      const nA = atoms.length;
+      if (nA === 0) return;
+      for (let ii = 0; ii < nA; ii++) qb.set(q.subarray(atoms[ii] * D, (atoms[ii] + 1) * D), ii * D);
+      matABt(qb, 0, nA, b.Q, 0, b.M, D, dotsB, b.M);
+      for (let ii = 0; ii < nA; ii++)
+        for (let s = 0; s < b.M; s++)
+          Bblk[(b.off + s) * ldb + rE] += d2 * kernelPow(dotsB[ii * b.M + s], zeta) * invE;
+      if (!useF) return;
+      // per atom: q_i·∂p_i/∂R for every neighbour slot, and the transposed coefficients
+      for (let ii = 0; ii < nA; ii++) {
+        const i = atoms[ii];
+        soap.pullback(c, i * cSize, q, i * D, Hq);
+        const so = i * (S + 1);
+        for (let a = 0; a < S; a++)
+          for (let sl = nbStart[so + a]; sl < nbStart[so + a + 1]; sl++)
+            for (let k = 0; k < 3; k++) {
+              const o = ((i * N + sl) * 3 + k) * chanSize;
+              let v = 0;
+              for (let u = 0; u < chanSize; u++) v += dc[o + u] * Hq[a * chanSize + u];
+              qdp[ii * nc + 3 * sl + k] = v;
+            }
+        const co = i * cSize;
+        for (let l = 0; l < L1; l++)
+          for (let m = 0; m < 2 * l + 1; m++)
+            for (let B = 0; B < K; B++)
+              CiT[nA * l * l * K + (ii * (2 * l + 1) + m) * K + B] = c[co + B * nlm + l * l + m];
+      }
+      const CsTb = CsT[bi];
+      const { C: Cs, pn: pns } = sparseCoeffs[bi];
+      for (let s0 = 0; s0 < b.M; s0 += sc) {
+        const ns = Math.min(sc, b.M - s0);
+        // Oᵀ^l[(ii, m), (s, m′)] for the chunk, at ns·nA·sq[l] (leading dimension ns·(2l+1))
+        for (let l = 0; l < L1; l++) {
+          const L = 2 * l + 1;
+          matABtStrided(
+            CiT,
+            nA * l * l * K,
+            K,
+            nA * L,
+            CsTb,
+            (b.M * l * l + s0 * L) * K,
+            K,
+            ns * L,
+            K,
+            O,
+            ns * nA * sq[l],
+            ns * L,
+            false,
+          );
+        }
+        // H_s = κ_l/‖p_s‖ c_s^l O^l for every atom: Hall[(ii·ns + s)·cSize + A·nlm + lm]
+        for (let s = 0; s < ns; s++)
+          for (let l = 0; l < L1; l++) {
+            const L = 2 * l + 1;
+            const ldh = nA * L;
+            matABtStrided(
+              Cs,
+              (s0 + s) * cSize + l * l,
+              nlm,
+              K,
+              O,
+              ns * nA * sq[l] + s * L,
+              ns * L,
+              ldh,
+              L,
+              Htmp,
+              0,
+              ldh,
+              false,
+            );
+            const f = KAPPA[l] / pns[s0 + s];
+            for (let ii = 0; ii < nA; ii++) {
+              const ho = (ii * ns + s) * cSize + l * l;
+              for (let A = 0; A < K; A++) {
+                const ht = A * ldh + ii * L;
+                const hh = ho + A * nlm;
+                for (let m = 0; m < L; m++) Hall[hh + m] = f * Htmp[ht + m];
+              }
+            }
+          }
+        for (let ii = 0; ii < nA; ii++) {
+          const i = atoms[ii];
+          const so = i * (S + 1);
+          const nNb = nbStart[so + S];
+          if (nNb === 0) continue;
+          for (let a = 0; a < S; a++) {
+            const t0 = nbStart[so + a];
+            const t1 = nbStart[so + a + 1];
+            if (t1 === t0) continue;
+            matABtStrided(
+              Hall,
+              ii * ns * cSize + a * chanSize,
+              cSize,
+              ns,
+              dc,
+              (i * N + t0) * 3 * chanSize,
+              chanSize,
+              3 * (t1 - t0),
+              chanSize,
+              T2,
+              3 * t0,
+              nc,
+              false,
+            );
+          }
+          const inv = pnorm[i] > 0 ? 1 / pnorm[i] : 0;
+          for (let s = 0; s < ns; s++) {
+            const x = dotsB[ii * b.M + s0 + s];
+            const w = -d2 * kernelPowDeriv(x, zeta) * invF;
+            const col = (b.off + s0 + s) * ldb + rE + 1;
+            let a0 = 0;
+            let a1 = 0;
+            let a2 = 0;
+            for (let sl = 0; sl < nNb; sl++) {
+              const j3 = 3 * nb[i * N + sl];
+              const r = s * nc + 3 * sl;
+              const qo = ii * nc + 3 * sl;
+              const v0 = (T2[r] - x * qdp[qo]) * inv;
+              const v1 = (T2[r + 1] - x * qdp[qo + 1]) * inv;
+              const v2 = (T2[r + 2] - x * qdp[qo + 2]) * inv;
+              Bblk[col + j3] += w * v0;
+              Bblk[col + j3 + 1] += w * v1;
+              Bblk[col + j3 + 2] += w * v2;
+              a0 += v0;
+              a1 += v1;
+              a2 += v2;
+            }
+            Bblk[col + 3 * i] -= w * a0;
+            Bblk[col + 3 * i + 1] -= w * a1;
+            Bblk[col + 3 * i + 2] -= w * a2;
+          }
         }
       }
-    }
+    });
     rows += rowsPerFrame;
     if (rows + rowsPerFrame > ldb) flush();
   }

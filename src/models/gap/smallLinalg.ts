@@ -220,6 +220,154 @@ export function matABtStrided(
   }
 }
 
+/** Unblocked Householder QR of the panel columns j0…j1 of [R; B] (reflector j: R-part v0[j − j0] on row j,
+ * B-part in VB row j − j0, coefficient beta), applied to the rest of the panel. */
+function panelHouseholder(
+  B: Float64Array,
+  ldb: number,
+  nRows: number,
+  R: Float64Array,
+  M: number,
+  j0: number,
+  j1: number,
+  VB: Float64Array,
+  v0: Float64Array,
+  beta: Float64Array,
+): void {
+  const pb = j1 - j0;
+  for (let jj = 0; jj < pb; jj++) {
+    const j = j0 + jj;
+    const bj = j * ldb;
+    const vo = jj * nRows;
+    let nrm2 = 0;
+    for (let r = 0; r < nRows; r++) nrm2 += B[bj + r] * B[bj + r];
+    if (nrm2 === 0) {
+      beta[jj] = 0;
+      v0[jj] = 0;
+      for (let r = 0; r < nRows; r++) VB[vo + r] = 0;
+      continue;
+    }
+    const rjj = R[j * M + j];
+    const norm = Math.sqrt(rjj * rjj + nrm2);
+    const alpha = rjj > 0 ? -norm : norm;
+    v0[jj] = rjj - alpha;
+    for (let r = 0; r < nRows; r++) {
+      VB[vo + r] = B[bj + r];
+      B[bj + r] = 0;
+    }
+    beta[jj] = 2 / (v0[jj] * v0[jj] + nrm2);
+    R[j * M + j] = alpha;
+    for (let k = j + 1; k < j1; k++) {
+      const bk = k * ldb;
+      let s = v0[jj] * R[j * M + k];
+      for (let r = 0; r < nRows; r++) s += VB[vo + r] * B[bk + r];
+      s *= beta[jj];
+      if (s === 0) continue;
+      R[j * M + k] -= s * v0[jj];
+      for (let r = 0; r < nRows; r++) B[bk + r] -= s * VB[vo + r];
+    }
+  }
+}
+
+/**
+ * sign = 1: W[kk·ldw + i] += v_i R[rOff + i·M + kk]; sign = −1: R[rOff + i·M + kk] −= W[kk·ldw + i] v_i
+ * (i < pb, kk < ncol): the R-parts of the block reflectors.
+ */
+function addRowsTimes(
+  W: Float64Array,
+  ldw: number,
+  R: Float64Array,
+  rOff: number,
+  M: number,
+  v: Float64Array,
+  pb: number,
+  ncol: number,
+  sign: 1 | -1,
+): void {
+  for (let i = 0; i < pb; i++) {
+    const ro = rOff + i * M;
+    const vi = v[i];
+    if (sign === 1) for (let kk = 0; kk < ncol; kk++) W[kk * ldw + i] += vi * R[ro + kk];
+    else for (let kk = 0; kk < ncol; kk++) R[ro + kk] -= W[kk * ldw + i] * vi;
+  }
+}
+
+/** B_k −= Σ_i W[k·nb + i] v_i for the ncol columns k = j1…, reflectors v_i = V[i·nRows …] (i < pb); two columns at
+ * a time, per column the same arithmetic as one at a time. */
+function applyBlockReflectors(
+  B: Float64Array,
+  ldb: number,
+  j1: number,
+  ncol: number,
+  VB: Float64Array,
+  nRows: number,
+  pb: number,
+  Wt2: Float64Array,
+  nb: number,
+): void {
+  let kk = 0;
+  for (; kk + 2 <= ncol; kk += 2) {
+    const bo = (j1 + kk) * ldb;
+    const bo1 = bo + ldb;
+    let i = 0;
+    for (; i + 4 <= pb; i += 4) {
+      const w0 = kk * nb + i;
+      const c0 = Wt2[w0];
+      const c1 = Wt2[w0 + 1];
+      const c2 = Wt2[w0 + 2];
+      const c3 = Wt2[w0 + 3];
+      const d0 = Wt2[w0 + nb];
+      const d1 = Wt2[w0 + nb + 1];
+      const d2 = Wt2[w0 + nb + 2];
+      const d3 = Wt2[w0 + nb + 3];
+      const a0 = i * nRows;
+      const a1 = a0 + nRows;
+      const a2 = a1 + nRows;
+      const a3 = a2 + nRows;
+      for (let r = 0; r < nRows; r++) {
+        const v0r = VB[a0 + r];
+        const v1r = VB[a1 + r];
+        const v2r = VB[a2 + r];
+        const v3r = VB[a3 + r];
+        B[bo + r] -= c0 * v0r + c1 * v1r + c2 * v2r + c3 * v3r;
+        B[bo1 + r] -= d0 * v0r + d1 * v1r + d2 * v2r + d3 * v3r;
+      }
+    }
+    for (; i < pb; i++) {
+      const c = Wt2[kk * nb + i];
+      const d = Wt2[(kk + 1) * nb + i];
+      const a = i * nRows;
+      for (let r = 0; r < nRows; r++) {
+        const v = VB[a + r];
+        B[bo + r] -= c * v;
+        B[bo1 + r] -= d * v;
+      }
+    }
+  }
+  for (; kk < ncol; kk++) {
+    const bo = (j1 + kk) * ldb;
+    let i = 0;
+    for (; i + 4 <= pb; i += 4) {
+      const w0 = kk * nb + i;
+      const c0 = Wt2[w0];
+      const c1 = Wt2[w0 + 1];
+      const c2 = Wt2[w0 + 2];
+      const c3 = Wt2[w0 + 3];
+      const a0 = i * nRows;
+      const a1 = a0 + nRows;
+      const a2 = a1 + nRows;
+      const a3 = a2 + nRows;
+      for (let r = 0; r < nRows; r++)
+        B[bo + r] -= c0 * VB[a0 + r] + c1 * VB[a1 + r] + c2 * VB[a2 + r] + c3 * VB[a3 + r];
+    }
+    for (; i < pb; i++) {
+      const c = Wt2[kk * nb + i];
+      const a = i * nRows;
+      for (let r = 0; r < nRows; r++) B[bo + r] -= c * VB[a + r];
+    }
+  }
+}
+
 /**
  * Streaming least squares by Householder QR. The state (R, z) represents ‖R α − z‖² (R upper triangular
  * M×M, row-major). `update` folds in a block of rows ‖B α − y‖² without ever storing the full design
@@ -253,7 +401,9 @@ export class StreamingQR {
     for (let k = 0; k < M; k++) for (let r = nRowsIn; r < ldb; r++) B[k * ldb + r] = 0;
     for (let r = nRowsIn; r < ldb; r++) y[r] = 0;
     const nRows = ldb;
-    let Wt = new Float64Array(0);
+    let Wt = new Float64Array(0); // Wt[i·ncol + kk]: reflector i, trailing column kk
+    let Wt2 = new Float64Array(0);
+    const Tt = new Float64Array(nb * nb);
     const VB = new Float64Array(nb * nRows); // B-parts of the panel's reflectors, row i = reflector i
     const v0 = new Float64Array(nb);
     const beta = new Float64Array(nb);
@@ -264,38 +414,7 @@ export class StreamingQR {
       const j1 = Math.min(M, j0 + nb);
       const pb = j1 - j0;
       // 1. unblocked Householder on the panel columns
-      for (let jj = 0; jj < pb; jj++) {
-        const j = j0 + jj;
-        const bj = j * ldb;
-        const vo = jj * nRows;
-        let nrm2 = 0;
-        for (let r = 0; r < nRows; r++) nrm2 += B[bj + r] * B[bj + r];
-        if (nrm2 === 0) {
-          beta[jj] = 0;
-          v0[jj] = 0;
-          for (let r = 0; r < nRows; r++) VB[vo + r] = 0;
-          continue;
-        }
-        const rjj = R[j * M + j];
-        const norm = Math.sqrt(rjj * rjj + nrm2);
-        const alpha = rjj > 0 ? -norm : norm;
-        v0[jj] = rjj - alpha;
-        for (let r = 0; r < nRows; r++) {
-          VB[vo + r] = B[bj + r];
-          B[bj + r] = 0;
-        }
-        beta[jj] = 2 / (v0[jj] * v0[jj] + nrm2);
-        R[j * M + j] = alpha;
-        for (let k = j + 1; k < j1; k++) {
-          const bk = k * ldb;
-          let s = v0[jj] * R[j * M + k];
-          for (let r = 0; r < nRows; r++) s += VB[vo + r] * B[bk + r];
-          s *= beta[jj];
-          if (s === 0) continue;
-          R[j * M + k] -= s * v0[jj];
-          for (let r = 0; r < nRows; r++) B[bk + r] -= s * VB[vo + r];
-        }
-      }
+      panelHouseholder(B, ldb, nRows, R, M, j0, j1, VB, v0, beta);
       // 2. T of the compact WY form H_0 H_1 … = I − V T Vᵀ (reflector R-parts are on distinct rows)
       T.fill(0);
       for (let jj = 0; jj < pb; jj++) {
@@ -320,37 +439,15 @@ export class StreamingQR {
       const ncol = M - j1;
       if (ncol > 0) {
         if (Wt.length < ncol * nb) Wt = new Float64Array(ncol * nb);
-        matABt(B, j1 * ldb, ncol, VB, 0, pb, nRows, Wt, nb); // Wt[kk·nb + i] = B_kᵀ v_i (needs ldb = nRows)
-        for (let kk = 0; kk < ncol; kk++) {
-          const k = j1 + kk;
-          const wo = kk * nb;
-          for (let i = 0; i < pb; i++) Wt[wo + i] += v0[i] * R[(j0 + i) * M + k];
-          for (let i = pb - 1; i >= 0; i--) {
-            let s = 0;
-            for (let q = 0; q <= i; q++) s += T[q * nb + i] * Wt[wo + q];
-            Wt[wo + i] = s;
-          }
-          for (let i = 0; i < pb; i++) R[(j0 + i) * M + k] -= Wt[wo + i] * v0[i];
-          const bo = k * ldb;
-          let i = 0;
-          for (; i + 4 <= pb; i += 4) {
-            const c0 = Wt[wo + i];
-            const c1 = Wt[wo + i + 1];
-            const c2 = Wt[wo + i + 2];
-            const c3 = Wt[wo + i + 3];
-            const a0 = i * nRows;
-            const a1 = a0 + nRows;
-            const a2 = a1 + nRows;
-            const a3 = a2 + nRows;
-            for (let r = 0; r < nRows; r++)
-              B[bo + r] -= c0 * VB[a0 + r] + c1 * VB[a1 + r] + c2 * VB[a2 + r] + c3 * VB[a3 + r];
-          }
-          for (; i < pb; i++) {
-            const c = Wt[wo + i];
-            const a = i * nRows;
-            for (let r = 0; r < nRows; r++) B[bo + r] -= c * VB[a + r];
-          }
-        }
+        if (Wt2.length < ncol * nb) Wt2 = new Float64Array(ncol * nb);
+        // Wt[kk·nb + i] = B_kᵀ v_i (B-parts; needs ldb = nRows), then + the R-part v0_i R[j0+i, k]
+        matABt(B, j1 * ldb, ncol, VB, 0, pb, nRows, Wt, nb);
+        addRowsTimes(Wt, nb, R, j0 * M + j1, M, v0, pb, ncol, 1);
+        // Wt2 = Wt T (per trailing column: w_i ← Σ_{q ≤ i} T[q, i] w_q), as a product with Tᵀ (zeros above)
+        for (let i = 0; i < pb; i++) for (let q = 0; q < pb; q++) Tt[i * pb + q] = q <= i ? T[q * nb + i] : 0;
+        matABtStrided(Wt, 0, nb, ncol, Tt, 0, pb, pb, pb, Wt2, 0, nb, false);
+        addRowsTimes(Wt2, nb, R, j0 * M + j1, M, v0, pb, ncol, -1);
+        applyBlockReflectors(B, ldb, j1, ncol, VB, nRows, pb, Wt2, nb);
       }
       for (let i = 0; i < pb; i++) {
         let s = v0[i] * z[j0 + i];

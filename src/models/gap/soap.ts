@@ -49,6 +49,28 @@ export interface SoapResult {
   nbr?: Uint8Array;
 }
 
+/**
+ * Density coefficients of every centre and their neighbour derivatives (`Soap.expand`), the compact form of
+ * the Jacobian used by the GAP model: any derivative x·∂p_i/∂R_j is (J_iᵀx)·∂c_i/∂R_j (`Soap.pullback`), so
+ * the D-long derivative rows of the power spectrum are never formed. Buffers are reused across calls.
+ */
+export interface SoapExpansion {
+  nAtoms: number;
+  /** Normalised power spectra, nAtoms × dim (identical to `compute(…).q`). */
+  q: Float64Array;
+  /** ‖p_i‖ per centre. */
+  pnorm: Float64Array;
+  /** Coefficients c of centre i: c[i·cSize + (a·nMax + n)·nlm + lm], cSize = species·nMax·nlm. */
+  c: Float64Array;
+  /** Neighbours of centre i: nb[i·nAtoms + t], t < nbStart[i·(S+1) + S], grouped by species channel a in
+   * slots nbStart[i·(S+1) + a] … nbStart[i·(S+1) + a + 1], ascending atom index within a channel. */
+  nb: Int32Array;
+  nbStart: Int32Array;
+  /** dc[((i·nAtoms + t)·3 + k)·chanSize + n·nlm + lm] = ∂c^{a}_{n lm}(centre i)/∂R_{nb,k}, a = channel of the
+   * neighbour in slot t, chanSize = nMax·nlm. */
+  dc: Float64Array;
+}
+
 export class Soap {
   readonly params: SoapParams;
   /** Sorted species (atomic numbers) that own a density channel. */
@@ -327,5 +349,206 @@ export class Soap {
       }
     }
     return raw ? { q, dp: dpOut, pnorm, qdp: qdpOut, nbr } : { q, dq };
+  }
+
+  /** Number of density coefficients of one centre, species·nMax·nlm. */
+  get cSize(): number {
+    return this.species.length * this.params.nMax * this.nlm;
+  }
+
+  /** Coefficients of one species channel, nMax·nlm. */
+  get chanSize(): number {
+    return this.params.nMax * this.nlm;
+  }
+
+  /** Number of (l, m) pairs, (lMax + 1)². */
+  get nLM(): number {
+    return this.nlm;
+  }
+
+  /**
+   * Density coefficients, power spectra and (with `grad`) coefficient derivatives of every centre of one
+   * geometry; see SoapExpansion. The coefficients are accumulated in the same order as in `compute`, so q is
+   * bit-for-bit the same. Pass the previous result as `ws` to reuse its buffers.
+   */
+  expand(R: Float64Array, rOff: number, z: Int32Array, grad: boolean, ws?: SoapExpansion): SoapExpansion {
+    const N = z.length;
+    const D = this.dim;
+    const { nMax, lMax, cutoff, centralWeight } = this.params;
+    const L1 = lMax + 1;
+    const nlm = this.nlm;
+    const S = this.species.length;
+    const chanSize = nMax * nlm;
+    const cSize = S * chanSize;
+    const fit = (a: Float64Array | undefined, n: number) => (a && a.length >= n ? a : new Float64Array(n));
+    const out: SoapExpansion = {
+      nAtoms: N,
+      q: fit(ws?.q, N * D),
+      pnorm: fit(ws?.pnorm, N),
+      c: fit(ws?.c, N * cSize),
+      nb: ws?.nb && ws.nb.length >= N * N ? ws.nb : new Int32Array(N * N),
+      nbStart: ws?.nbStart && ws.nbStart.length >= N * (S + 1) ? ws.nbStart : new Int32Array(N * (S + 1)),
+      dc: grad ? fit(ws?.dc, N * N * 3 * chanSize) : (ws?.dc ?? new Float64Array(0)),
+    };
+    const { q, pnorm, c: cAll, nb, nbStart, dc } = out;
+    const chan = new Int32Array(N);
+    for (let i = 0; i < N; i++) {
+      chan[i] = this.species.indexOf(z[i]);
+      if (chan[i] < 0) throw new Error(`element Z=${z[i]} is not in the SOAP species list`);
+    }
+    const Y = new Float64Array(nlm);
+    const G = new Float64Array(3 * nlm);
+    const I = new Float64Array(nMax * L1);
+    const dI = new Float64Array(nMax * L1);
+    const p = new Float64Array(D);
+    const dist = new Float64Array(N);
+    const slot = new Int32Array(N);
+    const fill = new Int32Array(S);
+    const y00 = 1 / Math.sqrt(4 * Math.PI);
+    const { eA, eB, eN, eN2, eL, eS } = this;
+    for (let i = 0; i < N; i++) {
+      const cb = i * cSize;
+      const c = cAll.subarray(cb, cb + cSize);
+      c.fill(0);
+      const xi = R[rOff + 3 * i];
+      const yi = R[rOff + 3 * i + 1];
+      const zi = R[rOff + 3 * i + 2];
+      // neighbours, grouped by channel
+      fill.fill(0);
+      for (let j = 0; j < N; j++) {
+        dist[j] = -1;
+        if (j === i) continue;
+        const dx = R[rOff + 3 * j] - xi;
+        const dy = R[rOff + 3 * j + 1] - yi;
+        const dz = R[rOff + 3 * j + 2] - zi;
+        const d = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        if (d >= cutoff || d === 0) continue;
+        dist[j] = d;
+        fill[chan[j]]++;
+      }
+      const so = i * (S + 1);
+      nbStart[so] = 0;
+      for (let a = 0; a < S; a++) nbStart[so + a + 1] = nbStart[so + a] + fill[a];
+      for (let a = 0; a < S; a++) fill[a] = nbStart[so + a];
+      for (let j = 0; j < N; j++) {
+        if (dist[j] < 0) continue;
+        const t = fill[chan[j]]++;
+        slot[j] = t;
+        nb[i * N + t] = j;
+      }
+      // centre
+      {
+        const base = chan[i] * chanSize;
+        this.radial.evaluate(0, I, dI);
+        for (let n = 0; n < nMax; n++) c[base + n * nlm] += centralWeight * I[n * L1] * y00;
+      }
+      for (let j = 0; j < N; j++) {
+        const d = dist[j];
+        if (d < 0) continue;
+        const dx = R[rOff + 3 * j] - xi;
+        const dy = R[rOff + 3 * j + 1] - yi;
+        const dz = R[rOff + 3 * j + 2] - zi;
+        const [fc, dfc] = this.cutoffFn(d);
+        const ux = dx / d;
+        const uy = dy / d;
+        const uz = dz / d;
+        this.sph.eval(ux, uy, uz, Y, grad ? G : undefined);
+        this.radial.evaluate(d, I, dI);
+        const base = chan[j] * chanSize;
+        for (let n = 0; n < nMax; n++) {
+          for (let l = 0; l <= lMax; l++) {
+            const rad = fc * I[n * L1 + l];
+            const o = base + n * nlm + l * l;
+            for (let m = 0; m < 2 * l + 1; m++) c[o + m] += rad * Y[l * l + m];
+          }
+        }
+        if (grad) {
+          const db = (i * N + slot[j]) * 3 * chanSize;
+          const invd = 1 / d;
+          for (let n = 0; n < nMax; n++) {
+            for (let l = 0; l <= lMax; l++) {
+              const rad = fc * I[n * L1 + l];
+              const drad = dfc * I[n * L1 + l] + fc * dI[n * L1 + l];
+              for (let m = 0; m < 2 * l + 1; m++) {
+                const lm = l * l + m;
+                const y = Y[lm];
+                const g = 3 * lm;
+                const o = n * nlm + lm;
+                dc[db + o] = drad * ux * y + rad * (G[g] - l * y * ux) * invd;
+                dc[db + chanSize + o] = drad * uy * y + rad * (G[g + 1] - l * y * uy) * invd;
+                dc[db + 2 * chanSize + o] = drad * uz * y + rad * (G[g + 2] - l * y * uz) * invd;
+              }
+            }
+          }
+        }
+      }
+      // power spectrum
+      let nrm2 = 0;
+      for (let e = 0; e < D; e++) {
+        const l = eL[e];
+        const oa = eA[e] * chanSize + eN[e] * nlm + l * l;
+        const ob = eB[e] * chanSize + eN2[e] * nlm + l * l;
+        let s = 0;
+        for (let m = 0; m < 2 * l + 1; m++) s += c[oa + m] * c[ob + m];
+        s *= eS[e];
+        p[e] = s;
+        nrm2 += s * s;
+      }
+      const nrm = Math.sqrt(nrm2);
+      const inv = nrm > 0 ? 1 / nrm : 0;
+      const qo = i * D;
+      for (let e = 0; e < D; e++) q[qo + e] = p[e] * inv;
+      pnorm[i] = nrm;
+    }
+    return out;
+  }
+
+  /**
+   * h = J_iᵀ x: the gradient of x·p_i (un-normalised power spectrum of centre i) with respect to the
+   * centre's density coefficients, so that x·∂p_i/∂R_j = Σ h[(a_j·nMax + n)·nlm + lm] · ∂c_{n lm}/∂R_j.
+   * c: coefficients at cOff (SoapExpansion.c), x at xOff (length dim), h (length cSize) is overwritten.
+   */
+  pullback(c: Float64Array, cOff: number, x: Float64Array, xOff: number, h: Float64Array): void {
+    const { eA, eB, eN, eN2, eL, eS } = this;
+    const nlm = this.nlm;
+    const chanSize = this.params.nMax * nlm;
+    h.fill(0, 0, this.species.length * chanSize);
+    for (let e = 0; e < this.dim; e++) {
+      const w = x[xOff + e] * eS[e];
+      if (w === 0) continue;
+      const l = eL[e];
+      const oa = eA[e] * chanSize + eN[e] * nlm + l * l;
+      const ob = eB[e] * chanSize + eN2[e] * nlm + l * l;
+      const ca = cOff + oa;
+      const cb = cOff + ob;
+      for (let m = 0; m < 2 * l + 1; m++) {
+        h[oa + m] += w * c[cb + m];
+        h[ob + m] += w * c[ca + m];
+      }
+    }
+  }
+
+  /**
+   * The pullback as a dense symmetric matrix per l: for a descriptor-space vector x (length dim), writes
+   * W[(l·rowStride) + (A·K + B)] with K = species·nMax channels (A = a·nMax + n), W[A,B] = W[B,A] = x_e·s_e
+   * for the entry e = (A, B, l) (twice that on the diagonal), so that J_iᵀx = Σ_B W^l[A,B] c_i[B, l m].
+   * Every W^l is written in full (K² values at offset wOff + l·rowStride).
+   */
+  pullbackMatrix(x: Float64Array, xOff: number, W: Float64Array, wOff: number, rowStride: number): void {
+    const { eA, eB, eN, eN2, eL, eS } = this;
+    const { nMax, lMax } = this.params;
+    const K = this.species.length * nMax;
+    for (let l = 0; l <= lMax; l++) W.fill(0, wOff + l * rowStride, wOff + l * rowStride + K * K);
+    for (let e = 0; e < this.dim; e++) {
+      const v = x[xOff + e] * eS[e];
+      const A = eA[e] * nMax + eN[e];
+      const B = eB[e] * nMax + eN2[e];
+      const o = wOff + eL[e] * rowStride;
+      if (A === B) W[o + A * K + A] = 2 * v;
+      else {
+        W[o + A * K + B] = v;
+        W[o + B * K + A] = v;
+      }
+    }
   }
 }
