@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/data/dataset.ts';
-import {
-  GapTrainer,
-  deserializeGap,
-  trainGap,
-  type GapModel,
-  type GapParams,
-} from '../../src/models/gap/gap.ts';
+import { GapModel, GapTrainer, deserializeGap, trainGap, type GapParams } from '../../src/models/gap/gap.ts';
 import { selectSparse } from '../../src/models/gap/sparse.ts';
 
 // ethanol-like reference geometry (C C O H×6), Å
@@ -103,6 +97,68 @@ describe('GAP model', () => {
     });
     expect(eMae).toBeLessThan(0.35 * eBase);
     expect(fMae).toBeLessThan(0.35 * fBase);
+  });
+
+  it('equals a dense reference fit (force rows from the full SOAP Jacobian, one QR solve)', async () => {
+    const { StreamingQR, cholesky, solveUpper } = await import('../../src/models/gap/smallLinalg.ts');
+    const { Soap } = await import('../../src/models/gap/soap.ts');
+    const { params, blocks, e0 } = model.data;
+    const soap = new Soap(params, model.data.species);
+    const D = soap.dim;
+    const M = model.nSparse;
+    const d2 = params.delta * params.delta;
+    // K_MM (block diagonal by species) + jitter, R0 = Lᵀ
+    const Kmm = new Float64Array(M * M);
+    for (const b of blocks)
+      for (let s = 0; s < b.M; s++)
+        for (let u = 0; u < b.M; u++) {
+          let x = 0;
+          for (let e = 0; e < D; e++) x += b.Q[s * D + e] * b.Q[u * D + e];
+          Kmm[(b.off + s) * M + b.off + u] = d2 * x * x;
+        }
+    for (let s = 0; s < M; s++) Kmm[s * M + s] += params.jitter * d2;
+    cholesky(Kmm, M);
+    const R0 = new Float64Array(M * M);
+    for (let s = 0; s < M; s++) for (let u = 0; u <= s; u++) R0[u * M + s] = Kmm[s * M + u];
+    const qr = new StreamingQR(M, R0);
+    const rows = 28;
+    for (const f of trainIdx) {
+      const { q, dq } = soap.compute(ds.R, f * 27, Z, true);
+      const B = new Float64Array(rows * M);
+      const y = new Float64Array(rows);
+      let eRef = ds.E![f];
+      for (let i = 0; i < N; i++) eRef -= e0[Z[i]];
+      y[0] = eRef / params.sigmaE;
+      for (let c = 0; c < 27; c++) y[1 + c] = ds.F![f * 27 + c] / params.sigmaF;
+      for (const b of blocks)
+        for (let i = 0; i < N; i++) {
+          if (Z[i] !== b.Z) continue;
+          for (let s = 0; s < b.M; s++) {
+            let x = 0;
+            for (let e = 0; e < D; e++) x += q[i * D + e] * b.Q[s * D + e];
+            const col = (b.off + s) * rows;
+            B[col] += (d2 * x * x) / params.sigmaE;
+            for (let c = 0; c < 27; c++) {
+              let g = 0;
+              for (let e = 0; e < D; e++) g += b.Q[s * D + e] * dq![(i * 27 + c) * D + e];
+              B[col + 1 + c] -= (d2 * 2 * x * g) / params.sigmaF;
+            }
+          }
+        }
+      qr.update(B, rows, rows, y);
+    }
+    const alpha = Float64Array.from(qr.z);
+    solveUpper(qr.R, M, alpha);
+    const ref = new GapModel({ ...model.data, alpha, Lmm: undefined, Rqr: undefined });
+    const R = ds.R.slice(50 * 27, 70 * 27);
+    const a = model.predict(R, 20);
+    const b = ref.predict(R, 20);
+    let eScale = 0;
+    let fScale = 0;
+    for (let k = 0; k < 20; k++) eScale = Math.max(eScale, Math.abs(b.E[k]));
+    for (let k = 0; k < 20 * 27; k++) fScale = Math.max(fScale, Math.abs(b.F[k]));
+    for (let k = 0; k < 20; k++) expect(Math.abs(a.E[k] - b.E[k])).toBeLessThan(1e-9 * eScale);
+    for (let k = 0; k < 20 * 27; k++) expect(Math.abs(a.F[k] - b.F[k])).toBeLessThan(1e-8 * fScale);
   });
 
   it('forces are minus the gradient of the predicted energy (finite differences)', () => {

@@ -356,4 +356,90 @@ describe('SOAP descriptor', () => {
     }
     expect(checked).toBe(9 * 8 * 3);
   });
+  it('expansion: q bit-for-bit as compute(), neighbour slots grouped by species, and the pullback of any x through the coefficient derivatives equals x·∂p/∂R of the raw derivative rows', () => {
+    const D = soap.dim;
+    const S = soap.species.length;
+    const cs = soap.chanSize;
+    const X = Float64Array.from(R0, (v) => v * 1.3); // some pairs beyond the cutoff, some in the transition
+    const raw = soap.compute(X, 0, Z, 'raw');
+    const ex = soap.expand(X, 0, Z, true);
+    for (let k = 0; k < 9 * D; k++) expect(ex.q[k]).toBe(raw.q[k]);
+    for (let i = 0; i < 9; i++) expect(ex.pnorm[i]).toBe(raw.pnorm![i]);
+    const chan = (zz: number) => soap.species.indexOf(zz);
+    const r = rng(5);
+    const x = Float64Array.from({ length: D }, () => r() - 0.5);
+    const h = new Float64Array(soap.cSize);
+    let checked = 0;
+    let maxVal = 0;
+    for (let i = 0; i < 9; i++) {
+      const so = i * (S + 1);
+      const seen = new Set<number>();
+      soap.pullback(ex.c, i * soap.cSize, x, 0, h);
+      for (let a = 0; a < S; a++)
+        for (let t = ex.nbStart[so + a]; t < ex.nbStart[so + a + 1]; t++) {
+          const j = ex.nb[i * 9 + t];
+          expect(chan(Z[j])).toBe(a);
+          expect(raw.nbr![i * 9 + j]).toBe(1);
+          if (t > ex.nbStart[so + a]) expect(j).toBeGreaterThan(ex.nb[i * 9 + t - 1]);
+          seen.add(j);
+          for (let k = 0; k < 3; k++) {
+            let ref = 0;
+            for (const [st, len] of soap.channelRanges[a])
+              for (let e = st; e < st + len; e++) ref += x[e] * raw.dp![(i * 27 + 3 * j + k) * D + e];
+            let v = 0;
+            const o = ((i * 9 + t) * 3 + k) * cs;
+            for (let u = 0; u < cs; u++) v += ex.dc[o + u] * h[a * cs + u];
+            expect(Math.abs(v - ref)).toBeLessThan(1e-12 * (1 + Math.abs(ref)));
+            maxVal = Math.max(maxVal, Math.abs(ref));
+            checked++;
+          }
+        }
+      let nNb = 0;
+      for (let j = 0; j < 9; j++) nNb += raw.nbr![i * 9 + j];
+      expect(seen.size).toBe(nNb);
+    }
+    expect(checked).toBeGreaterThan(60);
+    expect(checked).toBeLessThan(9 * 8 * 3); // the stretched geometry has pairs beyond the cutoff
+    expect(maxVal).toBeGreaterThan(1e-3);
+  });
+
+  it('pullback matrix equals the pullback, and for a power spectrum it is κ_l c cᵀ/‖p‖ (low rank)', () => {
+    const D = soap.dim;
+    const nlm = soap.nLM;
+    const K = soap.species.length * small.nMax;
+    const L1 = small.lMax + 1;
+    const ex = soap.expand(R0, 0, Z, false);
+    const r = rng(9);
+    const x = Float64Array.from({ length: D }, () => r() - 0.5);
+    const W = new Float64Array(L1 * K * K);
+    soap.pullbackMatrix(x, 0, W, 0, K * K);
+    const h = new Float64Array(soap.cSize);
+    for (let i = 0; i < 9; i++) {
+      soap.pullback(ex.c, i * soap.cSize, x, 0, h);
+      for (let l = 0; l < L1; l++)
+        for (let A = 0; A < K; A++)
+          for (let m = 0; m < 2 * l + 1; m++) {
+            let v = 0;
+            for (let B = 0; B < K; B++)
+              v += W[l * K * K + A * K + B] * ex.c[i * soap.cSize + B * nlm + l * l + m];
+            expect(Math.abs(v - h[A * nlm + l * l + m])).toBeLessThan(1e-12 * (1 + Math.abs(v)));
+          }
+    }
+    // x = q_s of atom 1: W^l[A, B] = 16π²/(2l+1) Σ_m c_s[A, lm] c_s[B, lm] / ‖p_s‖
+    const s = 1;
+    soap.pullbackMatrix(ex.q, s * D, W, 0, K * K);
+    let maxW = 0;
+    for (let l = 0; l < L1; l++)
+      for (let A = 0; A < K; A++)
+        for (let B = 0; B < K; B++) {
+          let v = 0;
+          for (let m = 0; m < 2 * l + 1; m++)
+            v += ex.c[s * soap.cSize + A * nlm + l * l + m] * ex.c[s * soap.cSize + B * nlm + l * l + m];
+          v *= (16 * Math.PI * Math.PI) / (2 * l + 1) / ex.pnorm[s];
+          const w = W[l * K * K + A * K + B];
+          maxW = Math.max(maxW, Math.abs(w));
+          expect(Math.abs(v - w)).toBeLessThan(1e-13 * (1 + Math.abs(w)));
+        }
+    expect(maxW).toBeGreaterThan(1e-3);
+  });
 });
