@@ -201,6 +201,7 @@ test(
       assert(await page.evaluate(() => document.body.classList.contains('projector')), 'body.projector set');
       const fs = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
       assert(fs >= 20, `projector mode enlarges the text (${fs}px)`);
+      await page.waitForTimeout(800); // the relayout and the scroll back to the highlight
       await screenshot(page, 'tour-projector');
       await page.click('[data-testid="tour-projector"]');
       assert(!(await page.evaluate(() => document.body.classList.contains('projector'))), 'projector off');

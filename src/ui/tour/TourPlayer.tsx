@@ -61,6 +61,24 @@ function relayout(selector?: string) {
     window.dispatchEvent(new Event('resize'));
     if (selector) requestAnimationFrame(() => highlight(selector));
   });
+  // Plotly resizes on a debounce, later still on a busy machine: once every visible plot has taken its
+  // new width, one more event lets what is placed from a plot's axes on 'resize' (the explorer's slider
+  // marker) follow.
+  let tries = 0;
+  const settle = window.setInterval(() => {
+    const plots = [...document.querySelectorAll<HTMLElement>('.js-plotly-plot')].filter(
+      (p) => p.offsetParent,
+    );
+    const settled = plots.every((p) => {
+      const w = (p as HTMLElement & { _fullLayout?: { width?: number } })._fullLayout?.width;
+      return w === undefined || Math.abs(w - p.clientWidth) < 2;
+    });
+    tries++;
+    if ((settled && tries >= 3) || tries > 40) {
+      window.clearInterval(settle);
+      window.dispatchEvent(new Event('resize'));
+    }
+  }, 150);
 }
 
 export function TourPlayer() {
