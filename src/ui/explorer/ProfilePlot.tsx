@@ -133,9 +133,11 @@ export function buildFigure(
     height: 300,
     uirevision: path.id,
     showlegend: true,
-    legend: { orientation: 'h', y: -0.22, font: { size: 11 } },
+    // below the x-axis title, growing downwards as rows are added (the plot area shrinks instead of the
+    // legend covering the axis title)
+    legend: { orientation: 'h', x: 0, xanchor: 'left', y: -0.2, yanchor: 'top', font: { size: 11 } },
     xaxis: {
-      title: { text: path.driver.label },
+      title: { text: path.driver.label, standoff: 6 },
       gridcolor: grid,
       zeroline: false,
       autorange: path.xs[path.xs.length - 1] < path.xs[0] ? 'reversed' : true,
