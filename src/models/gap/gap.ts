@@ -209,12 +209,13 @@ export class GapModel implements ForceField {
         const nA = atoms.length;
         if (nA === 0) return;
         for (let ii = 0; ii < nA; ii++) qb.set(q.subarray(atoms[ii] * D, (atoms[ii] + 1) * D), ii * D);
-        matABt(qb, 0, nA, b.Q, 0, b.M, D, dots, b.M);
+        // dots[s·nA + ii] = Q_s·q_i (the sparse points as the outer operand: Q is streamed once)
+        matABt(b.Q, 0, b.M, qb, 0, nA, D, dots, nA);
         for (let ii = 0; ii < nA; ii++) {
           let e = 0;
           for (let s = 0; s < b.M; s++) {
             const a = alpha[b.off + s];
-            const x = dots[ii * b.M + s];
+            const x = dots[s * nA + ii];
             const k = d2 * kernelPow(x, zeta);
             e += a * k;
             kstar[b.off + s] += k;
@@ -222,15 +223,15 @@ export class GapModel implements ForceField {
           }
           eAtom[atoms[ii]] = e;
         }
-        matABt(wts, 0, nA, Qt, 0, D, b.M, gb, D);
+        // gb[e·nA + ii] = Σ_s w_is Q_s[e] (Qᵀ streamed once)
+        matABt(Qt, 0, D, wts, 0, nA, b.M, gb, nA);
         for (let ii = 0; ii < nA; ii++) {
           const i = atoms[ii];
-          const go = ii * D;
           const qo = i * D;
           let gq = 0;
-          for (let e = 0; e < D; e++) gq += gb[go + e] * q[qo + e];
+          for (let e = 0; e < D; e++) gq += gb[e * nA + ii] * q[qo + e];
           const inv = pnorm[i] > 0 ? 1 / pnorm[i] : 0;
-          for (let e = 0; e < D; e++) gp[e] = (gb[go + e] - gq * q[qo + e]) * inv;
+          for (let e = 0; e < D; e++) gp[e] = (gb[e * nA + ii] - gq * q[qo + e]) * inv;
           soap.pullback(c, i * cSize, gp, 0, h);
           // F_c −= g′·∂p_i/∂R_c for every neighbour c; the centre gets minus their sum
           const so = i * (S + 1);
@@ -600,10 +601,10 @@ export async function trainGap(
       const nA = atoms.length;
       if (nA === 0) return;
       for (let ii = 0; ii < nA; ii++) qb.set(q.subarray(atoms[ii] * D, (atoms[ii] + 1) * D), ii * D);
-      matABt(qb, 0, nA, b.Q, 0, b.M, D, dotsB, b.M);
+      matABt(b.Q, 0, b.M, qb, 0, nA, D, dotsB, nA); // dotsB[s·nA + ii]
       for (let ii = 0; ii < nA; ii++)
         for (let s = 0; s < b.M; s++)
-          Bblk[(b.off + s) * ldb + rE] += d2 * kernelPow(dotsB[ii * b.M + s], zeta) * invE;
+          Bblk[(b.off + s) * ldb + rE] += d2 * kernelPow(dotsB[s * nA + ii], zeta) * invE;
       if (!useF) return;
       // per atom: q_i·∂p_i/∂R for every neighbour slot, and the transposed coefficients
       for (let ii = 0; ii < nA; ii++) {
@@ -704,7 +705,7 @@ export async function trainGap(
           }
           const inv = pnorm[i] > 0 ? 1 / pnorm[i] : 0;
           for (let s = 0; s < ns; s++) {
-            const x = dotsB[ii * b.M + s0 + s];
+            const x = dotsB[(s0 + s) * nA + ii];
             const w = -d2 * kernelPowDeriv(x, zeta) * invF;
             const col = (b.off + s0 + s) * ldb + rE + 1;
             let a0 = 0;

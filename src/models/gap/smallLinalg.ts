@@ -122,8 +122,9 @@ export function matABt(
 }
 
 /**
- * General form: C[cOff + s·ldc + c] (+)= Σ_{e<K} A[aOff + s·lda + e] · B[bOff + c·ldb + e], with 4×2 register
- * blocking and K-chunks for cache; `accumulate` adds to C instead of overwriting it.
+ * General form: C[cOff + s·ldc + c] (+)= Σ_{e<K} A[aOff + s·lda + e] · B[bOff + c·ldb + e], with 3×3 register
+ * blocking and K-chunks for cache; `accumulate` adds to C instead of overwriting it. Every element is summed
+ * over e in order, chunk by chunk, whatever the blocking.
  */
 export function matABtStrided(
   A: Float64Array,
@@ -145,72 +146,91 @@ export function matABtStrided(
   for (let e0 = 0; e0 < K; e0 += CH) {
     const len = Math.min(K, e0 + CH) - e0;
     let s = 0;
-    for (; s + 4 <= M; s += 4) {
+    for (; s + 3 <= M; s += 3) {
       const a0 = aOff + s * lda + e0;
       const a1 = a0 + lda;
       const a2 = a1 + lda;
-      const a3 = a2 + lda;
       let c = 0;
-      for (; c + 2 <= P; c += 2) {
+      for (; c + 3 <= P; c += 3) {
         const b0 = bOff + c * ldb + e0;
         const b1 = b0 + ldb;
+        const b2 = b1 + ldb;
         let x00 = 0,
           x01 = 0,
+          x02 = 0,
           x10 = 0,
           x11 = 0,
+          x12 = 0,
           x20 = 0,
           x21 = 0,
-          x30 = 0,
-          x31 = 0;
+          x22 = 0;
         for (let e = 0; e < len; e++) {
-          const v0 = B[b0 + e];
-          const v1 = B[b1 + e];
           const u0 = A[a0 + e];
           const u1 = A[a1 + e];
           const u2 = A[a2 + e];
-          const u3 = A[a3 + e];
+          const v0 = B[b0 + e];
+          const v1 = B[b1 + e];
+          const v2 = B[b2 + e];
           x00 += u0 * v0;
           x01 += u0 * v1;
+          x02 += u0 * v2;
           x10 += u1 * v0;
           x11 += u1 * v1;
+          x12 += u1 * v2;
           x20 += u2 * v0;
           x21 += u2 * v1;
-          x30 += u3 * v0;
-          x31 += u3 * v1;
+          x22 += u2 * v2;
         }
         const r = cOff + s * ldc + c;
         C[r] += x00;
         C[r + 1] += x01;
+        C[r + 2] += x02;
         C[r + ldc] += x10;
         C[r + ldc + 1] += x11;
+        C[r + ldc + 2] += x12;
         C[r + 2 * ldc] += x20;
         C[r + 2 * ldc + 1] += x21;
-        C[r + 3 * ldc] += x30;
-        C[r + 3 * ldc + 1] += x31;
+        C[r + 2 * ldc + 2] += x22;
       }
       for (; c < P; c++) {
         const b0 = bOff + c * ldb + e0;
         let x0 = 0,
           x1 = 0,
-          x2 = 0,
-          x3 = 0;
+          x2 = 0;
         for (let e = 0; e < len; e++) {
           const v0 = B[b0 + e];
           x0 += A[a0 + e] * v0;
           x1 += A[a1 + e] * v0;
           x2 += A[a2 + e] * v0;
-          x3 += A[a3 + e] * v0;
         }
         const r = cOff + s * ldc + c;
         C[r] += x0;
         C[r + ldc] += x1;
         C[r + 2 * ldc] += x2;
-        C[r + 3 * ldc] += x3;
       }
     }
     for (; s < M; s++) {
       const a0 = aOff + s * lda + e0;
-      for (let c = 0; c < P; c++) {
+      let c = 0;
+      for (; c + 3 <= P; c += 3) {
+        const b0 = bOff + c * ldb + e0;
+        const b1 = b0 + ldb;
+        const b2 = b1 + ldb;
+        let x0 = 0,
+          x1 = 0,
+          x2 = 0;
+        for (let e = 0; e < len; e++) {
+          const u = A[a0 + e];
+          x0 += u * B[b0 + e];
+          x1 += u * B[b1 + e];
+          x2 += u * B[b2 + e];
+        }
+        const r = cOff + s * ldc + c;
+        C[r] += x0;
+        C[r + 1] += x1;
+        C[r + 2] += x2;
+      }
+      for (; c < P; c++) {
         const b0 = bOff + c * ldb + e0;
         let x = 0;
         for (let e = 0; e < len; e++) x += A[a0 + e] * B[b0 + e];
@@ -395,7 +415,7 @@ export class StreamingQR {
    * streamed once per panel instead of once per reflector. Because R is triangular, every reflector touches a
    * single row of R (its own) plus the rows of B.
    */
-  update(B: Float64Array, ldb: number, nRowsIn: number, y: Float64Array, nb = 32): void {
+  update(B: Float64Array, ldb: number, nRowsIn: number, y: Float64Array, nb = 16): void {
     const { M, R, z } = this;
     // rows nRowsIn..ldb of B and y must be zero; treating them as rows keeps B's columns contiguous
     for (let k = 0; k < M; k++) for (let r = nRowsIn; r < ldb; r++) B[k * ldb + r] = 0;
