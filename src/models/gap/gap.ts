@@ -562,6 +562,21 @@ export async function trainGap(
         return T;
       })
     : [];
+  // c_s scaled by κ_l/‖p_s‖ (the factor of H_s), same layout as SoapExpansion.c
+  const CsScaled = useF
+    ? blocks.map((b, bi) => {
+        const { C, pn } = sparseCoeffs[bi];
+        const F = new Float64Array(b.M * cSize);
+        for (let s = 0; s < b.M; s++)
+          for (let A = 0; A < K; A++)
+            for (let l = 0; l < L1; l++)
+              for (let m = 0; m < 2 * l + 1; m++) {
+                const o = s * cSize + A * nlm + l * l + m;
+                F[o] = (KAPPA[l] / pn[s]) * C[o];
+              }
+        return F;
+      })
+    : [];
   const sc = 16;
   const qb = new Float64Array(maxAtoms * D);
   const dotsB = new Float64Array(maxAtoms * Mmax);
@@ -570,7 +585,6 @@ export async function trainGap(
   const CiT = new Float64Array(maxAtoms * nlm * K); // atoms' c transposed per l: [nA·l²·K + (ii·(2l+1) + m)·K + B]
   const O = new Float64Array(sc * maxAtoms * sq[L1]);
   const Hall = new Float64Array(maxAtoms * sc * cSize); // H_s of every atom for the chunk
-  const Htmp = new Float64Array(K * maxAtoms * L1 * 2);
   const T2 = new Float64Array(sc * nc); // Q_s·∂p_i/∂R_(slot,k), [s·nc + 3·slot + k]
   let ws: SoapExpansion | undefined;
   const invE = 1 / params.sigmaE;
@@ -626,7 +640,7 @@ export async function trainGap(
               CiT[nA * l * l * K + (ii * (2 * l + 1) + m) * K + B] = c[co + B * nlm + l * l + m];
       }
       const CsTb = CsT[bi];
-      const { C: Cs, pn: pns } = sparseCoeffs[bi];
+      const CsF = CsScaled[bi];
       for (let s0 = 0; s0 < b.M; s0 += sc) {
         const ns = Math.min(sc, b.M - s0);
         // Oᵀ^l[(ii, m), (s, m′)] for the chunk, at ns·nA·sq[l] (leading dimension ns·(2l+1))
@@ -648,35 +662,26 @@ export async function trainGap(
             false,
           );
         }
-        // H_s = κ_l/‖p_s‖ c_s^l O^l for every atom: Hall[(ii·ns + s)·cSize + A·nlm + lm]
+        // H_s = (κ_l/‖p_s‖ c_s^l) O^l for every atom, straight into Hall[(ii·ns + s)·cSize + A·nlm + lm]
         for (let s = 0; s < ns; s++)
           for (let l = 0; l < L1; l++) {
             const L = 2 * l + 1;
-            const ldh = nA * L;
-            matABtStrided(
-              Cs,
-              (s0 + s) * cSize + l * l,
-              nlm,
-              K,
-              O,
-              ns * nA * sq[l] + s * L,
-              ns * L,
-              ldh,
-              L,
-              Htmp,
-              0,
-              ldh,
-              false,
-            );
-            const f = KAPPA[l] / pns[s0 + s];
-            for (let ii = 0; ii < nA; ii++) {
-              const ho = (ii * ns + s) * cSize + l * l;
-              for (let A = 0; A < K; A++) {
-                const ht = A * ldh + ii * L;
-                const hh = ho + A * nlm;
-                for (let m = 0; m < L; m++) Hall[hh + m] = f * Htmp[ht + m];
-              }
-            }
+            for (let ii = 0; ii < nA; ii++)
+              matABtStrided(
+                CsF,
+                (s0 + s) * cSize + l * l,
+                nlm,
+                K,
+                O,
+                ns * nA * sq[l] + ii * L * ns * L + s * L,
+                ns * L,
+                L,
+                L,
+                Hall,
+                (ii * ns + s) * cSize + l * l,
+                nlm,
+                false,
+              );
           }
         for (let ii = 0; ii < nA; ii++) {
           const i = atoms[ii];
