@@ -62,11 +62,35 @@ export function leverageScores(
   const Om = new Float64Array(D * kp);
   for (let i = 0; i < Om.length; i++) Om[i] = gaussian(rng);
   const Y = new Float64Array(n * kp);
+  // Both products keep every output's sum in row/column order (so the scores do not depend on the blocking);
+  // rows are taken four at a time so that each row of V (or Q) is loaded once per four rows of X.
+  const rows4 = new Float64Array(4 * kp);
   const mulX = (V: Float64Array, out: Float64Array) => {
     // out (n × kp, col-major) = X · V (V: D × kp, row-major)
     out.fill(0);
-    const row = new Float64Array(kp);
-    for (let r = 0; r < n; r++) {
+    let r = 0;
+    for (; r + 4 <= n; r += 4) {
+      rows4.fill(0);
+      const x0o = r * D;
+      for (let e = 0; e < D; e++) {
+        const x0 = X[x0o + e];
+        const x1 = X[x0o + D + e];
+        const x2 = X[x0o + 2 * D + e];
+        const x3 = X[x0o + 3 * D + e];
+        if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue;
+        const vo = e * kp;
+        for (let j = 0; j < kp; j++) {
+          const v = V[vo + j];
+          rows4[j] += x0 * v;
+          rows4[kp + j] += x1 * v;
+          rows4[2 * kp + j] += x2 * v;
+          rows4[3 * kp + j] += x3 * v;
+        }
+      }
+      for (let q = 0; q < 4; q++) for (let j = 0; j < kp; j++) out[j * n + r + q] = rows4[q * kp + j];
+    }
+    const row = rows4.subarray(0, kp);
+    for (; r < n; r++) {
       row.fill(0);
       const xo = r * D;
       for (let e = 0; e < D; e++) {
@@ -79,15 +103,37 @@ export function leverageScores(
     }
   };
   const mulXt = (Q: Float64Array, out: Float64Array) => {
-    // out (D × kp, row-major) = Xᵀ Q  (Q col-major n × kp)
+    // out (D × kp, row-major) = Xᵀ Q  (Q col-major n × kp); each out element accumulates over r in order
     out.fill(0);
-    for (let r = 0; r < n; r++) {
+    let r = 0;
+    for (; r + 4 <= n; r += 4) {
+      for (let q = 0; q < 4; q++) for (let j = 0; j < kp; j++) rows4[q * kp + j] = Q[j * n + r + q];
+      const x0o = r * D;
+      for (let e = 0; e < D; e++) {
+        const x0 = X[x0o + e];
+        const x1 = X[x0o + D + e];
+        const x2 = X[x0o + 2 * D + e];
+        const x3 = X[x0o + 3 * D + e];
+        if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue;
+        const oo = e * kp;
+        for (let j = 0; j < kp; j++) {
+          let o = out[oo + j];
+          o += x0 * rows4[j];
+          o += x1 * rows4[kp + j];
+          o += x2 * rows4[2 * kp + j];
+          o += x3 * rows4[3 * kp + j];
+          out[oo + j] = o;
+        }
+      }
+    }
+    for (; r < n; r++) {
+      for (let j = 0; j < kp; j++) rows4[j] = Q[j * n + r];
       const xo = r * D;
       for (let e = 0; e < D; e++) {
         const x = X[xo + e];
         if (x === 0) continue;
         const oo = e * kp;
-        for (let j = 0; j < kp; j++) out[oo + j] += x * Q[j * n + r];
+        for (let j = 0; j < kp; j++) out[oo + j] += x * rows4[j];
       }
     }
   };
@@ -112,13 +158,18 @@ export function leverageScores(
   const order = Array.from({ length: kp }, (_, i) => i).sort((a, b) => w[b] - w[a]);
   const kk = Math.min(k, kp);
   const lev = new Float64Array(n);
+  const Yt = new Float64Array(n * kp); // Q row-major
+  for (let j = 0; j < kp; j++) for (let r = 0; r < n; r++) Yt[r * kp + j] = Y[j * n + r];
+  const vc = new Float64Array(kp);
   for (let t = 0; t < kk; t++) {
     const col = order[t];
     if (!(w[col] > 1e-12 * w[order[0]])) continue;
     // U[:, t] = Q · v[:, col]
+    for (let j = 0; j < kp; j++) vc[j] = v[j * kp + col];
     for (let r = 0; r < n; r++) {
       let s = 0;
-      for (let j = 0; j < kp; j++) s += Y[j * n + r] * v[j * kp + col];
+      const ro = r * kp;
+      for (let j = 0; j < kp; j++) s += Yt[ro + j] * vc[j];
       lev[r] += (s * s) / kk;
     }
   }
