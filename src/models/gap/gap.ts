@@ -567,13 +567,15 @@ export async function trainGap(
     ? blocks.map((b, bi) => {
         const { C, pn } = sparseCoeffs[bi];
         const F = new Float64Array(b.M * cSize);
-        for (let s = 0; s < b.M; s++)
+        for (let s = 0; s < b.M; s++) {
+          const ok = pn[s] > 0; // q_s = 0 when p_s = 0 (as in soap.ts)
           for (let A = 0; A < K; A++)
             for (let l = 0; l < L1; l++)
               for (let m = 0; m < 2 * l + 1; m++) {
                 const o = s * cSize + A * nlm + l * l + m;
-                F[o] = (KAPPA[l] / pn[s]) * C[o];
+                F[o] = ok ? (KAPPA[l] / pn[s]) * C[o] : 0;
               }
+        }
         return F;
       })
     : [];
