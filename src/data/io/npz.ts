@@ -4,11 +4,14 @@
  * size exceeds a limit (default 2 GB) before inflating anything, so a zip bomb gives an error rather
  * than exhausting memory. Members that cannot be parsed because they hold pickled Python objects (dtype
  * `|O`) or an unsupported dtype are skipped with a warning; a corrupt member is an error.
+ * With `onProgress` or `signal` the members are inflated in chunks: progress (inflated bytes of all
+ * selected members) is reported after every chunk and after every array is decoded, and the signal is
+ * checked between chunks and arrays; the arrays are byte-identical to the one-shot read.
  */
 import { zipSync, type Zippable } from 'fflate';
 import { EmptyFileError, UnsupportedDtypeError, ZipFormatError } from './errors.ts';
 import { parseNpy, writeNpy, type NpyArray } from './npy.ts';
-import { checkZipLimit, extractZipEntry, listZip, looksLikeZip } from './zip.ts';
+import { checkZipLimit, extractZipEntry, listZip, looksLikeZip, type ExtractOptions } from './zip.ts';
 
 export const DEFAULT_MAX_INFLATED_BYTES = 2 * 1024 ** 3;
 
@@ -19,6 +22,24 @@ export interface ReadNpzOptions {
   source?: string;
   /** Read only these keys (without `.npy`); others are not inflated. */
   only?: string[];
+  /** Progress of a chunked read (see the module comment). */
+  onProgress?: (p: NpzReadProgress) => void;
+  /** Cancels a chunked read between chunks; its reason is thrown (an AbortError by default). */
+  signal?: AbortSignal;
+  /** Input bytes per inflation chunk (default 1 MiB). */
+  chunkBytes?: number;
+}
+
+export interface NpzReadProgress {
+  /** 'inflate' while a member is extracted, 'decode' once its array is parsed. */
+  stage: 'inflate' | 'decode';
+  /** The member's key (name without `.npy`). */
+  key: string;
+  /** Inflated bytes of the selected members done so far, and their declared total. */
+  bytesDone: number;
+  totalBytes: number;
+  /** bytesDone / totalBytes (1 for an archive without data); never decreases. */
+  fraction: number;
 }
 
 export interface NpzContents {
@@ -50,21 +71,45 @@ export function readNpz(input: Uint8Array | ArrayBuffer, opts: ReadNpzOptions = 
   const arrays: Record<string, NpyArray> = {};
   const warnings: string[] = [];
   const skipped: Record<string, UnsupportedDtypeError> = {};
-  for (const en of selected) {
-    if (en.name.endsWith('/')) continue; // directory entry
+  const chunked = !!(opts.onProgress || opts.signal);
+  const members = selected.filter((en) => !en.name.endsWith('/')); // not directory entries
+  const totalBytes = members.reduce((s, en) => s + en.size, 0);
+  let before = 0;
+  const report = (stage: NpzReadProgress['stage'], key: string, bytesDone: number) =>
+    opts.onProgress?.({
+      stage,
+      key,
+      bytesDone,
+      totalBytes,
+      fraction: totalBytes > 0 ? bytesDone / totalBytes : 1,
+    });
+  for (const en of members) {
     const key = keyOf(en.name);
-    const member = extractZipEntry(bytes, en, source);
+    let ex: ExtractOptions | undefined;
+    if (chunked) {
+      opts.signal?.throwIfAborted();
+      ex = {
+        signal: opts.signal,
+        chunkBytes: opts.chunkBytes,
+        onBytes: (done) => report('inflate', key, before + Math.min(done, en.size)),
+      };
+    }
+    const member = extractZipEntry(bytes, en, source, ex);
+    before += en.size;
     try {
       arrays[key] = parseNpy(member, { source: `${source}: ${en.name}`, copy: false });
     } catch (err) {
       if (err instanceof UnsupportedDtypeError) {
         warnings.push(`skipped '${key}': ${err.message}`);
         skipped[key] = err;
+        report('decode', key, before);
         continue;
       }
       throw err;
     }
+    report('decode', key, before);
   }
+  if (!members.length) report('decode', '', 0);
   return { arrays, warnings, skipped };
 }
 

@@ -3,9 +3,11 @@
  * declared sizes (including ZIP64 extra fields, which numpy writes), so that limits can be checked
  * BEFORE anything is inflated, and extract single members with a CRC-32 check. Inflation itself is
  * fflate's `inflateSync` into a buffer of exactly the declared size, so memory never exceeds what the
- * directory declares. Written from PKWARE's APPNOTE.TXT.
+ * directory declares. Written from PKWARE's APPNOTE.TXT. With {@link ExtractOptions} a member is
+ * extracted in chunks instead (fflate's streaming `Inflate`, the CRC-32 updated per chunk), so progress
+ * can be reported and an AbortSignal checked between chunks; the bytes are the same.
  */
-import { inflateSync } from 'fflate';
+import { Inflate, inflateSync } from 'fflate';
 import { EmptyFileError, ZipFormatError, ZipSizeLimitError } from './errors.ts';
 
 export interface ZipEntry {
@@ -143,8 +145,28 @@ function fmtBytes(n: number): string {
   return `${n} bytes`;
 }
 
-/** Extract one member (stored or deflated), checking its CRC-32 against the directory. */
-export function extractZipEntry(b: Uint8Array, en: ZipEntry, source = 'zip'): Uint8Array {
+/** Chunked extraction: progress and cancellation between chunks. */
+export interface ExtractOptions {
+  /** Called after every chunk with the inflated bytes written so far (of `en.size`). */
+  onBytes?: (done: number) => void;
+  /** Checked before every chunk; when aborted, its reason is thrown (an AbortError by default). */
+  signal?: AbortSignal;
+  /** Compressed (or stored) input bytes per chunk (default 1 MiB). */
+  chunkBytes?: number;
+}
+
+export const DEFAULT_EXTRACT_CHUNK = 1024 * 1024;
+
+/**
+ * Extract one member (stored or deflated), checking its CRC-32 against the directory. With `opts`
+ * the member is extracted chunk by chunk (see {@link ExtractOptions}); the result is the same.
+ */
+export function extractZipEntry(
+  b: Uint8Array,
+  en: ZipEntry,
+  source = 'zip',
+  opts?: ExtractOptions,
+): Uint8Array {
   const lh = en.localHeaderOffset;
   if (lh + 30 > b.length || u32(b, lh) !== 0x04034b50) {
     throw new ZipFormatError(
@@ -182,8 +204,11 @@ export function extractZipEntry(b: Uint8Array, en: ZipEntry, source = 'zip'): Ui
         source,
         key: en.name,
       });
+    if (opts) return copyChunked(b, start, buf, en, source, opts);
     buf.set(b.subarray(start, end));
     out = buf;
+  } else if (en.method === 8 && opts && end > start) {
+    return inflateChunked(b.subarray(start, end), buf, en, source, opts);
   } else if (en.method === 8) {
     try {
       out = inflateSync(b.subarray(start, end), { out: buf });
@@ -214,19 +239,104 @@ export function extractZipEntry(b: Uint8Array, en: ZipEntry, source = 'zip'): Ui
       },
     );
   }
-  const crc = crc32(out);
+  checkCrc(crc32(out), en, source);
+  return out;
+}
+
+function checkCrc(crc: number, en: ZipEntry, source: string): void {
   if (crc !== en.crc32) {
     throw new ZipFormatError(
       `${source}: member '${en.name}' fails its CRC-32 check (0x${crc.toString(16)} ≠ 0x${en.crc32.toString(16)}): corrupt data, or it inflates to more than its declared size`,
       { source, key: en.name },
     );
   }
-  return out;
+}
+
+const chunkOf = (opts: ExtractOptions) => Math.max(1, Math.floor(opts.chunkBytes ?? DEFAULT_EXTRACT_CHUNK));
+
+/** A stored member copied chunk by chunk (CRC per chunk). */
+function copyChunked(
+  b: Uint8Array,
+  start: number,
+  buf: Uint8Array,
+  en: ZipEntry,
+  source: string,
+  opts: ExtractOptions,
+): Uint8Array {
+  const step = chunkOf(opts);
+  let c = CRC_INIT;
+  for (let p = 0; p < buf.length; p += step) {
+    opts.signal?.throwIfAborted();
+    const part = b.subarray(start + p, start + Math.min(buf.length, p + step));
+    buf.set(part, p);
+    c = crc32Update(c, part);
+    opts.onBytes?.(p + part.length);
+  }
+  if (buf.length === 0) opts.onBytes?.(0);
+  checkCrc(crc32Final(c), en, source);
+  return buf;
+}
+
+/**
+ * A deflated member inflated chunk by chunk with fflate's streaming Inflate into `buf` (its declared
+ * size). Errors read as the one-shot path's: a stream that does not inflate, one that ends short, a CRC
+ * mismatch (also for one that runs past the declared size).
+ */
+function inflateChunked(
+  data: Uint8Array,
+  buf: Uint8Array,
+  en: ZipEntry,
+  source: string,
+  opts: ExtractOptions,
+): Uint8Array {
+  const step = chunkOf(opts);
+  let got = 0;
+  let c = CRC_INIT;
+  const inflater = new Inflate((chunk: Uint8Array) => {
+    // bytes past the declared size are dropped (as the one-shot inflate into `buf` does): the CRC,
+    // taken over the declared size, then fails with the one-shot path's message
+    const n = Math.min(chunk.length, Math.max(0, buf.length - got));
+    if (n > 0) {
+      const part = n < chunk.length ? chunk.subarray(0, n) : chunk;
+      buf.set(part, got);
+      c = crc32Update(c, part);
+    }
+    got += chunk.length;
+  });
+  for (let p = 0; p < data.length; p += step) {
+    opts.signal?.throwIfAborted();
+    const q = Math.min(data.length, p + step);
+    try {
+      inflater.push(data.subarray(p, q), q === data.length);
+    } catch (err) {
+      throw new ZipFormatError(
+        `${source}: member '${en.name}' does not inflate (${(err as Error).message}); the file is corrupt or truncated`,
+        { source, key: en.name },
+      );
+    }
+    opts.onBytes?.(Math.min(got, buf.length));
+  }
+  if (got < en.size) {
+    throw new ZipFormatError(
+      `${source}: member '${en.name}' inflates to ${got} bytes, the directory declares ${en.size}`,
+      { source, key: en.name },
+    );
+  }
+  checkCrc(crc32Final(c), en, source);
+  return buf;
 }
 
 let CRC_TABLE: Uint32Array | null = null;
 /** CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as ZIP uses. */
 export function crc32(data: Uint8Array): number {
+  return crc32Final(crc32Update(CRC_INIT, data));
+}
+
+const CRC_INIT = 0xffffffff;
+const crc32Final = (c: number) => (c ^ 0xffffffff) >>> 0;
+
+/** Feeds `data` into a running CRC-32 register (start with CRC_INIT, finish with crc32Final). */
+function crc32Update(c: number, data: Uint8Array): number {
   if (!CRC_TABLE) {
     CRC_TABLE = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -236,7 +346,6 @@ export function crc32(data: Uint8Array): number {
     }
   }
   const t = CRC_TABLE;
-  let c = 0xffffffff;
   for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return c;
 }
