@@ -1,5 +1,9 @@
 // Browser tests of the Datasets tab: bundled charts, user files (extxyz with units, plain xyz asking for
 // units, a malformed npz), and user datasets surviving a reload (IndexedDB).
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
 import { assert, openApp, screenshot, test } from './harness.mjs';
 
 const KCAL_PER_EV = 23.060547830619026;
@@ -439,4 +443,125 @@ test(
     }
   },
   { timeoutMs: 240_000 },
+);
+
+/**
+ * A big sGDML .npz built from the bundled azobenzene rotation set (27 100 frames): every per-frame array
+ * repeated `k` times (its .npy header rewritten), md5 left out, members deflated (level 1) as
+ * np.savez_compressed would. Written to a temporary file (playwright takes big files by path).
+ */
+function bigNpz(fileName, k) {
+  const M = 27_100;
+  const src = unzipSync(readFileSync('public/data/azobenzene-rotation.npz'));
+  const out = {};
+  for (const [name, npy] of Object.entries(src)) {
+    if (name === 'md5.npy') continue;
+    const hs = npy[6] === 1 ? 10 : 12;
+    const hl = hs === 10 ? npy[8] | (npy[9] << 8) : Buffer.from(npy).readUInt32LE(8);
+    const header = Buffer.from(npy.subarray(hs, hs + hl)).toString('latin1');
+    const m = /'shape': \((\d+)[,)]/.exec(header);
+    if (!m || Number(m[1]) !== M) {
+      out[name] = [npy, { level: 1 }];
+      continue;
+    }
+    let h = header.replace(/'shape': \(\d+/, `'shape': (${M * k}`).trimEnd();
+    while ((hs + h.length + 1) % 64) h += ' ';
+    h += '\n';
+    const body = npy.subarray(hs + hl);
+    const res = new Uint8Array(hs + h.length + body.length * k);
+    res.set(npy.subarray(0, hs));
+    if (hs === 10) [res[8], res[9]] = [h.length & 0xff, h.length >> 8];
+    else Buffer.from(res.buffer).writeUInt32LE(h.length, 8);
+    res.set(Buffer.from(h, 'latin1'), hs);
+    for (let r = 0; r < k; r++) res.set(body, hs + h.length + r * body.length);
+    out[name] = [res, { level: 1 }];
+  }
+  const dir = join(tmpdir(), `pes-e2e-npz-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, fileName);
+  writeFileSync(path, zipSync(out));
+  return { path, frames: M * k, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+test(
+  'datasets: a big .npz shows its read progress (inflated MB), a cancel keeps the selection, then it loads fully',
+  async ({ browser, url }) => {
+    const big = bigNpz('big-azo.npz', 4);
+    const task = '[data-testid="dataset-task"][data-task="parse:big-azo.npz"]';
+    const { context, page, errors } = await openDatasets(browser, url);
+    try {
+      await page.waitForSelector('[data-testid="dataset-item"]', { timeout: 30_000 });
+      await page.click('[data-testid="dataset-item"][data-dataset-id*="glycine"]');
+      await chartsDrawn(page);
+      const before = await selectedId(page);
+      await recordTasks(page);
+      const readReports = async () =>
+        (await page.evaluate(() => window.__taskLog.filter((e) => e.task === 'parse:big-azo.npz')))
+          .map((e) => /reading big-azo\.npz: inflating (\w+), ([\d.]+) of ([\d.]+) MB/.exec(e.message))
+          .filter(Boolean)
+          .map((m) => ({ key: m[1], mb: Number(m[2]), of: Number(m[3]) }));
+
+      // cancel while the file is read: nothing is added, no error, the selection stays
+      await page.setInputFiles('[data-testid="dataset-file"]', big.path);
+      await page.waitForSelector(task, { timeout: 60_000 });
+      await page
+        .waitForFunction((sel) => /inflating/.test(document.querySelector(sel)?.textContent ?? ''), task, {
+          timeout: 20_000,
+          polling: 20,
+        })
+        .catch(() => undefined); // the log below says whether it was seen
+      assert((await page.locator(`${task} progress`).count()) === 1, 'the read task has a progress bar');
+      await screenshot(page, 'datasets-big-npz-progress');
+      await page.focus('[data-testid="dataset-cancel"]');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-testid="dataset-tasks"]', { state: 'detached', timeout: 10_000 });
+      const cancelled = await readReports();
+      console.log(
+        `      before cancel: ${cancelled.length} inflating reports, ${JSON.stringify(cancelled.slice(0, 3))}`,
+      );
+      assert(
+        cancelled.some((p) => p.mb > 0 && p.mb < p.of),
+        `partial inflating progress shown before the cancel: ${JSON.stringify(cancelled)}`,
+      );
+      assert(
+        (await page.locator('[data-dataset-id="user:big-azo.npz"]').count()) === 0,
+        'a cancelled file is not added',
+      );
+      assert((await page.locator('[data-testid="dataset-error"]').count()) === 0, 'a cancel is not an error');
+      assert((await selectedId(page)) === before, `the selection is unchanged (${before})`);
+      assert(
+        (await page.getAttribute('[data-testid="dataset-facts"]', 'data-dataset-id')) === before,
+        'the facts are still of the previous dataset',
+      );
+      await screenshot(page, 'datasets-big-npz-cancelled');
+
+      // the same file read to the end: every array inflated with progress, all frames there
+      await page.evaluate(() => (window.__taskLog.length = 0));
+      await page.setInputFiles('[data-testid="dataset-file"]', big.path);
+      await page.waitForSelector('[data-testid="dataset-item"][data-dataset-id="user:big-azo.npz"]', {
+        timeout: 180_000,
+      });
+      const full = await readReports();
+      const keys = [...new Set(full.map((p) => p.key))];
+      console.log(
+        `      full read: ${full.length} inflating reports over ${keys.join(', ')}; last ${JSON.stringify(full.at(-1))}`,
+      );
+      assert(keys.includes('R') && keys.includes('F'), `R and F reported while inflating: ${keys}`);
+      for (let i = 1; i < full.length; i++)
+        assert(
+          full[i].mb >= full[i - 1].mb,
+          `progress never goes back: ${JSON.stringify(full.slice(i - 1, i + 1))}`,
+        );
+      assert((await selectedId(page)) === 'user:big-azo.npz', 'the loaded file is selected');
+      const frames = await page.textContent('[data-testid="fact-frames"]');
+      assert(frames.replace(/,/g, '') === String(big.frames), `all ${big.frames} frames read: ${frames}`);
+      await chartsDrawn(page);
+      await screenshot(page, 'datasets-big-npz-loaded');
+      assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+    } finally {
+      await context.close();
+      big.cleanup();
+    }
+  },
+  { timeoutMs: 300_000 },
 );
