@@ -90,10 +90,17 @@ async function parseAndAdd(
     useDatasetsTab.getState().setStats(id, r.stats);
     useDatasetsTab.getState().setWarnings(id, r.warnings);
     useDatasets.getState().addUser(recordOf(id, r.dataset, r.warnings), select);
-    if (persist)
+    if (persist) {
+      // the parse is done: say what the remaining wait is for (large files take a moment to store)
+      useDatasetsTab.getState().setTask(key, {
+        label: `Saving ${fileName} in this browser`,
+        fraction: 1,
+        message: 'so that it is still here after a reload',
+      });
       await saveDatasetFile({ id, fileName, bytes, read, addedAt: Date.now() }).catch((e: unknown) =>
         useStore.getState().pushError(`${fileName} was added but will not survive a reload`, errText(e)),
       );
+    }
     return 'added';
   } catch (e) {
     if (isCancelled(e)) return 'cancelled';
