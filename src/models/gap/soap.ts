@@ -150,6 +150,76 @@ export class Soap {
    * `species`). With `grad`, also the full Jacobian (memory nAtoms·3nAtoms·dim doubles); pass `out` buffers
    * to reuse memory across frames.
    */
+  /**
+   * Adds one neighbour's Gaussian density to the coefficients `c` (its channel starts at `base`) and,
+   * with `dc`, writes the coefficients' derivatives with respect to the neighbour's position at `db`
+   * (x, y, z blocks of nMax·nlm). `nb` holds the neighbour's angular (Y, G = ∇Y) and radial (I, dI)
+   * values at distance `d` in direction `u`; `fc`, `dfc` are the cutoff function and its derivative.
+   */
+  private addNeighbour(
+    c: Float64Array,
+    base: number,
+    dc: Float64Array | null,
+    db: number,
+    fc: number,
+    dfc: number,
+    d: number,
+    ux: number,
+    uy: number,
+    uz: number,
+    nb: { Y: Float64Array; G: Float64Array; I: Float64Array; dI: Float64Array },
+  ): void {
+    const { nMax, lMax } = this.params;
+    const L1 = lMax + 1;
+    const nlm = this.nlm;
+    const chanSize = nMax * nlm;
+    const { Y, G, I, dI } = nb;
+    for (let n = 0; n < nMax; n++) {
+      for (let l = 0; l <= lMax; l++) {
+        const rad = fc * I[n * L1 + l];
+        const o = base + n * nlm + l * l;
+        for (let m = 0; m < 2 * l + 1; m++) c[o + m] += rad * Y[l * l + m];
+      }
+    }
+    if (!dc) return;
+    const invd = 1 / d;
+    for (let n = 0; n < nMax; n++) {
+      for (let l = 0; l <= lMax; l++) {
+        const rad = fc * I[n * L1 + l];
+        const drad = dfc * I[n * L1 + l] + fc * dI[n * L1 + l];
+        for (let m = 0; m < 2 * l + 1; m++) {
+          const lm = l * l + m;
+          const y = Y[lm];
+          const g = 3 * lm;
+          const o = n * nlm + lm;
+          // ∂Y/∂r = (∇R − l Y u)/d
+          dc[db + o] = drad * ux * y + rad * (G[g] - l * y * ux) * invd;
+          dc[db + chanSize + o] = drad * uy * y + rad * (G[g + 1] - l * y * uy) * invd;
+          dc[db + 2 * chanSize + o] = drad * uz * y + rad * (G[g + 2] - l * y * uz) * invd;
+        }
+      }
+    }
+  }
+
+  /** The (unnormalised) power spectrum p of one centre's coefficients c; returns its norm. */
+  private powerSpectrum(c: Float64Array, p: Float64Array): number {
+    const { eA, eB, eN, eN2, eL, eS } = this;
+    const chanSize = this.params.nMax * this.nlm;
+    const nlm = this.nlm;
+    let nrm2 = 0;
+    for (let e = 0; e < this.dim; e++) {
+      const l = eL[e];
+      const oa = eA[e] * chanSize + eN[e] * nlm + l * l;
+      const ob = eB[e] * chanSize + eN2[e] * nlm + l * l;
+      let s = 0;
+      for (let m = 0; m < 2 * l + 1; m++) s += c[oa + m] * c[ob + m];
+      s *= eS[e];
+      p[e] = s;
+      nrm2 += s * s;
+    }
+    return Math.sqrt(nrm2);
+  }
+
   compute(
     R: Float64Array,
     rOff: number,
@@ -191,6 +261,7 @@ export class Soap {
     const G = new Float64Array(3 * nlm);
     const I = new Float64Array(nMax * L1);
     const dI = new Float64Array(nMax * L1);
+    const vals = { Y, G, I, dI };
     // per-neighbour coefficient derivatives: [j][k][n·nlm + lm] for the channel of j
     const dc = grad ? new Float64Array(N * 3 * chanSize) : new Float64Array(0);
     const isNb = new Uint8Array(N);
@@ -227,48 +298,22 @@ export class Soap {
         const uz = dz / d;
         this.sph.eval(ux, uy, uz, Y, grad ? G : undefined);
         this.radial.evaluate(d, I, dI);
-        const base = chan[j] * chanSize;
-        for (let n = 0; n < nMax; n++) {
-          for (let l = 0; l <= lMax; l++) {
-            const rad = fc * I[n * L1 + l];
-            const o = base + n * nlm + l * l;
-            for (let m = 0; m < 2 * l + 1; m++) c[o + m] += rad * Y[l * l + m];
-          }
-        }
-        if (grad) {
-          const db = j * 3 * chanSize;
-          const invd = 1 / d;
-          for (let n = 0; n < nMax; n++) {
-            for (let l = 0; l <= lMax; l++) {
-              const rad = fc * I[n * L1 + l];
-              const drad = dfc * I[n * L1 + l] + fc * dI[n * L1 + l];
-              for (let m = 0; m < 2 * l + 1; m++) {
-                const lm = l * l + m;
-                const y = Y[lm];
-                const g = 3 * lm;
-                const o = n * nlm + lm;
-                // ∂Y/∂r = (∇R − l Y u)/d
-                dc[db + o] = drad * ux * y + rad * (G[g] - l * y * ux) * invd;
-                dc[db + chanSize + o] = drad * uy * y + rad * (G[g + 1] - l * y * uy) * invd;
-                dc[db + 2 * chanSize + o] = drad * uz * y + rad * (G[g + 2] - l * y * uz) * invd;
-              }
-            }
-          }
-        }
+        this.addNeighbour(
+          c,
+          chan[j] * chanSize,
+          grad ? dc : null,
+          j * 3 * chanSize,
+          fc,
+          dfc,
+          d,
+          ux,
+          uy,
+          uz,
+          vals,
+        );
       }
       // power spectrum
-      let nrm2 = 0;
-      for (let e = 0; e < D; e++) {
-        const l = eL[e];
-        const oa = eA[e] * chanSize + eN[e] * nlm + l * l;
-        const ob = eB[e] * chanSize + eN2[e] * nlm + l * l;
-        let s = 0;
-        for (let m = 0; m < 2 * l + 1; m++) s += c[oa + m] * c[ob + m];
-        s *= eS[e];
-        p[e] = s;
-        nrm2 += s * s;
-      }
-      const nrm = Math.sqrt(nrm2);
+      const nrm = this.powerSpectrum(c, p);
       const inv = nrm > 0 ? 1 / nrm : 0;
       const qo = i * D;
       for (let e = 0; e < D; e++) q[qo + e] = p[e] * inv;
@@ -400,12 +445,12 @@ export class Soap {
     const G = new Float64Array(3 * nlm);
     const I = new Float64Array(nMax * L1);
     const dI = new Float64Array(nMax * L1);
+    const vals = { Y, G, I, dI };
     const p = new Float64Array(D);
     const dist = new Float64Array(N);
     const slot = new Int32Array(N);
     const fill = new Int32Array(S);
     const y00 = 1 / Math.sqrt(4 * Math.PI);
-    const { eA, eB, eN, eN2, eL, eS } = this;
     for (let i = 0; i < N; i++) {
       const cb = i * cSize;
       const c = cAll.subarray(cb, cb + cSize);
@@ -454,47 +499,11 @@ export class Soap {
         const uz = dz / d;
         this.sph.eval(ux, uy, uz, Y, grad ? G : undefined);
         this.radial.evaluate(d, I, dI);
-        const base = chan[j] * chanSize;
-        for (let n = 0; n < nMax; n++) {
-          for (let l = 0; l <= lMax; l++) {
-            const rad = fc * I[n * L1 + l];
-            const o = base + n * nlm + l * l;
-            for (let m = 0; m < 2 * l + 1; m++) c[o + m] += rad * Y[l * l + m];
-          }
-        }
-        if (grad) {
-          const db = (i * N + slot[j]) * 3 * chanSize;
-          const invd = 1 / d;
-          for (let n = 0; n < nMax; n++) {
-            for (let l = 0; l <= lMax; l++) {
-              const rad = fc * I[n * L1 + l];
-              const drad = dfc * I[n * L1 + l] + fc * dI[n * L1 + l];
-              for (let m = 0; m < 2 * l + 1; m++) {
-                const lm = l * l + m;
-                const y = Y[lm];
-                const g = 3 * lm;
-                const o = n * nlm + lm;
-                dc[db + o] = drad * ux * y + rad * (G[g] - l * y * ux) * invd;
-                dc[db + chanSize + o] = drad * uy * y + rad * (G[g + 1] - l * y * uy) * invd;
-                dc[db + 2 * chanSize + o] = drad * uz * y + rad * (G[g + 2] - l * y * uz) * invd;
-              }
-            }
-          }
-        }
+        const db = (i * N + slot[j]) * 3 * chanSize;
+        this.addNeighbour(c, chan[j] * chanSize, grad ? dc : null, db, fc, dfc, d, ux, uy, uz, vals);
       }
       // power spectrum
-      let nrm2 = 0;
-      for (let e = 0; e < D; e++) {
-        const l = eL[e];
-        const oa = eA[e] * chanSize + eN[e] * nlm + l * l;
-        const ob = eB[e] * chanSize + eN2[e] * nlm + l * l;
-        let s = 0;
-        for (let m = 0; m < 2 * l + 1; m++) s += c[oa + m] * c[ob + m];
-        s *= eS[e];
-        p[e] = s;
-        nrm2 += s * s;
-      }
-      const nrm = Math.sqrt(nrm2);
+      const nrm = this.powerSpectrum(c, p);
       const inv = nrm > 0 ? 1 / nrm : 0;
       const qo = i * D;
       for (let e = 0; e < D; e++) q[qo + e] = p[e] * inv;
