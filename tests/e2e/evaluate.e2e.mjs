@@ -211,7 +211,7 @@ test('evaluate: small sGDML experiment in the worker equals pes experiment; plot
     await page.click('[data-testid="ev-use-best"]');
     await page.waitForFunction(
       () =>
-        /trained again|Could not/.test(
+        /trained again from its stored frames|Could not/.test(
           document.querySelector('[data-testid="ev-model-status"]')?.textContent ?? '',
         ),
       null,

@@ -224,7 +224,8 @@ test(
       await page.waitForFunction(
         (mid) =>
           document.querySelector('[data-testid="readout"]')?.getAttribute('data-s') === '8.0000' &&
-          document.querySelector(`[data-testid="readout-e-${mid}"]`)?.textContent !== '0.00',
+          // the model's answer for this position, not a stale one from the key presses before
+          document.querySelector(`[data-testid="readout-e-${mid}"]`)?.getAttribute('data-s') === '8.0000',
         id,
         { timeout: 30_000 },
       );

@@ -284,15 +284,18 @@ export async function addBestModel(rec: DatasetRecord, size: number, onStatus: (
   const s = res.summary.find((q) => q.size === size);
   if (!s) return;
   onStatus(`Getting the best model of n = ${size} (fold ${s.bestFold + 1})…`);
+  // progress messages from the worker can arrive after its answer: they must not overwrite the outcome
+  let settled = false;
   try {
     const out = await getServices().compute.call((api) =>
       api.bestFoldModel(
         { dataset: refOf(rec), results: res, size },
-        Comlink.proxy((p: ExperimentProgress) =>
-          onStatus(`Training the best fold again: ${Math.round(p.fraction * 100)}%`),
-        ),
+        Comlink.proxy((p: ExperimentProgress) => {
+          if (!settled) onStatus(`Training the best fold again: ${Math.round(p.fraction * 100)}%`);
+        }),
       ),
     );
+    settled = true;
     useModels.getState().addModel({
       label: `${resultsLabel(res).split(' · ')[0]} n=${size} fold ${out.fold + 1} (${rec.name})`,
       kind: res.spec.model,
@@ -312,6 +315,7 @@ export async function addBestModel(rec: DatasetRecord, size: number, onStatus: (
       `Added the best model of n = ${size} (fold ${out.fold + 1}${out.retrained ? ', trained again from its stored frames' : ''}) to the models.`,
     );
   } catch (e) {
+    settled = true;
     onStatus(isCancelled(e) ? 'Cancelled.' : `Could not get the model: ${message(e)}`);
   }
 }

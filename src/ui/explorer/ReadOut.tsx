@@ -71,7 +71,14 @@ export function ReadOut() {
                     </td>
                   ) : (
                     <>
-                      <td data-testid={`readout-e-${m.id}`}>
+                      <td
+                        data-testid={`readout-e-${m.id}`}
+                        data-s={c && c.pathId === path.id ? c.s.toFixed(4) : undefined}
+                        // the answer for an earlier slider position, until this one's arrives
+                        className={
+                          c && c.pathId === path.id && Math.abs(c.s - s) > 1e-6 ? 'stale' : undefined
+                        }
+                      >
                         {c && c.pathId === path.id ? fmt(c.E) : '…'}
                         {c?.sd !== undefined && ` ± ${fmt(c.sd)}`}
                       </td>
