@@ -510,8 +510,8 @@ test(
           polling: 20,
         })
         .catch(() => undefined); // the log below says whether it was seen
-      assert((await page.locator(`${task} progress`).count()) === 1, 'the read task has a progress bar');
-      await screenshot(page, 'datasets-big-npz-progress');
+      // cancel at once (a screenshot here would let a fast read finish first; it is taken during the
+      // full read below)
       await page.focus('[data-testid="dataset-cancel"]');
       await page.keyboard.press('Enter');
       await page.waitForSelector('[data-testid="dataset-tasks"]', { state: 'detached', timeout: 10_000 });
@@ -538,6 +538,15 @@ test(
       // the same file read to the end: every array inflated with progress, all frames there
       await page.evaluate(() => (window.__taskLog.length = 0));
       await page.setInputFiles('[data-testid="dataset-file"]', big.path);
+      await page.waitForSelector(task, { timeout: 60_000 });
+      assert((await page.locator(`${task} progress`).count()) === 1, 'the read task has a progress bar');
+      await page
+        .waitForFunction((sel) => /inflating/.test(document.querySelector(sel)?.textContent ?? ''), task, {
+          timeout: 20_000,
+          polling: 20,
+        })
+        .catch(() => undefined);
+      await screenshot(page, 'datasets-big-npz-progress');
       await page.waitForSelector('[data-testid="dataset-item"][data-dataset-id="user:big-azo.npz"]', {
         timeout: 180_000,
       });
