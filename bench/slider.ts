@@ -1,11 +1,12 @@
 /**
- * `npm run bench -- slider [--events N] [--m M] [--dist DIR] [--backend wasm] [--models 1,3]
+ * `npm run bench -- slider [--events N] [--m M] [--dist DIR] [--backend wasm] [--models 0,1,3]
  *  [--input mouse|synthetic] [--drag light|full] [--query k=v&…]`: in headless Debian Chromium on the production build
  * (dist/, build first with `npx vite build`), the explorer's latency from a slider `input` event to
  *   - the updated 3D frame (the viewer's `data-geometry-version` reaches the new geometry after 3Dmol
- *     rendered it),
+ *     rendered it; the page runs with `?glsync=1`, so the render includes gl.finish(): the GPU has
+ *     drawn the frame, not only received the commands),
  *   - the updated model read-out (the predict worker's answer for that slider position is in the store),
- * with 1 and 3 sGDML models loaded (trained here with `pes train`, M frames each, σ = 30, different
+ * with 1 and 3 (default; 0 = the drawing alone) sGDML models loaded (trained here with `pes train`, M frames each, σ = 30, different
  * seeds). Events are sent one after the other (each waits for both answers), sweeping the rotation
  * path back and forth; p50/p95/max over N events per configuration.
  *
@@ -163,6 +164,8 @@ const PROBE = (nm: number) => `(() => {
   // After React's root listener: the synchronous part of the handling is over.
   document.addEventListener('input', () => {
     if (probe.open && !probe.open.tHandled) probe.open.tHandled = performance.now();
+    // No model loaded (--models 0, the drawing alone): there is no read-out to wait for.
+    if (${nm} === 0 && probe.open && !probe.open.tRead) probe.open.tRead = probe.open.tHandled;
   });
   new MutationObserver(() => {
     const r = probe.open;
@@ -335,7 +338,7 @@ export async function run(args: string[]): Promise<number> {
         if (m.type?.() === 'error') console.error(`page console: ${m.text?.()}`);
       });
       await page.goto(
-        `${server.url}?backend=${o.backend}&path=azobenzene-rotation${o.drag === 'full' ? '&drag=full' : ''}${o.query ? `&${o.query}` : ''}`,
+        `${server.url}?backend=${o.backend}&glsync=1&path=azobenzene-rotation${o.drag === 'full' ? '&drag=full' : ''}${o.query ? `&${o.query}` : ''}`,
       );
       await page.waitForSelector('[data-testid="viewer"][data-state="ready"]', { timeout: 180_000 });
       await page.waitForSelector('[data-testid="profile"][data-state="ready"]', { timeout: 180_000 });

@@ -67,6 +67,21 @@ const LABEL_OFFSETS = [
 /** Full resolution returns this long after the last geometry change. */
 export const RESTORE_MS = 180;
 /** `?drag=full`: draw every frame the plain way (full resolution, labels re-created). */
+/**
+ * 3Dmol (2.5) normally draws every viewer into one shared OffscreenCanvas and copies each frame to the
+ * page with transferToImageBitmap. With its drawing buffer preserved, that copy waits for the GPU:
+ * with software WebGL it was most of a frame (slider bench: render p50 6 ms, p95 18 ms, against
+ * 2 / 7 ms drawing straight into the page's canvas). A 1 × 1 viewer grid is 3Dmol's way to give a
+ * viewer its own WebGL canvas; the app has one viewer, so context sharing buys nothing here.
+ */
+const OWN_CANVAS = { rows: 1, cols: 1, row: 0, col: 0 } as const;
+
+/**
+ * `?glsync=1` (for `npm run bench -- slider`): wait for the GPU to finish each frame (gl.finish) so
+ * that the measured frame time includes the rasterisation, not just issuing the commands.
+ */
+const GL_SYNC = typeof location !== 'undefined' && /[?&]glsync=1\b/.test(location.search);
+
 const PLAIN_DRAG = typeof location !== 'undefined' && /[?&]drag=full\b/.test(location.search);
 /** Pixel-ratio factor while the geometry changes (`?dragres=0.35` overrides it, for the benchmark). */
 const DRAG_RESOLUTION = (() => {
@@ -318,6 +333,7 @@ export function Viewer3D({ label = 'Molecule viewer', overlay, camera, handleRef
             backgroundColor: 'white',
             backgroundAlpha: 0,
             antialias: !softwareWebGL(),
+            ...OWN_CANVAS,
           });
         }
         const viewer = viewerRef.current;
@@ -329,6 +345,7 @@ export function Viewer3D({ label = 'Molecule viewer', overlay, camera, handleRef
           r.render = (...args: unknown[]) => {
             const t = performance.now();
             base(...args);
+            if (GL_SYNC) r.getCanvas().getContext('webgl2')?.finish();
             span('gl', t);
           };
         }
@@ -401,7 +418,11 @@ export function Viewer3D({ label = 'Molecule viewer', overlay, camera, handleRef
       if (viewer) {
         viewer.setViewChangeCallback(null);
         viewer.clear();
-        viewer.getCanvas()?.remove();
+        const canvas = viewer.getCanvas();
+        // The viewer owns its WebGL context (OWN_CANVAS): give it back now rather than at GC, since
+        // Chromium keeps at most 16 live contexts.
+        canvas?.getContext('webgl2')?.getExtension('WEBGL_lose_context')?.loseContext();
+        canvas?.remove();
       }
     };
   }, [pushError, overlay, camera, handleRef]);
