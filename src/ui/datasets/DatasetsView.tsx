@@ -42,6 +42,7 @@ export function DatasetsView() {
   }, [rec, visible]);
 
   const taskList = Object.entries(tasks);
+  const cancellable = taskList.filter(([, t]) => t.cancellable !== false);
 
   return (
     <section
@@ -115,15 +116,17 @@ export function DatasetsView() {
                 )}
               </div>
             ))}
-            <button
-              type="button"
-              className="ghost"
-              onClick={cancelTasks}
-              aria-label={`Cancel ${taskList.map(([, t]) => t.label).join(', ')}`}
-              data-testid="dataset-cancel"
-            >
-              Cancel
-            </button>
+            {cancellable.length > 0 && (
+              <button
+                type="button"
+                className="ghost"
+                onClick={cancelTasks}
+                aria-label={`Cancel ${cancellable.map(([, t]) => t.label).join(', ')}`}
+                data-testid="dataset-cancel"
+              >
+                Cancel
+              </button>
+            )}
           </div>
         )}
       </aside>

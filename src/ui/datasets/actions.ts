@@ -76,6 +76,7 @@ async function parseAndAdd(
   const key = `parse:${fileName}`;
   const client = getDataClient();
   tab.setTask(key, { label: `Reading ${fileName}`, fraction: 0 });
+  const cancelsBefore = cancels;
   try {
     const r = await client.call((api) =>
       api.parseFile(
@@ -86,6 +87,7 @@ async function parseAndAdd(
         client.progress((p) => updateTask(key, `Reading ${fileName}`, p)),
       ),
     );
+    if (cancels !== cancelsBefore) return 'cancelled';
     const id = `user:${fileName}`;
     useDatasetsTab.getState().setStats(id, r.stats);
     useDatasetsTab.getState().setWarnings(id, r.warnings);
@@ -96,6 +98,7 @@ async function parseAndAdd(
         label: `Saving ${fileName} in this browser`,
         fraction: 1,
         message: 'so that it is still here after a reload',
+        cancellable: false,
       });
       await saveDatasetFile({ id, fileName, bytes, read, addedAt: Date.now() }).catch((e: unknown) =>
         useStore.getState().pushError(`${fileName} was added but will not survive a reload`, errText(e)),
@@ -225,8 +228,16 @@ export async function changeDihedral(rec: DatasetRecord, atoms: number[]): Promi
   }
 }
 
+/**
+ * Counts the user's cancels. A parse whose answer was already on its way when Cancel was pressed
+ * (the worker had finished, the dataset was still being copied back) is dropped too: the row said
+ * "Reading" when the user cancelled, so nothing is added.
+ */
+let cancels = 0;
+
 /** Stops every data-worker task (the worker restarts). */
 export function cancelTasks(): void {
+  cancels++;
   getDataClient().cancel();
 }
 

@@ -13,6 +13,8 @@ export interface TaskState {
   message?: string;
   /** Live numbers of the task, e.g. bytesRead / totalBytes / frames while a file is parsed. */
   metrics?: Record<string, number>;
+  /** False for a step that cannot be stopped any more (the dataset is already added); default true. */
+  cancellable?: boolean;
 }
 
 export interface UnitsQuestion {
