@@ -23,7 +23,7 @@ import { useStore, type Molecule } from '../state/store';
 import { formatCoord, measure, type KeyCoordDef } from '../chem/keyCoords';
 import { symbolOf } from './elements';
 import type { CameraRequest, CameraView } from './viewer3d/camera';
-import { rendererOf } from './viewer3d/internals';
+import { compactShapeGeometry, rendererOf } from './viewer3d/internals';
 import { LabelSet, type LabelItem } from './viewer3d/labels';
 import { DynamicResolution } from './viewer3d/resolution';
 
@@ -103,6 +103,7 @@ function drawShapes(viewer: GLViewer, m: Molecule, o: ViewerOverlay | null) {
   const n = m.z.length;
   if (o.coords.length) {
     const shape = viewer.addShape({ color: HIGHLIGHT, opacity: 0.55 });
+    compactShapeGeometry(shape);
     const done = new Set<string>();
     for (const c of o.coords)
       for (let k = 0; k + 1 < c.atoms.length; k++) {
@@ -115,6 +116,7 @@ function drawShapes(viewer: GLViewer, m: Molecule, o: ViewerOverlay | null) {
   for (const set of o.arrows) {
     if (set.F.length !== R.length) continue;
     const shape = viewer.addShape({ color: set.color });
+    compactShapeGeometry(shape);
     for (let i = 0; i < n; i++) {
       const fx = set.F[3 * i] * o.scale;
       const fy = set.F[3 * i + 1] * o.scale;

@@ -81,3 +81,64 @@ export function reletter(
   label.setContext();
   g.add(label.sprite);
 }
+
+interface GeometryGroupLike {
+  vertexArray: Float32Array | null;
+  colorArray: Float32Array | null;
+  normalArray: Float32Array | null;
+  faceArray: Uint16Array | null;
+  lineArray: Uint16Array | null;
+  radiusArray: Float32Array | null;
+  useOffset?: unknown;
+}
+
+interface GeometryLike {
+  geometryGroups: GeometryGroupLike[];
+  groups: number;
+  mesh?: boolean;
+  radii?: boolean;
+  offset?: unknown;
+  addGeoGroup(): GeometryGroupLike;
+}
+
+let groupClass: (new (id: number) => GeometryGroupLike) | null | undefined;
+
+/**
+ * 3Dmol gives every geometry group room for 65 535 vertices: ≈ 4 MB of typed arrays, zeroed, for each
+ * shape, although an arrow set has ~1 200 vertices. The viewer rebuilds its shapes (force arrows,
+ * highlighted bonds) every frame of a drag, so that was ~20 MB of garbage per frame and GC pauses in
+ * the frame-time tail. This makes one shape's new groups `capacity` vertices long; 3Dmol's drawing
+ * code asks for room before each arrow or cylinder and opens a further group when one is full.
+ * Call right after addShape, before anything is drawn into it. Returns false (and changes nothing) on
+ * a 3Dmol without the expected fields.
+ */
+export function compactShapeGeometry(shape: unknown, capacity = 4096): boolean {
+  const geo = (shape as { geo?: GeometryLike }).geo;
+  if (!geo || !Array.isArray(geo.geometryGroups) || geo.geometryGroups.length > 0) return false;
+  if (typeof geo.addGeoGroup !== 'function') return false;
+  if (groupClass === undefined) {
+    // 3Dmol does not export its GeometryGroup class: take it from one group made the usual way (once).
+    const probe = { geometryGroups: [], groups: 0, mesh: false, radii: false } as unknown as GeometryLike;
+    const g = geo.addGeoGroup.call(probe) as GeometryGroupLike | undefined;
+    groupClass =
+      g && typeof g.constructor === 'function' ? (g.constructor as unknown as typeof groupClass) : null;
+  }
+  const Group = groupClass;
+  if (!Group) return false;
+  geo.addGeoGroup = function (this: GeometryLike) {
+    const g = new Group(this.geometryGroups.length);
+    this.geometryGroups.push(g);
+    this.groups = this.geometryGroups.length;
+    g.vertexArray = new Float32Array(capacity * 3);
+    g.colorArray = new Float32Array(capacity * 3);
+    if (this.mesh) {
+      g.normalArray = new Float32Array(capacity * 3);
+      g.faceArray = new Uint16Array(capacity * 6);
+      g.lineArray = new Uint16Array(capacity * 6);
+    }
+    if (this.radii) g.radiusArray = new Float32Array(capacity);
+    g.useOffset = this.offset;
+    return g;
+  };
+  return true;
+}
