@@ -6,8 +6,8 @@
  *     rendered it; the page runs with `?glsync=1`, so the render includes gl.finish(): the GPU has
  *     drawn the frame, not only received the commands),
  *   - the updated model read-out (the predict worker's answer for that slider position is in the store),
- * with 1 and 3 (default; 0 = the drawing alone) sGDML models loaded (trained here with `pes train`, M frames each, σ = 30, different
- * seeds). Events are sent one after the other (each waits for both answers), sweeping the rotation
+ * with 1 and 3 (default; 0 = the drawing alone) sGDML models loaded (trained here with `pes train`,
+ * M frames each, σ = 30, different seeds). Events are sent one after the other (each waits for both answers), sweeping the rotation
  * path back and forth; p50/p95/max over N events per configuration.
  *
  * --input mouse (default): a real mouse drag on the slider thumb (CDP input, so Chromium delivers the

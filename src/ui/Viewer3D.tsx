@@ -66,7 +66,6 @@ const LABEL_OFFSETS = [
 ];
 /** Full resolution returns this long after the last geometry change. */
 export const RESTORE_MS = 180;
-/** `?drag=full`: draw every frame the plain way (full resolution, labels re-created). */
 /**
  * 3Dmol (2.5) normally draws every viewer into one shared OffscreenCanvas and copies each frame to the
  * page with transferToImageBitmap. With its drawing buffer preserved, that copy waits for the GPU:
@@ -82,6 +81,7 @@ const OWN_CANVAS = { rows: 1, cols: 1, row: 0, col: 0 } as const;
  */
 const GL_SYNC = typeof location !== 'undefined' && /[?&]glsync=1\b/.test(location.search);
 
+/** `?drag=full`: draw every frame the plain way (full resolution, labels re-created). */
 const PLAIN_DRAG = typeof location !== 'undefined' && /[?&]drag=full\b/.test(location.search);
 /** Pixel-ratio factor while the geometry changes (`?dragres=0.35` overrides it, for the benchmark). */
 const DRAG_RESOLUTION = (() => {
