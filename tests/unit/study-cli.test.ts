@@ -159,6 +159,22 @@ describe('pes study', () => {
       expect(c.label).toBe('sGDML [1/r]');
       expect(col.runs.find((r) => r.id === 'glycine-bpnn')!.label).toBe('BPNN');
 
+      // a study run in pieces: another --only keeps the entries of the runs already in the folder,
+      // and the per-dataset figure shows all of the dataset's runs
+      const argvGap = [...argv];
+      argvGap[argv.indexOf('--only') + 1] = 'glycine-gap';
+      expect(await main(argvGap)).toBe(0);
+      const both = parseStudyIndex(readFileSync(join(dir, 'index.json'), 'utf8'));
+      expect(both.runs.map((r) => r.id)).toEqual([
+        'glycine-sgdml-inv',
+        'glycine-gap',
+        'glycine-bpnn',
+        'azobenzene-rotation-sgdml-inv',
+      ]);
+      const glyFig = readFileSync(join(dir, 'glycine-learning-curves.svg'), 'utf8');
+      for (const label of ['sGDML [1/r]', 'GAP/SOAP', 'BPNN']) expect(glyFig).toContain(label);
+      expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('| glycine-sgdml-inv |');
+
       // bad input: clear errors, non-zero exit
       expect(await main(['study', '--only', 'no-such-run', '--out', dir])).toBe(1);
       expect(await main(['study', '--collect', '--from', join(dir, 'missing')])).toBe(1);

@@ -55,6 +55,7 @@ import {
   filterPlan,
   fmtDuration,
   indexEntry,
+  parseStudyIndex,
   runCost,
   shrinkPlan,
   studyPlan,
@@ -344,8 +345,15 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
     updatedAt: new Date().toISOString(),
     runs: [],
   };
+  // A study is often run in pieces (`--only`): the entries of the other runs already in this folder
+  // stay in its index, and their results join the per-dataset figures.
+  const kept = keptEntries(indexPath, outDir, index.mode, plan);
+  index.runs.push(...kept);
+  const planOrder = studyPlan(quick ? 'quick' : 'full').map((r) => r.id);
+  const rank = (id: string) => (planOrder.includes(id) ? planOrder.indexOf(id) : planOrder.length);
   const saveIndex = () => {
     index.updatedAt = new Date().toISOString();
+    index.runs.sort((a, b) => rank(a.id) - rank(b.id));
     writeAtomic(indexPath, JSON.stringify(index, null, 1) + '\n');
     writeFileSync(join(outDir, 'summary.md'), summaryMd(index, outDir));
   };
@@ -505,13 +513,20 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   } finally {
     process.off('SIGINT', onSig);
   }
-  // per-dataset comparison figures (Fig. 5-style: all models on one dataset)
+  // per-dataset comparison figures (Fig. 5-style: all models on one dataset, kept runs included)
   const byDs = new Map<string, typeof finished>();
   for (const f of finished) byDs.set(f.dataset, [...(byDs.get(f.dataset) ?? []), f]);
+  for (const r of kept)
+    if (r.file && byDs.has(r.dataset)) {
+      const results = parseResults(readFileSync(join(outDir, r.file), 'utf8'), r.file);
+      byDs.get(r.dataset)!.push({ dataset: r.dataset, results, label: r.label });
+    }
   for (const [dsName, sets] of byDs) {
     const name = `${dsName}-learning-curves.svg`;
+    sets.sort((a, b) => rank(runIdOf(a.results)) - rank(runIdOf(b.results)));
     writeFileSync(join(outDir, name), learningCurvesSvg(sets));
-    for (const r of index.runs) if (r.dataset === dsName) r.figures = [name, ...r.figures];
+    for (const r of index.runs)
+      if (r.dataset === dsName && !r.figures.includes(name)) r.figures = [name, ...r.figures];
   }
   // Figs. 2–3: energy and interatomic-distance distributions of every dataset used
   if (!args['no-dataset-figures'])
@@ -544,6 +559,34 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   console.log(`wrote ${indexPath}`);
   if (ac.signal.aborted) return 130;
   return failed ? 1 : 0;
+}
+
+/**
+ * Entries of an existing study index in `outDir` (same mode) for runs outside `plan` whose results
+ * file is still there; [] when there is no readable index.
+ */
+function keptEntries(
+  indexPath: string,
+  outDir: string,
+  mode: StudyIndex['mode'],
+  plan: StudyRun[],
+): StudyIndexEntry[] {
+  if (!existsSync(indexPath)) return [];
+  let old: StudyIndex;
+  try {
+    old = parseStudyIndex(readFileSync(indexPath, 'utf8'));
+  } catch {
+    return [];
+  }
+  if (old.mode !== mode) return [];
+  return old.runs.filter(
+    (r) => !plan.some((p) => p.id === r.id) && !!r.file && existsSync(join(outDir, r.file)),
+  );
+}
+
+/** The study run id a results file was written for (its file name in the command), or ''. */
+function runIdOf(res: ExperimentResults): string {
+  return /\(run ([\w-]+);/.exec(res.environment?.command ?? '')?.[1] ?? '';
 }
 
 /** All files named *.json under dir (recursively), sorted. */
