@@ -173,6 +173,7 @@ describe('pes study', () => {
       ]);
       const glyFig = readFileSync(join(dir, 'glycine-learning-curves.svg'), 'utf8');
       for (const label of ['sGDML [1/r]', 'GAP/SOAP', 'BPNN']) expect(glyFig).toContain(label);
+      for (const r of both.runs) expect(new Set(r.figures).size).toBe(r.figures.length);
       expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('| glycine-sgdml-inv |');
 
       // bad input: clear errors, non-zero exit

@@ -534,7 +534,8 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
       const files = [`${name}-energy-histogram.svg`, `${name}-distance-histogram.svg`];
       writeFileSync(join(outDir, files[0]), energyHistogramSvg(ds, name));
       writeFileSync(join(outDir, files[1]), distanceHistogramSvg(ds, name));
-      for (const r of index.runs) if (r.dataset === name) r.figures.push(...files);
+      for (const r of index.runs)
+        if (r.dataset === name) r.figures.push(...files.filter((f) => !r.figures.includes(f)));
     }
   // Fig. 6a: GAP cutoff scan on the rotation data, when those runs exist
   const scan = cutoffScanPoints(
