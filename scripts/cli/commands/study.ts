@@ -580,9 +580,9 @@ function keptEntries(
     return [];
   }
   if (old.mode !== mode) return [];
-  return old.runs.filter(
-    (r) => !plan.some((p) => p.id === r.id) && !!r.file && existsSync(join(outDir, r.file)),
-  );
+  return old.runs
+    .filter((r) => !plan.some((p) => p.id === r.id) && !!r.file && existsSync(join(outDir, r.file)))
+    .map((r) => ({ ...r, figures: [...new Set(r.figures)] }));
 }
 
 /** The study run id a results file was written for (its file name in the command), or ''. */
