@@ -61,6 +61,14 @@ async function selectedId(page) {
   return page.getAttribute('[data-testid="dataset-item"][aria-pressed="true"]', 'data-dataset-id');
 }
 
+/** Selects the bundled glycine dataset and waits for its charts; resolves with the selected id. */
+async function selectGlycine(page) {
+  await page.waitForSelector('[data-testid="dataset-item"]', { timeout: 30_000 });
+  await page.click('[data-testid="dataset-item"][data-dataset-id*="glycine"]');
+  await chartsDrawn(page);
+  return selectedId(page);
+}
+
 test('datasets: the bundled dataset shows its facts and three non-empty charts', async ({ browser, url }) => {
   const { context, page, errors } = await openDatasets(browser, url);
   try {
@@ -201,10 +209,7 @@ test('datasets: a malformed .npz shows the reader’s error and the previous dat
 }) => {
   const { context, page, errors } = await openDatasets(browser, url);
   try {
-    await page.waitForSelector('[data-testid="dataset-item"]', { timeout: 30_000 });
-    await page.click('[data-testid="dataset-item"][data-dataset-id*="glycine"]');
-    await chartsDrawn(page);
-    const before = await selectedId(page);
+    const before = await selectGlycine(page);
     await page.setInputFiles('[data-testid="dataset-file"]', [
       file('broken.npz', 'PK\u0003\u0004 this is not a zip archive at all'),
     ]);
@@ -490,10 +495,7 @@ test(
     const task = '[data-testid="dataset-task"][data-task="parse:big-azo.npz"]';
     const { context, page, errors } = await openDatasets(browser, url);
     try {
-      await page.waitForSelector('[data-testid="dataset-item"]', { timeout: 30_000 });
-      await page.click('[data-testid="dataset-item"][data-dataset-id*="glycine"]');
-      await chartsDrawn(page);
-      const before = await selectedId(page);
+      const before = await selectGlycine(page);
       await recordTasks(page);
       const readReports = async () =>
         (await page.evaluate(() => window.__taskLog.filter((e) => e.task === 'parse:big-azo.npz')))
