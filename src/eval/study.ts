@@ -5,6 +5,7 @@
  */
 import type { ExperimentResults } from './results.ts';
 import { cutoffTag } from './cutoff-scan.ts';
+import { foldSeconds } from './study-cost.ts';
 
 export type StudyMode = 'full' | 'quick';
 
@@ -27,8 +28,6 @@ export interface StudyRun {
   /** φ clusters (azobenzene: found from bonds) or none. */
   phi: boolean;
   geometryClusters: boolean;
-  /** Relative cost per trained fold of size n, for the time estimate (arbitrary units). */
-  costPerFold(n: number): number;
 }
 
 export const STUDY_DATASETS = ['glycine', 'azobenzene-rotation', 'azobenzene-inversion'] as const;
@@ -48,13 +47,7 @@ interface ModelVariant {
   label: string;
   full: Record<string, string>;
   quick: Record<string, string>;
-  /** Cost of one fold with n training frames of a molecule with nAtoms atoms. */
-  cost(n: number, nAtoms: number, quick: boolean): number;
 }
-
-/** Kernel models scale with the cube of the kernel size (n·3N); NNs with epochs × n. */
-const kernelCost = (n: number, nAtoms: number) => 1e-9 * (n * 3 * nAtoms) ** 3 + 2e-4 * n * nAtoms;
-const nnCost = (epochs: number) => (n: number, nAtoms: number) => 2e-4 * epochs * n * nAtoms;
 
 export const STUDY_MODELS: ModelVariant[] = [
   {
@@ -63,7 +56,6 @@ export const STUDY_MODELS: ModelVariant[] = [
     label: 'sGDML [1/r]',
     full: { descriptor: 'inv' },
     quick: { descriptor: 'inv', sigma: '20' },
-    cost: (n, a, q) => kernelCost(n, a) * (q ? 1 : 9),
   },
   {
     key: 'sgdml-inv-ang',
@@ -71,7 +63,6 @@ export const STUDY_MODELS: ModelVariant[] = [
     label: 'sGDML [1/r + ang]',
     full: { descriptor: 'inv+ang' },
     quick: { descriptor: 'inv+ang', sigma: '20' },
-    cost: (n, a, q) => kernelCost(n, a) * (q ? 1.5 : 13),
   },
   {
     key: 'gap',
@@ -79,7 +70,6 @@ export const STUDY_MODELS: ModelVariant[] = [
     label: 'GAP/SOAP',
     full: { preset: 'paper' },
     quick: { preset: 'fast', 'n-sparse': '30' },
-    cost: (n, a, q) => (q ? 0.02 : 0.2) * n * a,
   },
   {
     key: 'schnet',
@@ -87,7 +77,6 @@ export const STUDY_MODELS: ModelVariant[] = [
     label: 'SchNet',
     full: {},
     quick: { epochs: '3', features: '16', interactions: '2', batch: '10' },
-    cost: (n, a, q) => nnCost(q ? 3 : 1000)(n, a) * (q ? 3 : 1),
   },
   {
     key: 'bpnn',
@@ -95,7 +84,6 @@ export const STUDY_MODELS: ModelVariant[] = [
     label: 'BPNN',
     full: {},
     quick: { epochs: '3', batch: '10' },
-    cost: (n, a, q) => nnCost(q ? 3 : 1000)(n, a),
   },
 ];
 
@@ -111,7 +99,6 @@ export function studyPlan(mode: StudyMode): StudyRun[] {
   const runs: StudyRun[] = [];
   for (const dataset of STUDY_DATASETS) {
     const azo = dataset.startsWith('azobenzene');
-    const nAtoms = ATOMS[dataset];
     for (const v of STUDY_MODELS) {
       const sizes = quick ? QUICK_SIZES : dataset === 'glycine' ? [50, ...FULL_SIZES] : FULL_SIZES;
       runs.push({
@@ -126,7 +113,6 @@ export function studyPlan(mode: StudyMode): StudyRun[] {
         paths: azo ? AZO_PATHS : [],
         phi: azo,
         geometryClusters: azo && !quick,
-        costPerFold: (n) => v.cost(n, nAtoms, quick),
       });
     }
   }
@@ -150,7 +136,6 @@ function cutoffScan(): StudyRun[] {
     paths: AZO_PATHS,
     phi: true,
     geometryClusters: false,
-    costPerFold: (n: number) => gap.cost(n, 24, false) * (rc / 5) ** 3,
   }));
 }
 
@@ -191,9 +176,21 @@ export function shrinkPlan(
   }));
 }
 
-/** Planned cost of a run (sum over sizes × folds), in the units of {@link StudyRun.costPerFold}. */
-export function runCost(r: StudyRun): number {
-  return r.sizes.reduce((s, n) => s + r.folds * r.costPerFold(n), 0);
+/** Estimated seconds of one fold of a run with n training frames (src/eval/study-cost.ts). */
+export function runFoldSeconds(r: StudyRun, n: number): number {
+  return foldSeconds({ model: r.model, options: r.options, n, nAtoms: ATOMS[r.dataset] ?? 24 });
+}
+
+/**
+ * Estimated seconds of a run on the reference machine: every planned (size, fold), less the ones in
+ * `done` (finished folds of a results file, as `{ size }` entries; one per fold).
+ */
+export function runCost(r: StudyRun, done: { size: number }[] = []): number {
+  const left = new Map(r.sizes.map((n) => [n, r.folds]));
+  for (const f of done) if (left.has(f.size)) left.set(f.size, Math.max(0, left.get(f.size)! - 1));
+  let s = 0;
+  for (const [n, k] of left) s += k * runFoldSeconds(r, n);
+  return s;
 }
 
 /** `pes experiment` arguments that reproduce a run by hand. */

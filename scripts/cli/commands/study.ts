@@ -64,6 +64,7 @@ import {
   type StudyRun,
 } from '../../../src/eval/study.ts';
 import { distanceHistogramSvg, energyHistogramSvg } from '../../../src/eval/study-figures.ts';
+import { isUpperBound } from '../../../src/eval/study-cost.ts';
 import { cutoffScanSvg } from '../../../src/eval/cutoff-scan.ts';
 import { loadDataset, resolveDatasetPath } from './experiment.ts';
 
@@ -94,7 +95,7 @@ options:
   --quick              the quick plan
   --out DIR            output folder
   --only a,b           only the runs whose id contains one of these (ids: pes study --list)
-  --list               print the plan (ids, sizes, planned cost) and exit
+  --list               print the plan: ids, sizes, folds done in DIR, estimated time (all, left)
   --sizes a,b,…        override the training sizes of every run
   --folds k            override the number of folds
   --epochs e           override the SchNet/BPNN epochs
@@ -196,6 +197,48 @@ function ensureModel(kind: string): ModelEntry {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// --list: the plan, what is done in DIR, and the estimated time left
+
+/** Finished folds of a run in `outDir` (none when its results file is missing or unreadable). */
+function doneFolds(outDir: string, id: string): { size: number }[] {
+  const file = join(outDir, `${id}.json`);
+  if (!existsSync(file)) return [];
+  try {
+    return parseResults(readFileSync(file, 'utf8'), file).folds;
+  } catch {
+    return [];
+  }
+}
+
+function planTable(plan: StudyRun[], outDir: string): string {
+  const rows = plan.map((r) => {
+    const done = doneFolds(outDir, r.id).filter((f) => r.sizes.includes(f.size));
+    return {
+      r,
+      done: done.length,
+      planned: r.sizes.length * r.folds,
+      all: runCost(r),
+      left: runCost(r, done),
+    };
+  });
+  const sum = (k: 'all' | 'left') => rows.reduce((a, x) => a + x[k], 0);
+  const mark = (r: StudyRun) => (isUpperBound(r.model) ? ' ≤' : '  ');
+  const lines = rows.map(
+    ({ r, done, planned, all, left }) =>
+      `${r.id.padEnd(36)} ${r.sizes.join(',').padEnd(44)} ${String(r.folds).padStart(5)} ${`${done}/${planned}`.padStart(7)}${mark(r)}${fmtDuration(all).padStart(9)}${mark(r)}${fmtDuration(left).padStart(9)}`,
+  );
+  return [
+    `${'run'.padEnd(36)} ${'sizes'.padEnd(44)} folds    done   estimated    left`,
+    ...lines,
+    `${'total'.padEnd(36)} ${''.padEnd(44)} ${''.padStart(5)} ${`${rows.reduce((a, x) => a + x.done, 0)}/${rows.reduce((a, x) => a + x.planned, 0)}`.padStart(7)}  ${fmtDuration(sum('all')).padStart(9)}  ${fmtDuration(sum('left')).padStart(9)}`,
+    '',
+    `done: folds finished in ${outDir}. Estimated: one process on the 2-core machine the committed results`,
+    'ran on, from scaling laws fitted to their timings (src/eval/study-cost.ts); ≤: networks, counted at',
+    'their maximum epochs (early stopping usually ends sooner).',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------
 // progress over the whole plan
 
 class StudyProgress {
@@ -217,7 +260,8 @@ class StudyProgress {
     const frac = this.total > 0 ? Math.min(1, done / this.total) : 1;
     const el = (now - this.t0) / 1000;
     const gained = done - this.startDone;
-    const eta = gained > 1e-9 ? (el / gained) * (this.total - done) : NaN;
+    // measured rate once some work is done; before that the plan's own estimate (src/eval/study-cost.ts)
+    const eta = gained > 1e-9 && el > 30 ? (el / gained) * (this.total - done) : this.total - done;
     const w = 24;
     const line = `[${'#'.repeat(Math.round(frac * w))}${'.'.repeat(w - Math.round(frac * w))}] ${(100 * frac).toFixed(0).padStart(3)}%  ${what}  elapsed ${fmtDuration(el)}  eta ${fmtDuration(eta)}`;
     if (tty) process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
@@ -328,14 +372,11 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   });
   if (plan.some((r) => r.folds < 2)) throw new CliError('--folds must be at least 2');
   const total = plan.reduce((a, r) => a + runCost(r), 0);
+  const outDir = s('out') ?? (quick ? 'docs/results/study-quick' : 'docs/results/study');
   if (args.list) {
-    for (const r of plan)
-      console.log(
-        `${r.id.padEnd(36)} sizes ${r.sizes.join(',')}  ${r.folds} folds  cost ${((100 * runCost(r)) / total).toFixed(1)} %`,
-      );
+    console.log(planTable(plan, outDir));
     return 0;
   }
-  const outDir = s('out') ?? (quick ? 'docs/results/study-quick' : 'docs/results/study');
   mkdirSync(outDir, { recursive: true });
   const indexPath = join(outDir, 'index.json');
   const index: StudyIndex = {
@@ -359,6 +400,10 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   };
 
   const bar = new StudyProgress(total, Boolean(args.quiet));
+  const left = plan.reduce((a, r) => a + runCost(r, args.fresh ? [] : doneFolds(outDir, r.id)), 0);
+  bar.line(
+    `${plan.length} run${plan.length === 1 ? '' : 's'}: estimated ${fmtDuration(left)} left on the reference machine (pes study --list)`,
+  );
   const ac = new AbortController();
   const onSig = () => {
     if (ac.signal.aborted) process.exit(130);

@@ -1,0 +1,83 @@
+/**
+ * How long one cross-validation fold of the study takes, in seconds on the machine the committed results
+ * were run on (2-core AMD EPYC VM, one Node process, tfjs wasm for the networks). Used for `pes study
+ * --list` and for the weights of the progress bar's time estimate. These are rough scaling laws fitted to
+ * committed timings (the `trainSeconds` + `testSeconds` of docs/results), not promises: each constant
+ * says which measurement it comes from. Pure functions, no I/O.
+ */
+
+export interface FoldCostInput {
+  model: 'sgdml' | 'gap' | 'schnet' | 'bpnn';
+  /** `pes experiment` options of the run (descriptor, sigma, preset, cutoff, epochs, features…). */
+  options: Record<string, string>;
+  /** Training frames. */
+  n: number;
+  nAtoms: number;
+}
+
+/**
+ * sGDML: the kernel has 3·N·n rows. Up to 8000 rows the analytic (Cholesky) solve is used, O(rows³):
+ * glycine [1/r], n = 200 (6000 rows), 18 s per σ trial. Above, CG, O(rows²) per solve in practice:
+ * azobenzene rotation [1/r], σ fixed, n = 200 / 500 / 1000 (14 400 / 36 000 / 72 000 rows) took
+ * 35 / 156 / 675 s. [1/r + ang] costs 1.35× per trial with Cholesky (glycine n = 200) and 3.2× with CG
+ * (rotation n = 1000: 2162 s). Without a fixed σ the grid search stops at the first rise of the
+ * validation error: glycine needed 2 trials with [1/r] and 7–9 with [1/r + ang].
+ */
+function sgdmlSeconds(x: FoldCostInput): number {
+  const rows = 3 * x.nAtoms * x.n;
+  const ang = x.options.descriptor === 'inv+ang';
+  const perTrial =
+    rows <= 8000 ? 8.3e-11 * rows ** 3 * (ang ? 1.35 : 1) : 1.3e-7 * rows ** 2 * (ang ? 3.2 : 1);
+  const trials = x.options.sigma !== undefined ? 1 : ang ? 7 : 2;
+  return 1 + perTrial * trials;
+}
+
+/**
+ * GAP/SOAP, paper preset (n_max 12, l_max 6, 500 sparse points), training and test together: glycine
+ * n = 50 / 100 / 200 / 300 took 12 / 42 / 115 / 220 s, ≈ 0.0075 · n^1.4 · N. The fast preset (n_max 8,
+ * l_max 4) is ≈ 2.5× cheaper (azobenzene rotation n = 1000: 700 s measured, 1100 s predicted). The
+ * neighbour count, and so the descriptor cost, grows with the cube of the cutoff (5 Å is the default).
+ */
+function gapSeconds(x: FoldCostInput): number {
+  const preset = x.options.preset === 'fast' ? 1 / 2.5 : 1;
+  const sparse = x.options['n-sparse'] ? Math.min(1, Number(x.options['n-sparse']) / 500) : 1;
+  const rc = x.options.cutoff ? Number(x.options.cutoff) : 5;
+  return 1 + 0.0075 * x.n ** 1.4 * x.nAtoms * preset * Math.sqrt(sparse) * (rc / 5) ** 3;
+}
+
+/**
+ * Networks: seconds per training configuration per epoch, ≈ a · N^b, from the one-fold n = 1000 runs of
+ * docs/results/nn (900 train + 100 validation frames): SchNet (32 features, 3 interactions) 10 s per
+ * epoch on glycine, 45 s on azobenzene; BPNN 14 s and 82 s. The paper-size SchNet (64 features, 6
+ * interactions) took ≈ 5.5× the reduced one (`npm run bench -- nn`: 234–282 s per azobenzene epoch).
+ * Epochs: the maximum (default 1000); early stopping (patience 30) usually ends sooner, so for the
+ * networks the estimate is an upper bound.
+ */
+function nnSeconds(x: FoldCostInput): number {
+  const epochs = Number(x.options.epochs ?? 1000);
+  let perConfig: number;
+  if (x.model === 'schnet') {
+    // the cost of a SchNet epoch grows ≈ linearly with interactions and as features^1.5 (fits 5.5×)
+    const features = Number(x.options.features ?? 64);
+    const interactions = Number(x.options.interactions ?? 6);
+    const size = (features / 64) ** 1.5 * (interactions / 6);
+    perConfig = 5.5 * 1.9e-4 * x.nAtoms ** 1.72 * size;
+  } else perConfig = 1.34e-4 * x.nAtoms ** 2.02;
+  return 1 + epochs * x.n * perConfig;
+}
+
+/** Estimated seconds of one fold (training and test) on the reference machine. */
+export function foldSeconds(x: FoldCostInput): number {
+  switch (x.model) {
+    case 'sgdml':
+      return sgdmlSeconds(x);
+    case 'gap':
+      return gapSeconds(x);
+    case 'schnet':
+    case 'bpnn':
+      return nnSeconds(x);
+  }
+}
+
+/** The estimate is an upper bound (networks: every epoch run) rather than a typical time. */
+export const isUpperBound = (model: FoldCostInput['model']) => model === 'schnet' || model === 'bpnn';
