@@ -462,6 +462,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
           if (previous.folds.length) bar.line(`${run.id}: resuming, ${previous.folds.length} folds kept`);
         }
         const paths = loadPaths(run.paths, ds.z);
+        const foldsDone: { size: number }[] = [...(previous?.folds ?? [])];
         const trainer = await entry.create();
         const maxSize = Math.max(...spec.sizes);
         const models = new Map<number, SerializedModel>();
@@ -484,12 +485,14 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
             dataset: `${run.dataset}.npz`,
             command: `pes study ${process.argv.slice(3).join(' ')} (run ${run.id}; same as: ${command})`,
           },
+          // the bar advances by each finished fold's estimated seconds (large sizes weigh more)
           onProgress: (p) =>
             bar.update(
-              doneCost + cost * p.fraction,
+              doneCost + cost - runCost(run, foldsDone),
               `run ${ri + 1}/${plan.length} ${run.id} n=${p.size} fold ${p.fold + 1} ${p.stage}`,
             ),
           onFoldDone: (r, f, model) => {
+            foldsDone.push(f);
             save(r);
             if (f.size === maxSize && !args['no-models']) models.set(f.fold, model.serialize());
             bar.line(
