@@ -196,6 +196,32 @@ function ensureModel(kind: string): ModelEntry {
   }
 }
 
+/** The index entry of a run that did not train: its model could not load (skipped) or it threw (failed). */
+function unfinishedEntry(
+  run: StudyRun,
+  status: 'skipped' | 'failed',
+  note: string,
+  file?: string,
+): StudyIndexEntry {
+  return {
+    id: run.id,
+    dataset: run.dataset,
+    model: run.model,
+    label: run.label,
+    options: run.options,
+    sizes: run.sizes,
+    finishedSizes: [],
+    folds: run.folds,
+    foldsDone: 0,
+    foldsPlanned: run.sizes.length * run.folds,
+    status,
+    figures: [],
+    source: 'study',
+    note,
+    ...(file ? { file } : {}),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // --list: the plan, what is done in DIR, and the estimated time left
 
@@ -427,22 +453,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
       try {
         entry = ensureModel(run.model);
       } catch (e) {
-        index.runs.push({
-          id: run.id,
-          dataset: run.dataset,
-          model: run.model,
-          label: run.label,
-          options: run.options,
-          sizes: run.sizes,
-          finishedSizes: [],
-          folds: run.folds,
-          foldsDone: 0,
-          foldsPlanned: run.sizes.length * run.folds,
-          status: 'skipped',
-          figures: [],
-          source: 'study',
-          note: (e as Error).message,
-        });
+        index.runs.push(unfinishedEntry(run, 'skipped', (e as Error).message));
         bar.line(`${run.id}: skipped (${(e as Error).message})`);
         doneCost += cost;
         saveIndex();
@@ -536,23 +547,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
         const msg = (e as Error).message;
         bar.line(`${run.id}: failed: ${msg}`);
         if (process.env.PES_DEBUG) console.error((e as Error).stack);
-        index.runs.push({
-          id: run.id,
-          dataset: run.dataset,
-          model: run.model,
-          label: run.label,
-          options: run.options,
-          sizes: run.sizes,
-          finishedSizes: [],
-          folds: run.folds,
-          foldsDone: 0,
-          foldsPlanned: run.sizes.length * run.folds,
-          status: 'failed',
-          figures: [],
-          source: 'study',
-          note: msg,
-          ...(existsSync(out) ? { file } : {}),
-        });
+        index.runs.push(unfinishedEntry(run, 'failed', msg, existsSync(out) ? file : undefined));
       }
       doneCost += cost;
       bar.update(doneCost, `run ${ri + 1}/${plan.length} ${run.id} done`, true);
