@@ -193,6 +193,29 @@ export function runCost(r: StudyRun, done: { size: number }[] = []): number {
   return s;
 }
 
+/** A finished fold as results files keep it (only what the time estimate reads). */
+export interface TimedFold {
+  size: number;
+  trainSeconds?: number;
+  testSeconds?: number;
+}
+
+/**
+ * Estimated seconds left of a run, calibrated by its own finished folds: the plan's estimate of the
+ * missing folds times the median of measured / estimated over the finished ones (clamped to 1/20…20).
+ * This corrects the machine's speed and, for the networks, the epochs early stopping really ran.
+ */
+export function runSecondsLeft(r: StudyRun, done: TimedFold[]): { seconds: number; calibrated: boolean } {
+  const ratios = done
+    .filter((f) => r.sizes.includes(f.size) && (f.trainSeconds ?? 0) > 0)
+    .map((f) => (f.trainSeconds! + (f.testSeconds ?? 0)) / runFoldSeconds(r, f.size))
+    .sort((a, b) => a - b);
+  const left = runCost(r, done);
+  if (!ratios.length) return { seconds: left, calibrated: false };
+  const median = ratios[Math.floor(ratios.length / 2)];
+  return { seconds: left * Math.min(20, Math.max(1 / 20, median)), calibrated: true };
+}
+
 /** `pes experiment` arguments that reproduce a run by hand. */
 export function experimentCommand(r: StudyRun, out: string): string {
   const opts = Object.entries(r.options).map(([k, v]) => `--${k} ${v}`);

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseResults } from '../../src/eval/results.ts';
 import { foldSeconds, isUpperBound } from '../../src/eval/study-cost.ts';
-import { runCost, studyPlan } from '../../src/eval/study.ts';
+import { runCost, runFoldSeconds, runSecondsLeft, studyPlan } from '../../src/eval/study.ts';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
@@ -70,5 +70,23 @@ describe('study time estimate', () => {
     expect(all - left).toBeCloseTo(runCost({ ...run, sizes: [50, 100, 200] }), 6);
     // folds of sizes outside the plan and more folds than planned change nothing
     expect(runCost(run, [...done, ...done, { size: 7 }])).toBeCloseTo(left, 6);
+  });
+
+  it('scales what is left by how long the finished folds of the run really took', () => {
+    const run = studyPlan('full').find((r) => r.id === 'glycine-bpnn')!;
+    const at = (size: number, factor: number) => ({
+      size,
+      trainSeconds: factor * runFoldSeconds(run, size),
+      testSeconds: 0,
+    });
+    // no timed folds: the plain estimate
+    expect(runSecondsLeft(run, [])).toEqual({ seconds: runCost(run), calibrated: false });
+    // folds that took a tenth of the estimate (early stopping long before 1000 epochs): the rest too
+    const done = [at(50, 0.1), at(50, 0.1), at(50, 0.12), at(100, 0.08), at(100, 0.1)];
+    const left = runSecondsLeft(run, done);
+    expect(left.calibrated).toBe(true);
+    expect(left.seconds).toBeCloseTo(0.1 * runCost(run, done), 6);
+    // an absurd measurement is clamped to 20× either way
+    expect(runSecondsLeft(run, [at(50, 1e-6)]).seconds).toBeCloseTo(runCost(run, [{ size: 50 }]) / 20, 6);
   });
 });

@@ -57,6 +57,8 @@ import {
   indexEntry,
   parseStudyIndex,
   runCost,
+  runSecondsLeft,
+  type TimedFold,
   shrinkPlan,
   studyPlan,
   type StudyIndex,
@@ -226,7 +228,7 @@ function unfinishedEntry(
 // --list: the plan, what is done in DIR, and the estimated time left
 
 /** Finished folds of a run in `outDir` (none when its results file is missing or unreadable). */
-function doneFolds(outDir: string, id: string): { size: number }[] {
+function doneFolds(outDir: string, id: string): TimedFold[] {
   const file = join(outDir, `${id}.json`);
   if (!existsSync(file)) return [];
   try {
@@ -239,28 +241,27 @@ function doneFolds(outDir: string, id: string): { size: number }[] {
 function planTable(plan: StudyRun[], outDir: string): string {
   const rows = plan.map((r) => {
     const done = doneFolds(outDir, r.id).filter((f) => r.sizes.includes(f.size));
-    return {
-      r,
-      done: done.length,
-      planned: r.sizes.length * r.folds,
-      all: runCost(r),
-      left: runCost(r, done),
-    };
+    const left = runSecondsLeft(r, done);
+    return { r, done: done.length, planned: r.sizes.length * r.folds, all: runCost(r), left };
   });
-  const sum = (k: 'all' | 'left') => rows.reduce((a, x) => a + x[k], 0);
-  const mark = (r: StudyRun) => (isUpperBound(r.model) ? ' ≤' : '  ');
+  const bound = (r: StudyRun) => (isUpperBound(r.model) ? ' ≤' : '  ');
   const lines = rows.map(
     ({ r, done, planned, all, left }) =>
-      `${r.id.padEnd(36)} ${r.sizes.join(',').padEnd(44)} ${String(r.folds).padStart(5)} ${`${done}/${planned}`.padStart(7)}${mark(r)}${fmtDuration(all).padStart(9)}${mark(r)}${fmtDuration(left).padStart(9)}`,
+      `${r.id.padEnd(36)} ${r.sizes.join(',').padEnd(44)} ${String(r.folds).padStart(5)} ${`${done}/${planned}`.padStart(7)}${bound(r)}${fmtDuration(all).padStart(9)}${left.calibrated ? ' ~' : bound(r)}${fmtDuration(left.seconds).padStart(9)}`,
   );
+  const sumDone = rows.reduce((a, x) => a + x.done, 0);
+  const sumPlanned = rows.reduce((a, x) => a + x.planned, 0);
+  const sumAll = rows.reduce((a, x) => a + x.all, 0);
+  const sumLeft = rows.reduce((a, x) => a + x.left.seconds, 0);
   return [
     `${'run'.padEnd(36)} ${'sizes'.padEnd(44)} folds    done   estimated    left`,
     ...lines,
-    `${'total'.padEnd(36)} ${''.padEnd(44)} ${''.padStart(5)} ${`${rows.reduce((a, x) => a + x.done, 0)}/${rows.reduce((a, x) => a + x.planned, 0)}`.padStart(7)}  ${fmtDuration(sum('all')).padStart(9)}  ${fmtDuration(sum('left')).padStart(9)}`,
+    `${'total'.padEnd(36)} ${''.padEnd(44)} ${''.padStart(5)} ${`${sumDone}/${sumPlanned}`.padStart(7)}  ${fmtDuration(sumAll).padStart(9)}  ${fmtDuration(sumLeft).padStart(9)}`,
     '',
     `done: folds finished in ${outDir}. Estimated: one process on the 2-core machine the committed results`,
     'ran on, from scaling laws fitted to their timings (src/eval/study-cost.ts); ≤: networks, counted at',
-    'their maximum epochs (early stopping usually ends sooner).',
+    "their maximum epochs (early stopping usually ends sooner); ~: left, scaled by how long this run's",
+    'finished folds really took against the estimate.',
   ].join('\n');
 }
 
@@ -426,7 +427,10 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   };
 
   const bar = new StudyProgress(total, Boolean(args.quiet));
-  const left = plan.reduce((a, r) => a + runCost(r, args.fresh ? [] : doneFolds(outDir, r.id)), 0);
+  const left = plan.reduce(
+    (a, r) => a + runSecondsLeft(r, args.fresh ? [] : doneFolds(outDir, r.id)).seconds,
+    0,
+  );
   bar.line(
     `${plan.length} run${plan.length === 1 ? '' : 's'}: estimated ${fmtDuration(left)} left on the reference machine (pes study --list)`,
   );
