@@ -182,4 +182,35 @@ describe('pes study', () => {
     },
     180_000,
   );
+
+  it.skipIf(!haveData)(
+    'two pieces of one study run at the same time into one folder: the index keeps both',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pes-study-concurrent-'));
+      const piece = (only: string) =>
+        main([
+          'study',
+          '--quick',
+          '--only',
+          only,
+          '--sizes',
+          '6',
+          '--folds',
+          '2',
+          '--out',
+          dir,
+          '--quiet',
+          '--no-dataset-figures',
+        ]);
+      // both read the (empty) index before either has finished; each writes it after its run
+      expect(await Promise.all([piece('glycine-sgdml-inv'), piece('glycine-sgdml-inv-ang')])).toEqual([0, 0]);
+      const index = parseStudyIndex(readFileSync(join(dir, 'index.json'), 'utf8'));
+      expect(index.runs.map((r) => r.id)).toEqual(['glycine-sgdml-inv', 'glycine-sgdml-inv-ang']);
+      expect(index.runs.every((r) => r.status === 'complete')).toBe(true);
+      const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+      expect(summary).toContain('| glycine-sgdml-inv |');
+      expect(summary).toContain('| glycine-sgdml-inv-ang |');
+    },
+    120_000,
+  );
 });

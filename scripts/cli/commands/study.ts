@@ -413,13 +413,21 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
     updatedAt: new Date().toISOString(),
     runs: [],
   };
-  // A study is often run in pieces (`--only`): the entries of the other runs already in this folder
-  // stay in its index, and their results join the per-dataset figures.
-  const kept = keptEntries(indexPath, outDir, index.mode, plan);
-  index.runs.push(...kept);
+  // A study is often run in pieces (`--only`), sometimes several at once: the entries of the other runs
+  // in this folder stay in its index as they are on disk at each save, and their results join the
+  // per-dataset figures.
+  const mine = new Set(plan.map((r) => r.id));
+  const others = () => index.runs.filter((r) => !mine.has(r.id));
+  index.runs.push(...keptEntries(indexPath, outDir, index.mode, plan));
   const planOrder = studyPlan(quick ? 'quick' : 'full').map((r) => r.id);
   const rank = (id: string) => (planOrder.includes(id) ? planOrder.indexOf(id) : planOrder.length);
   const saveIndex = () => {
+    const figuresOf = new Map(others().map((r) => [r.id, r.figures]));
+    const fresh = keptEntries(indexPath, outDir, index.mode, plan).map((r) => ({
+      ...r,
+      figures: [...new Set([...r.figures, ...(figuresOf.get(r.id) ?? [])])],
+    }));
+    index.runs = [...fresh, ...index.runs.filter((r) => mine.has(r.id))];
     index.updatedAt = new Date().toISOString();
     index.runs.sort((a, b) => rank(a.id) - rank(b.id));
     writeAtomic(indexPath, JSON.stringify(index, null, 1) + '\n');
@@ -563,7 +571,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   // per-dataset comparison figures (Fig. 5-style: all models on one dataset, kept runs included)
   const byDs = new Map<string, typeof finished>();
   for (const f of finished) byDs.set(f.dataset, [...(byDs.get(f.dataset) ?? []), f]);
-  for (const r of kept)
+  for (const r of others())
     if (r.file && byDs.has(r.dataset)) {
       const results = parseResults(readFileSync(join(outDir, r.file), 'utf8'), r.file);
       byDs.get(r.dataset)!.push({ dataset: r.dataset, results, label: r.label });
