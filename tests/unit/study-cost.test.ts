@@ -42,12 +42,15 @@ describe('study time estimate', () => {
     'docs/results/sgdml/rotation-sgdml-inv-ang.json',
     'docs/results/gap/rotation-gap-fast.json',
     'docs/results/gap/inversion-gap-fast.json',
+    'docs/results/gap/rotation-gap-scan-n200-rc3.json',
+    'docs/results/gap/rotation-gap-scan-n200-rc8.json',
   ])('close to the measured fold times of %s', (rel) => {
     const { res, sizes } = measured(rel);
     const options: Record<string, string> = {};
     const p = res.spec.params as Record<string, unknown>;
     if (p.descriptor) options.descriptor = String(p.descriptor);
     if (p.nMax === 8) options.preset = 'fast';
+    if (typeof p.cutoff === 'number' && res.spec.model === 'gap') options.cutoff = String(p.cutoff);
     if (typeof p.sigma === 'number') options.sigma = String(p.sigma);
     const model = res.spec.model as 'sgdml' | 'gap';
     const logs = sizes
