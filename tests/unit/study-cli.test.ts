@@ -213,4 +213,43 @@ describe('pes study', () => {
     },
     120_000,
   );
+
+  it.skipIf(!haveData)(
+    'an interrupted run keeps its finished folds in the index as a partial run',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pes-study-interrupt-'));
+      const file = join(dir, 'glycine-sgdml-inv.json');
+      const run = main([
+        'study',
+        '--quick',
+        '--only',
+        'glycine-sgdml-inv',
+        '--sizes',
+        '6,150',
+        '--folds',
+        '2',
+        '--out',
+        dir,
+        '--quiet',
+        '--no-dataset-figures',
+        '--no-models',
+      ]);
+      // Ctrl-C once the first fold is on disk (the n = 150 folds take seconds)
+      const t0 = Date.now();
+      while (!(existsSync(file) && parseResults(readFileSync(file, 'utf8')).folds.length > 0)) {
+        if (Date.now() - t0 > 60_000) throw new Error('no fold finished within 60 s');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      process.emit('SIGINT');
+      expect(await run).toBe(130);
+      const index = parseStudyIndex(readFileSync(join(dir, 'index.json'), 'utf8'));
+      const entry = index.runs.find((r) => r.id === 'glycine-sgdml-inv');
+      expect(entry).toBeDefined();
+      expect(entry!.status).toBe('partial');
+      expect(entry!.foldsDone).toBeGreaterThan(0);
+      expect(entry!.foldsDone).toBeLessThan(4);
+      expect(entry!.file).toBe('glycine-sgdml-inv.json');
+    },
+    120_000,
+  );
 });

@@ -554,7 +554,17 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
         index.runs.push({ ...e, dataset: run.dataset, command } as StudyIndexEntry);
         finished.push({ dataset: run.dataset, results: res, label: run.label });
       } catch (e) {
-        if (ac.signal.aborted) break;
+        if (ac.signal.aborted) {
+          // interrupted: the folds finished so far are in the results file; keep the run in the index
+          const partial = existsSync(out) ? parseResults(readFileSync(out, 'utf8'), out) : undefined;
+          if (partial?.folds.length)
+            index.runs.push({
+              ...indexEntry(partial, file, { ...entryBase, csv: `${run.id}.csv`, figures: [] }),
+              dataset: run.dataset,
+              command: experimentCommand(run, out),
+            } as StudyIndexEntry);
+          break;
+        }
         failed++;
         const msg = (e as Error).message;
         bar.line(`${run.id}: failed: ${msg}`);
