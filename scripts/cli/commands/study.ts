@@ -198,6 +198,29 @@ function ensureModel(kind: string): ModelEntry {
   }
 }
 
+/** The index entry of a plan run from its results file in `outDir` (undefined without finished folds). */
+function entryFromFile(run: StudyRun, outDir: string): StudyIndexEntry | undefined {
+  const file = `${run.id}.json`;
+  const path = join(outDir, file);
+  if (!existsSync(path)) return undefined;
+  let res: ExperimentResults;
+  try {
+    res = parseResults(readFileSync(path, 'utf8'), path);
+  } catch {
+    return undefined;
+  }
+  if (!res.folds.length) return undefined;
+  const base = { id: run.id, label: run.label, sizes: run.sizes, source: 'study' as const };
+  const figures = [`${run.id}-learning-curves.svg`].filter((f) => existsSync(join(outDir, f)));
+  return {
+    ...indexEntry(res, file, { ...base, csv: `${run.id}.csv`, figures }),
+    // a model saved by an earlier invocation (its own `study.size` says which size it is from)
+    ...(existsSync(join(outDir, `${run.id}.model.json`)) ? { model_file: `${run.id}.model.json` } : {}),
+    dataset: run.dataset,
+    command: experimentCommand(run, path),
+  } as StudyIndexEntry;
+}
+
 /** The index entry of a run that did not train: its model could not load (skipped) or it threw (failed). */
 function unfinishedEntry(
   run: StudyRun,
@@ -421,6 +444,9 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   index.runs.push(...keptEntries(indexPath, outDir, index.mode, plan));
   const planOrder = studyPlan(quick ? 'quick' : 'full').map((r) => r.id);
   const rank = (id: string) => (planOrder.includes(id) ? planOrder.indexOf(id) : planOrder.length);
+  const setEntry = (e: StudyIndexEntry) => {
+    index.runs = [...index.runs.filter((r) => r.id !== e.id), e];
+  };
   const saveIndex = () => {
     const figuresOf = new Map(others().map((r) => [r.id, r.figures]));
     const fresh = keptEntries(indexPath, outDir, index.mode, plan).map((r) => ({
@@ -428,6 +454,12 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
       figures: [...new Set([...r.figures, ...(figuresOf.get(r.id) ?? [])])],
     }));
     index.runs = [...fresh, ...index.runs.filter((r) => mine.has(r.id))];
+    // runs of this invocation not (yet) trained here, or interrupted: listed from their results file
+    for (const r of plan)
+      if (!index.runs.some((e) => e.id === r.id)) {
+        const e = entryFromFile(r, outDir);
+        if (e) index.runs.push(e);
+      }
     index.updatedAt = new Date().toISOString();
     index.runs.sort((a, b) => rank(a.id) - rank(b.id));
     writeAtomic(indexPath, JSON.stringify(index, null, 1) + '\n');
@@ -465,7 +497,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
       try {
         entry = ensureModel(run.model);
       } catch (e) {
-        index.runs.push(unfinishedEntry(run, 'skipped', (e as Error).message));
+        setEntry(unfinishedEntry(run, 'skipped', (e as Error).message));
         bar.line(`${run.id}: skipped (${(e as Error).message})`);
         doneCost += cost;
         saveIndex();
@@ -551,25 +583,15 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
           ...(modelFile ? { model_file: modelFile } : {}),
           ...(modelNote ? { note: modelNote } : {}),
         });
-        index.runs.push({ ...e, dataset: run.dataset, command } as StudyIndexEntry);
+        setEntry({ ...e, dataset: run.dataset, command } as StudyIndexEntry);
         finished.push({ dataset: run.dataset, results: res, label: run.label });
       } catch (e) {
-        if (ac.signal.aborted) {
-          // interrupted: the folds finished so far are in the results file; keep the run in the index
-          const partial = existsSync(out) ? parseResults(readFileSync(out, 'utf8'), out) : undefined;
-          if (partial?.folds.length)
-            index.runs.push({
-              ...indexEntry(partial, file, { ...entryBase, csv: `${run.id}.csv`, figures: [] }),
-              dataset: run.dataset,
-              command: experimentCommand(run, out),
-            } as StudyIndexEntry);
-          break;
-        }
+        if (ac.signal.aborted) break;
         failed++;
         const msg = (e as Error).message;
         bar.line(`${run.id}: failed: ${msg}`);
         if (process.env.PES_DEBUG) console.error((e as Error).stack);
-        index.runs.push(unfinishedEntry(run, 'failed', msg, existsSync(out) ? file : undefined));
+        setEntry(unfinishedEntry(run, 'failed', msg, existsSync(out) ? file : undefined));
       }
       doneCost += cost;
       bar.update(doneCost, `run ${ri + 1}/${plan.length} ${run.id} done`, true);
