@@ -73,6 +73,24 @@ describe('study plan', () => {
   });
 });
 
+/** One run of the quick plan into `dir`: the given sizes, 2 folds, quiet, no dataset figures. */
+const studyPiece = (dir: string, only: string, sizes: string, ...extra: string[]) =>
+  main([
+    'study',
+    '--quick',
+    '--only',
+    only,
+    '--sizes',
+    sizes,
+    '--folds',
+    '2',
+    '--out',
+    dir,
+    '--quiet',
+    '--no-dataset-figures',
+    ...extra,
+  ]);
+
 describe('pes study', () => {
   it.skipIf(!haveData)(
     'runs a reduced --quick study, writes parseable results, figures, models and index; resumes; collects',
@@ -187,21 +205,7 @@ describe('pes study', () => {
     'two pieces of one study run at the same time into one folder: the index keeps both',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'pes-study-concurrent-'));
-      const piece = (only: string) =>
-        main([
-          'study',
-          '--quick',
-          '--only',
-          only,
-          '--sizes',
-          '6',
-          '--folds',
-          '2',
-          '--out',
-          dir,
-          '--quiet',
-          '--no-dataset-figures',
-        ]);
+      const piece = (only: string) => studyPiece(dir, only, '6');
       // both read the (empty) index before either has finished; each writes it after its run
       expect(await Promise.all([piece('glycine-sgdml-inv'), piece('glycine-sgdml-inv-ang')])).toEqual([0, 0]);
       const index = parseStudyIndex(readFileSync(join(dir, 'index.json'), 'utf8'));
@@ -219,21 +223,7 @@ describe('pes study', () => {
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'pes-study-interrupt-'));
       const file = join(dir, 'glycine-sgdml-inv.json');
-      const run = main([
-        'study',
-        '--quick',
-        '--only',
-        'glycine-sgdml-inv',
-        '--sizes',
-        '6,150',
-        '--folds',
-        '2',
-        '--out',
-        dir,
-        '--quiet',
-        '--no-dataset-figures',
-        '--no-models',
-      ]);
+      const run = studyPiece(dir, 'glycine-sgdml-inv', '6,150', '--no-models');
       // Ctrl-C once the first fold is on disk (the n = 150 folds take seconds)
       const t0 = Date.now();
       while (!(existsSync(file) && parseResults(readFileSync(file, 'utf8')).folds.length > 0)) {
