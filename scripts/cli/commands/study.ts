@@ -198,18 +198,23 @@ function ensureModel(kind: string): ModelEntry {
   }
 }
 
+/** The results file of a run in `outDir`, parsed (undefined when missing or unreadable). */
+function readRunResults(outDir: string, id: string): ExperimentResults | undefined {
+  const path = join(outDir, `${id}.json`);
+  if (!existsSync(path)) return undefined;
+  try {
+    return parseResults(readFileSync(path, 'utf8'), path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The index entry of a plan run from its results file in `outDir` (undefined without finished folds). */
 function entryFromFile(run: StudyRun, outDir: string): StudyIndexEntry | undefined {
   const file = `${run.id}.json`;
   const path = join(outDir, file);
-  if (!existsSync(path)) return undefined;
-  let res: ExperimentResults;
-  try {
-    res = parseResults(readFileSync(path, 'utf8'), path);
-  } catch {
-    return undefined;
-  }
-  if (!res.folds.length) return undefined;
+  const res = readRunResults(outDir, run.id);
+  if (!res?.folds.length) return undefined;
   const base = { id: run.id, label: run.label, sizes: run.sizes, source: 'study' as const };
   const figures = [`${run.id}-learning-curves.svg`].filter((f) => existsSync(join(outDir, f)));
   return {
@@ -252,13 +257,7 @@ function unfinishedEntry(
 
 /** Finished folds of a run in `outDir` (none when its results file is missing or unreadable). */
 function doneFolds(outDir: string, id: string): TimedFold[] {
-  const file = join(outDir, `${id}.json`);
-  if (!existsSync(file)) return [];
-  try {
-    return parseResults(readFileSync(file, 'utf8'), file).folds;
-  } catch {
-    return [];
-  }
+  return readRunResults(outDir, id)?.folds ?? [];
 }
 
 function planTable(plan: StudyRun[], outDir: string): string {
