@@ -4,7 +4,53 @@
  */
 import type { Dataset } from '../data/dataset.ts';
 import { binCentres, distanceHistogram, energyHistogram } from '../data/stats.ts';
-import { panelsSvg, PALETTE } from './report-svg.ts';
+import { panelsSvg, PALETTE, type Series } from './report-svg.ts';
+import type { ExperimentResults } from './results.ts';
+
+/** One sGDML learning curve for the descriptor comparison: which mechanism it was trained on, and how. */
+export interface DescriptorCurve {
+  mechanism: string;
+  descriptor: string;
+  results: ExperimentResults;
+}
+
+/**
+ * The paper's Fig. 6b: best-fold test energy and force RMSE against training size for sGDML with each
+ * descriptor (one colour per descriptor) on each azobenzene mechanism (solid: the first mechanism in
+ * `curves`, dashed: the others).
+ */
+export function descriptorComparisonSvg(curves: DescriptorCurve[]): string {
+  const descriptors = [...new Set(curves.map((c) => c.descriptor))];
+  const mechanisms = [...new Set(curves.map((c) => c.mechanism))];
+  const series = (key: 'eRmse' | 'fRmse'): Series[] =>
+    curves.map((c) => ({
+      name: `${c.mechanism}, ${c.descriptor}`,
+      color: PALETTE[descriptors.indexOf(c.descriptor) % PALETTE.length],
+      x: c.results.summary.map((q) => q.size),
+      y: c.results.summary.map((q) => q.best[key]),
+      dash: mechanisms.indexOf(c.mechanism) > 0,
+    }));
+  const panel = (key: 'eRmse' | 'fRmse', title: string, yLabel: string) => ({
+    title,
+    xLabel: 'training set size',
+    yLabel,
+    logX: true,
+    logY: true,
+    series: series(key),
+    legend: 'bottom-left' as const,
+  });
+  return panelsSvg(
+    [
+      panel('eRmse', 'Energy', 'test energy RMSE (kcal/mol)'),
+      panel('fRmse', 'Forces', 'test force RMSE (kcal/mol/Å)'),
+    ],
+    {
+      width: 480,
+      height: 360,
+      caption: 'sGDML descriptors on azobenzene (paper Fig. 6b): best fold of each training size',
+    },
+  );
+}
 
 /** Histogram of E − E_min (kcal/mol), as a share of the frames per bin. */
 export function energyHistogramSvg(ds: Dataset, label: string): string {

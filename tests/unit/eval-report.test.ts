@@ -6,6 +6,7 @@ import {
   linearTicks,
   logTicks,
 } from '../../src/eval/report-svg.ts';
+import { descriptorComparisonSvg } from '../../src/eval/study-figures.ts';
 import { summarize, type ExperimentResults, type FoldResult } from '../../src/eval/results.ts';
 import type { ClusterError } from '../../src/eval/metrics.ts';
 
@@ -107,5 +108,26 @@ describe('SVG report', () => {
       (svg.match(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="#/g) ?? []).length,
     ).toBe(4);
     expect(experimentClusterBars(r, 'geometry', 400)).toEqual([]);
+  });
+
+  it('descriptor comparison (Fig. 6b): one colour per descriptor, dashed for the second mechanism', () => {
+    const r = fakeResults();
+    const curves = ['rotation', 'inversion'].flatMap((mechanism) =>
+      ['[1/r]', '[1/r + ang]'].map((descriptor) => ({ mechanism, descriptor, results: r })),
+    );
+    const svg = descriptorComparisonSvg(curves);
+    expect(wellFormed(svg)).toBe(true);
+    for (const c of curves) expect(svg).toContain(`${c.mechanism}, ${c.descriptor}`);
+    expect(svg).toContain('test force RMSE (kcal/mol/Å)');
+    // 2 panels × 4 curves: the two inversion curves dashed, in the plot and in the legend
+    expect((svg.match(/<polyline [^>]*stroke-dasharray/g) ?? []).length).toBe(2 * 2);
+    expect((svg.match(/<polyline /g) ?? []).length).toBe(2 * 4);
+    const colour = (name: string) =>
+      new RegExp(`stroke="(#[0-9a-f]+)"[^>]*/>\\s*<text[^>]*>${name.replace(/[[\]+/]/g, '\\$&')}<`).exec(
+        svg,
+      )?.[1];
+    expect(colour('rotation, [1/r]')).toMatch(/^#/);
+    expect(colour('rotation, [1/r]')).toBe(colour('inversion, [1/r]'));
+    expect(colour('rotation, [1/r]')).not.toBe(colour('rotation, [1/r + ang]'));
   });
 });

@@ -65,7 +65,11 @@ import {
   type StudyIndexEntry,
   type StudyRun,
 } from '../../../src/eval/study.ts';
-import { distanceHistogramSvg, energyHistogramSvg } from '../../../src/eval/study-figures.ts';
+import {
+  descriptorComparisonSvg,
+  distanceHistogramSvg,
+  energyHistogramSvg,
+} from '../../../src/eval/study-figures.ts';
 import { isUpperBound } from '../../../src/eval/study-cost.ts';
 import { cutoffScanSvg } from '../../../src/eval/cutoff-scan.ts';
 import { loadDataset, resolveDatasetPath } from './experiment.ts';
@@ -613,6 +617,32 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
     writeFileSync(join(outDir, name), learningCurvesSvg(sets));
     for (const r of index.runs)
       if (r.dataset === dsName && !r.figures.includes(name)) r.figures = [name, ...r.figures];
+  }
+  // Fig. 6b: sGDML with each descriptor on each azobenzene mechanism, from every such run in the folder
+  const sgdmlAzo = (r: { dataset: string; model?: string }) =>
+    r.dataset.startsWith('azobenzene-') && r.model === 'sgdml';
+  const descriptorCurves = [
+    ...finished.map((f) => ({ ...f, model: f.results.spec.model })),
+    ...others()
+      .filter((r) => r.file && sgdmlAzo(r))
+      .map((r) => ({
+        dataset: r.dataset,
+        model: r.model,
+        label: r.label,
+        results: parseResults(readFileSync(join(outDir, r.file!), 'utf8'), r.file),
+      })),
+  ]
+    .filter(sgdmlAzo)
+    .sort((a, b) => rank(runIdOf(a.results)) - rank(runIdOf(b.results)))
+    .map((f) => ({
+      mechanism: f.dataset.replace('azobenzene-', ''),
+      descriptor: f.label.replace('sGDML ', ''),
+      results: f.results,
+    }));
+  if (descriptorCurves.length) {
+    const name = 'azobenzene-sgdml-descriptors.svg';
+    writeFileSync(join(outDir, name), descriptorComparisonSvg(descriptorCurves));
+    for (const r of index.runs) if (sgdmlAzo(r) && !r.figures.includes(name)) r.figures.push(name);
   }
   // Figs. 2–3: energy and interatomic-distance distributions of every dataset used
   if (!args['no-dataset-figures'])
