@@ -94,6 +94,7 @@ Writes into DIR (default docs/results/study, with --quick docs/results/study-qui
   <dataset>-learning-curves.svg  all models on one dataset (best fold and mean ± sd)
   <dataset>-energy-histogram.svg, <dataset>-distance-histogram.svg   the data (paper Figs. 2–3)
   azobenzene-rotation-gap-cutoff-scan.svg   GAP error vs SOAP cutoff (Fig. 6a; full plan)
+  azobenzene-sgdml-descriptors.svg          sGDML [1/r] vs [1/r + ang] on both mechanisms (Fig. 6b)
   index.json                     every run: dataset, model, options, sizes, status, files
   summary.md                     the numbers and the pes experiment command of each run
 
