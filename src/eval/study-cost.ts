@@ -17,21 +17,24 @@ export interface FoldCostInput {
 
 /**
  * sGDML: the kernel has 3·N·n rows. Up to 8000 rows the analytic (Cholesky) solve is used, O(rows³):
- * glycine [1/r], n = 200 (6000 rows), 18 s per σ trial. Above, CG, O(rows²) per solve in practice:
- * azobenzene rotation [1/r], σ fixed, n = 200 / 500 / 1000 (14 400 / 36 000 / 72 000 rows) took
- * 35 / 156 / 675 s (σ = 60). CG needs more iterations on glycine, whose σ search ends at σ = 10:
- * n = 400 / 500 / 600 (12 000 / 15 000 / 18 000 rows) took 64 / 107 / 153 s per σ trial, 3.6× the
- * azobenzene law (small molecules: ≤ 12 atoms). [1/r + ang] costs 1.35× per trial with Cholesky
- * (glycine n = 200) and 3.2× with CG (rotation n = 1000: 2162 s). Without a fixed σ the grid search stops at the first rise of the
- * validation error: glycine needed 2 trials with [1/r] and 7–9 with [1/r + ang].
+ * glycine [1/r], n = 200 (6000 rows), 18 s per σ trial. Above, CG, O(rows²) per solve in practice, and
+ * the kernel width sets the iteration count: at σ = 60 (azobenzene rotation [1/r], σ fixed, n = 200 /
+ * 500 / 1000: 14 400 / 36 000 / 72 000 rows) a solve took 35 / 156 / 675 s; at the σ = 10–40 that the
+ * grid search tries, 3.5× as long — glycine n = 400 / 500 / 600 (12 000 / 15 000 / 18 000 rows, σ = 10)
+ * 64 / 107 / 153 s per trial, azobenzene [1/r] n = 200 (study, σ = 10…40) 650–1020 s per fold of 4
+ * trials with three jobs on the two cores. [1/r + ang] costs 1.35× per trial with Cholesky (glycine
+ * n = 200) and 3.2× with CG (rotation n = 1000: 2162 s). Without a fixed σ the grid search stops at the
+ * first rise of the validation error: [1/r] needed 2 trials on glycine (σ = 10 best) and 4 on azobenzene
+ * (σ = 30 best), [1/r + ang] 7–9 on glycine.
  */
 function sgdmlSeconds(x: FoldCostInput): number {
   const rows = 3 * x.nAtoms * x.n;
   const ang = x.options.descriptor === 'inv+ang';
-  const cgPerRow2 = x.nAtoms <= 12 ? 4.6e-7 : 1.3e-7;
+  const searched = x.options.sigma === undefined;
+  const cgPerRow2 = searched ? 4.6e-7 : 1.3e-7;
   const perTrial =
     rows <= 8000 ? 8.3e-11 * rows ** 3 * (ang ? 1.35 : 1) : cgPerRow2 * rows ** 2 * (ang ? 3.2 : 1);
-  const trials = x.options.sigma !== undefined ? 1 : ang ? 7 : 2;
+  const trials = !searched ? 1 : ang ? 7 : x.nAtoms <= 12 ? 2 : 4;
   return 1 + perTrial * trials;
 }
 
