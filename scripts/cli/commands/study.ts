@@ -604,14 +604,22 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   } finally {
     process.off('SIGINT', onSig);
   }
+  // the other runs' results files, each read once, when a comparison figure needs it
+  const otherResults = new Map<string, ExperimentResults>();
+  const resultsOf = (r: StudyIndexEntry): ExperimentResults => {
+    let res = otherResults.get(r.id);
+    if (!res) {
+      res = parseResults(readFileSync(join(outDir, r.file!), 'utf8'), r.file);
+      otherResults.set(r.id, res);
+    }
+    return res;
+  };
   // per-dataset comparison figures (Fig. 5-style: all models on one dataset, kept runs included)
   const byDs = new Map<string, typeof finished>();
   for (const f of finished) byDs.set(f.dataset, [...(byDs.get(f.dataset) ?? []), f]);
   for (const r of others())
-    if (r.file && byDs.has(r.dataset)) {
-      const results = parseResults(readFileSync(join(outDir, r.file), 'utf8'), r.file);
-      byDs.get(r.dataset)!.push({ dataset: r.dataset, results, label: r.label });
-    }
+    if (r.file && byDs.has(r.dataset))
+      byDs.get(r.dataset)!.push({ dataset: r.dataset, results: resultsOf(r), label: r.label });
   for (const [dsName, sets] of byDs) {
     const name = `${dsName}-learning-curves.svg`;
     sets.sort((a, b) => rank(runIdOf(a.results)) - rank(runIdOf(b.results)));
@@ -626,12 +634,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
     ...finished.map((f) => ({ ...f, model: f.results.spec.model })),
     ...others()
       .filter((r) => r.file && sgdmlAzo(r))
-      .map((r) => ({
-        dataset: r.dataset,
-        model: r.model,
-        label: r.label,
-        results: parseResults(readFileSync(join(outDir, r.file!), 'utf8'), r.file),
-      })),
+      .map((r) => ({ dataset: r.dataset, model: r.model, label: r.label, results: resultsOf(r) })),
   ]
     .filter(sgdmlAzo)
     .sort((a, b) => rank(runIdOf(a.results)) - rank(runIdOf(b.results)))
