@@ -150,10 +150,13 @@ describe('pes study', () => {
       expect(Number.isFinite(p.E[0])).toBe(true);
       expect(p.F.length).toBe(72);
 
-      // rerun: everything is finished, nothing retrains (results files untouched apart from rewrite)
+      // rerun: everything is finished, nothing retrains (results files untouched apart from rewrite);
+      // figures listed before stay listed though this invocation does not write them again
       const before = readFileSync(join(dir, azo.file!), 'utf8');
       const t0 = statSync(join(dir, 'index.json')).mtimeMs;
-      expect(await main(argv)).toBe(0);
+      expect(await main([...argv, '--no-dataset-figures'])).toBe(0);
+      const relisted = parseStudyIndex(readFileSync(join(dir, 'index.json'), 'utf8'));
+      expect(relisted.runs.find((r) => r.id === azo.id)!.figures.sort()).toEqual([...azo.figures].sort());
       const after = parseResults(readFileSync(join(dir, azo.file!), 'utf8'));
       expect(after.folds.map((f) => f.test.fRmse)).toEqual(
         parseResults(before).folds.map((f) => f.test.fRmse),

@@ -446,6 +446,11 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   const mine = new Set(plan.map((r) => r.id));
   const others = () => index.runs.filter((r) => !mine.has(r.id));
   index.runs.push(...keptEntries(indexPath, outDir, index.mode, plan));
+  // figures an earlier invocation listed for this plan's runs (e.g. an older size's φ-cluster bars)
+  // stay listed while their files exist, unless this run starts afresh
+  const earlierFigures = args.fresh
+    ? new Map<string, string[]>()
+    : listedFigures(indexPath, outDir, index.mode);
   const planOrder = studyPlan(quick ? 'quick' : 'full').map((r) => r.id);
   const rank = (id: string) => (planOrder.includes(id) ? planOrder.indexOf(id) : planOrder.length);
   const setEntry = (e: StudyIndexEntry) => {
@@ -583,7 +588,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
         const e = indexEntry(res, file, {
           ...entryBase,
           csv: `${run.id}.csv`,
-          figures,
+          figures: [...new Set([...figures, ...(earlierFigures.get(run.id) ?? [])])],
           ...(modelFile ? { model_file: modelFile } : {}),
           ...(modelNote ? { note: modelNote } : {}),
         });
@@ -703,6 +708,24 @@ function keptEntries(
   return old.runs
     .filter((r) => !plan.some((p) => p.id === r.id) && !!r.file && existsSync(join(outDir, r.file)))
     .map((r) => ({ ...r, figures: [...new Set(r.figures)] }));
+}
+
+/** Figure lists of an existing study index in `outDir` (same mode), by run id, kept to files still on disk. */
+function listedFigures(indexPath: string, outDir: string, mode: StudyIndex['mode']): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!existsSync(indexPath)) return out;
+  try {
+    const old = parseStudyIndex(readFileSync(indexPath, 'utf8'));
+    if (old.mode === mode)
+      for (const r of old.runs)
+        out.set(
+          r.id,
+          r.figures.filter((f) => existsSync(join(outDir, f))),
+        );
+  } catch {
+    // an unreadable index lists nothing; the study writes a new one
+  }
+  return out;
 }
 
 /** The study run id a results file was written for (its file name in the command), or ''. */
