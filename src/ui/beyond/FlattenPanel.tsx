@@ -8,6 +8,7 @@
 import { useState } from 'react';
 import './flatten.css';
 import { refOf, useDatasets } from '../../state/datasets';
+import { DatasetOptions } from '../datasets/DatasetOptions';
 import { useStore } from '../../state/store';
 import { useModels } from '../../state/models';
 import { maxClusterReduction, planFlattenRounds } from '../../data/flatten-plan';
@@ -147,13 +148,7 @@ export function FlattenPanel() {
             onChange={(e) => setDatasetId(e.target.value || null)}
             data-testid="flatten-dataset"
           >
-            {datasets.length === 0 && <option value="">(loading datasets…)</option>}
-            {datasets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-                {d.nFrames ? ` (${d.nFrames} frames)` : ''}
-              </option>
-            ))}
+            <DatasetOptions datasets={datasets} />
           </select>
         </div>
         <div className="train-field">

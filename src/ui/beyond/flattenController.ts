@@ -9,11 +9,10 @@ import { isCancelled } from '../../compute/workerClient';
 import type { FlattenProgress, FlattenRequest } from '../../compute/beyondTasks';
 import { useModels } from '../../state/models';
 import { useStore } from '../../state/store';
+import { stopComputeJob } from '../stopComputeJob';
 import { useFlatten } from './flattenState';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-/** How long a cancel waits for the run to notice its AbortSignal before the worker is terminated. */
-const CANCEL_GRACE_MS = 3000;
 
 let running: Promise<unknown> | null = null;
 
@@ -44,22 +43,11 @@ export async function cancelFlatten(): Promise<void> {
   if (st.status !== 'running') return;
   st.setStatus('cancelling');
   const job = running;
-  const compute = getServices().compute;
-  const answered = compute
-    .call((api) => api.cancelFlattenSelection())
-    .then(
-      () => job?.catch(() => undefined),
-      () => undefined,
-    );
-  const inTime = await Promise.race([
-    answered.then(() => true),
-    new Promise<boolean>((r) => setTimeout(() => r(false), CANCEL_GRACE_MS)),
-  ]);
-  if (!inTime && running === job) {
-    // a long synchronous step: stop the worker itself
-    useStore.getState().setWorker('compute', { status: 'starting' });
-    await compute.cancel().catch(() => undefined);
-  }
+  await stopComputeJob(
+    (api) => api.cancelFlattenSelection(),
+    job,
+    () => running === job,
+  );
 }
 
 /** Adds the final error-flattened model to the shared models list (explorer, evaluation); returns its id. */

@@ -7,6 +7,7 @@ import { useDatasets, type DatasetRecord } from '../../state/datasets';
 import { useEvaluate } from '../../state/evaluate';
 import { parseCutoffScan } from '../../eval/cutoff-scan';
 import { useScan } from './scanStore';
+import { DatasetOptions } from '../datasets/DatasetOptions';
 
 /** Options shown without opening "more options". */
 const MAIN_OPTIONS = 4;
@@ -119,13 +120,7 @@ export function ExperimentForm({ paths, disabled }: { paths: PathSource[]; disab
             }}
             data-testid="ev-dataset"
           >
-            {!datasets.length && <option value="">loading…</option>}
-            {datasets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-                {d.nFrames ? ` (${d.nFrames} frames)` : ''}
-              </option>
-            ))}
+            <DatasetOptions datasets={datasets} />
           </select>
         </div>
         <div className="ev-field">

@@ -22,6 +22,7 @@ import { experimentCommand, parseSizes, type ExperimentRequestSpec } from '../..
 import { resultsLabel } from '../../eval/report-svg';
 import type { ExperimentResults } from '../../eval/results';
 import { phiClusterLabel } from '../../data/cluster';
+import { stopComputeJob } from '../stopComputeJob';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -242,20 +243,13 @@ export async function cancelExperiment() {
   const ev = useEvaluate.getState();
   if (ev.run.status !== 'running') return;
   ev.setRun({ status: 'cancelling' });
-  const compute = getServices().compute;
   const run = activeRun;
-  await compute.call((api) => api.cancelExperiment()).catch(() => false);
-  const stopped = await Promise.race([
-    (run ?? Promise.resolve()).then(
-      () => true,
-      () => true,
-    ),
-    new Promise<boolean>((r) => setTimeout(() => r(false), 4000)),
-  ]);
-  if (!stopped) {
-    useStore.getState().setWorker('compute', { status: 'starting' });
-    await compute.cancel().catch(() => undefined);
-  }
+  await stopComputeJob(
+    (api) => api.cancelExperiment(),
+    run,
+    () => activeRun === run,
+    4000,
+  );
 }
 
 function idleRun() {

@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import './train.css';
 import { refOf, useDatasets } from '../../state/datasets';
+import { DatasetOptions } from '../datasets/DatasetOptions';
 import { useStore } from '../../state/store';
 import { useTraining } from '../../state/training';
 import { cancelTraining, pauseTraining, resumeTraining, startTraining } from './controller';
@@ -97,13 +98,7 @@ export function TrainView() {
               onChange={(e) => select(e.target.value || null)}
               data-testid="train-dataset"
             >
-              {datasets.length === 0 && <option value="">(loading datasets…)</option>}
-              {datasets.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                  {d.nFrames ? ` (${d.nFrames} frames${d.nAtoms ? `, ${d.nAtoms} atoms` : ''})` : ''}
-                </option>
-              ))}
+              <DatasetOptions datasets={datasets} />
             </select>
             {rec?.theory && <span className="hint">{rec.theory}</span>}
           </div>

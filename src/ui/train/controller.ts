@@ -11,10 +11,9 @@ import type { TrainProgressReport, TrainRequest } from '../../compute/trainTasks
 import { useModels } from '../../state/models';
 import { useStore } from '../../state/store';
 import { useTraining } from '../../state/training';
+import { stopComputeJob } from '../stopComputeJob';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-/** How long a cancel waits for the trainer to notice its AbortSignal before terminating the worker. */
-const CANCEL_GRACE_MS = 3000;
 
 let running: Promise<unknown> | null = null;
 
@@ -73,22 +72,11 @@ export async function cancelTraining(): Promise<void> {
   if (st.status !== 'running' && st.status !== 'paused') return;
   st.setStatus('cancelling');
   const job = running;
-  const compute = getServices().compute;
-  const answered = compute
-    .call((api) => api.cancelTraining())
-    .then(
-      () => job?.catch(() => undefined),
-      () => undefined,
-    );
-  const inTime = await Promise.race([
-    answered.then(() => true),
-    new Promise<boolean>((r) => setTimeout(() => r(false), CANCEL_GRACE_MS)),
-  ]);
-  if (!inTime && running === job) {
-    // the trainer is inside a long synchronous step: stop the worker itself
-    useStore.getState().setWorker('compute', { status: 'starting' });
-    await compute.cancel().catch(() => undefined);
-  }
+  await stopComputeJob(
+    (api) => api.cancelTraining(),
+    job,
+    () => running === job,
+  );
 }
 
 // for the browser tests and the console: the training state and the shared model list
