@@ -5,6 +5,7 @@
  */
 import { experimentClusterBars, resultsLabel } from '../../eval/report-svg';
 import type { ExperimentResults, FoldResult } from '../../eval/results';
+import { withLogTicks } from '../logTicks';
 
 export interface Figure {
   data: Record<string, unknown>[];
@@ -29,7 +30,7 @@ export function learningCurveFigure(res: ExperimentResults, key: ErrorKey): Figu
   const s = res.summary;
   const x = s.map((q) => q.size);
   const folds = res.folds;
-  return {
+  return withLogTicks({
     data: [
       {
         type: 'scatter',
@@ -68,7 +69,7 @@ export function learningCurveFigure(res: ExperimentResults, key: ErrorKey): Figu
       xaxis: { type: 'log', title: { text: 'training size n (frames)' } },
       yaxis: { type: 'log', title: { text: `test ${UNIT[key]}` } },
     },
-  };
+  });
 }
 
 /** The best fold of a size (undefined when the size has no finished fold). */
@@ -230,7 +231,7 @@ export function resultsTitle(res: ExperimentResults): string {
 
 /** Learning curves of several experiments side by side: each set's best fold (solid) and mean (dotted). */
 export function compareFigure(sets: { label: string; results: ExperimentResults }[], key: ErrorKey): Figure {
-  return {
+  return withLogTicks({
     data: sets.flatMap(({ label, results: r }, i) => {
       const c = COLOURS[i % COLOURS.length];
       const x = r.summary.map((q) => q.size);
@@ -264,7 +265,7 @@ export function compareFigure(sets: { label: string; results: ExperimentResults 
       xaxis: { type: 'log', title: { text: 'training size n (frames)' } },
       yaxis: { type: 'log', title: { text: `test ${UNIT[key]}` } },
     },
-  };
+  });
 }
 
 /**

@@ -176,7 +176,7 @@ export function StudyView() {
                     <strong>{r.label}</strong> · {r.dataset}
                     <br />
                     <span className="muted study-small">
-                      {r.group} · {r.status}
+                      {r.group === '.' ? 'results' : r.group} · {r.status}
                       {r.foldsPlanned ? ` ${r.foldsDone}/${r.foldsPlanned} folds` : ''}
                       {optionsText(r.options) ? ` · ${optionsText(r.options)}` : ''}
                       {r.best

@@ -5,6 +5,7 @@
  */
 import { meanClusterErrors, type ExperimentResults } from '../../eval/results';
 import { phiClusterLabel } from '../../data/cluster';
+import { withLogTicks } from '../logTicks';
 
 export interface PlotFigure {
   data: Record<string, unknown>[];
@@ -63,7 +64,7 @@ export function learningCurveFigure(
       });
   });
   const unit = quantity === 'energy' ? 'kcal/mol' : 'kcal/mol/Å';
-  return {
+  return withLogTicks({
     data,
     layout: {
       title: { text: quantity === 'energy' ? 'Energy' : 'Forces' },
@@ -72,7 +73,7 @@ export function learningCurveFigure(
       legend: { orientation: 'h', x: 0, y: -0.28, yanchor: 'top' },
       margin: { l: 70, r: 20, t: 40, b: 40 },
     },
-  };
+  });
 }
 
 /** Every training size any of the runs has finished, ascending. */
