@@ -92,6 +92,17 @@ test(
         { timeout: 90_000 },
       );
       await screenshot(page, 'study-view-two-datasets');
+      // a reload keeps the comparison: the same runs ticked, the same curves drawn
+      const ticked = await page.getAttribute('[data-testid="study-curve-energy"]', 'data-traces');
+      await page.reload();
+      await page.waitForSelector('[data-testid="study-view"]', { state: 'visible', timeout: 90_000 });
+      assert(await box.isChecked(), 'the run ticked before the reload is still ticked');
+      await page.waitForFunction(
+        (n) =>
+          document.querySelector('[data-testid="study-curve-energy"]')?.getAttribute('data-traces') === n,
+        ticked,
+        { timeout: 90_000 },
+      );
       // a run with a saved model loads into the explorer
       const load = page.locator('[data-testid^="study-load-"]').first();
       assert((await load.count()) === 1, 'a Load into explorer button for a run with a saved model');

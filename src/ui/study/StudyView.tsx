@@ -11,9 +11,12 @@ import { allSizes, clusterBarsFigure, learningCurveFigure, RUN_COLOURS, type Loa
 import { fetchResults, loadRunModel, whyNoModel } from './loadRun';
 import { StudyPlot } from './StudyPlot';
 import { studyCatalogue } from './studyFiles';
+import { restoreStudyView, saveStudyView, type StudyViewState } from './viewState';
 import './study.css';
 
 const { runs: ALL_RUNS, problems } = studyCatalogue;
+const DATASETS = [...new Set(ALL_RUNS.map((r) => r.dataset))].sort();
+const MODELS = [...new Set(ALL_RUNS.map((r) => r.label))].sort();
 
 function defaultSelection(runs: CatalogueRun[]): string[] {
   // the paper's headline comparison: both sGDML descriptors and GAP on the rotation data, all from one
@@ -40,17 +43,32 @@ function defaultSelection(runs: CatalogueRun[]): string[] {
 const fmt = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x.toFixed(3) : '–');
 
 export function StudyView() {
-  const [dataset, setDataset] = useState('all');
-  const [model, setModel] = useState('all');
-  const [selected, setSelected] = useState<string[]>(() => defaultSelection(ALL_RUNS));
+  const [initial] = useState(() =>
+    restoreStudyView(
+      { keys: new Set(ALL_RUNS.map((r) => r.key)), datasets: DATASETS, models: MODELS },
+      {
+        dataset: 'all',
+        model: 'all',
+        selected: defaultSelection(ALL_RUNS),
+        stat: 'both',
+        barQuantity: 'force',
+        barSize: null,
+      },
+    ),
+  );
+  const [dataset, setDataset] = useState(initial.dataset);
+  const [model, setModel] = useState(initial.model);
+  const [selected, setSelected] = useState<string[]>(initial.selected);
   const [loaded, setLoaded] = useState<Record<string, ExperimentResults | Error>>({});
-  const [stat, setStat] = useState<'best' | 'mean' | 'both'>('both');
-  const [barQuantity, setBarQuantity] = useState<'energy' | 'force'>('force');
-  const [barSize, setBarSize] = useState<number | null>(null);
+  const [stat, setStat] = useState<StudyViewState['stat']>(initial.stat);
+  const [barQuantity, setBarQuantity] = useState<StudyViewState['barQuantity']>(initial.barQuantity);
+  const [barSize, setBarSize] = useState<number | null>(initial.barSize);
   const [modelMsg, setModelMsg] = useState<Record<string, string>>({});
+  useEffect(
+    () => saveStudyView({ dataset, model, selected, stat, barQuantity, barSize }),
+    [dataset, model, selected, stat, barQuantity, barSize],
+  );
 
-  const datasets = useMemo(() => [...new Set(ALL_RUNS.map((r) => r.dataset))].sort(), []);
-  const models = useMemo(() => [...new Set(ALL_RUNS.map((r) => r.label))].sort(), []);
   const shown = ALL_RUNS.filter(
     (r) => (dataset === 'all' || r.dataset === dataset) && (model === 'all' || r.label === model),
   );
@@ -131,7 +149,7 @@ export function StudyView() {
               data-testid="study-filter-dataset"
             >
               <option value="all">all</option>
-              {datasets.map((d) => (
+              {DATASETS.map((d) => (
                 <option key={d} value={d}>
                   {d}
                 </option>
@@ -142,7 +160,7 @@ export function StudyView() {
             Model{' '}
             <select value={model} onChange={(e) => setModel(e.target.value)} data-testid="study-filter-model">
               <option value="all">all</option>
-              {models.map((d) => (
+              {MODELS.map((d) => (
                 <option key={d} value={d}>
                   {d}
                 </option>
