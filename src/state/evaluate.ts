@@ -1,10 +1,11 @@
 /**
  * State of the Evaluate tab: the experiment form, the run in the compute worker (progress, ETA,
  * status), and the results on screen (from a run or a loaded `pes experiment` JSON). The last
- * results are kept in localStorage so they survive a reload.
+ * results and the form are kept in localStorage so they survive a reload.
  */
 import { create } from 'zustand';
 import type { ExperimentResults } from '../eval/results';
+import { mergeStored, readStored, writeStored } from './stored';
 
 export type PhiMode = 'auto' | 'off' | 'custom';
 
@@ -129,8 +130,21 @@ function persist(results: ExperimentResults | null, source: ResultsSource | null
 
 const saved = restore();
 
+const FORM_KEY = 'pes.evaluate.form';
+
+/** The saved form over the defaults, where its fields still have the right types. */
+function restoreForm(): EvalForm {
+  const f = mergeStored(DEFAULT_FORM, readStored(FORM_KEY));
+  const options = Object.fromEntries(
+    Object.entries(f.options).filter(([, v]) => typeof v === 'string' || typeof v === 'boolean'),
+  );
+  const paths = f.paths.filter((p) => typeof p === 'string');
+  const phi = (['auto', 'off', 'custom'] as const).find((m) => m === f.phi) ?? DEFAULT_FORM.phi;
+  return { ...f, options, paths, phi };
+}
+
 export const useEvaluate = create<EvaluateState>()((set) => ({
-  form: DEFAULT_FORM,
+  form: restoreForm(),
   run: IDLE,
   results: saved?.results ?? null,
   source: saved?.source ?? null,
@@ -165,3 +179,8 @@ export const useEvaluate = create<EvaluateState>()((set) => ({
   },
   setSize: (size) => set({ size, sizePinned: size !== null }),
 }));
+
+// the form survives a reload (the results do too, above)
+useEvaluate.subscribe((s, prev) => {
+  if (s.form !== prev.form) writeStored(FORM_KEY, s.form);
+});

@@ -277,6 +277,19 @@ test(
       const info = await page.textContent('[data-testid="train-info"]');
       assert(/sparse points/.test(info ?? ''), `model facts shown: ${info}`);
       await screenshot(page, 'train-gap');
+      // the form survives a reload: model kind, options and frame counts as they were typed
+      await page.reload();
+      await page.waitForSelector('[data-testid="train-kind"]', { timeout: 30_000 });
+      const kept = {
+        kind: await page.inputValue('[data-testid="train-kind"]'),
+        preset: await page.inputValue('[data-testid="train-opt-preset"]'),
+        sparse: await page.inputValue('[data-testid="train-opt-n-sparse"]'),
+        nTrain: await page.inputValue('[data-testid="train-n-train"]'),
+      };
+      assert(
+        JSON.stringify(kept) === JSON.stringify({ kind: 'gap', preset: 'fast', sparse: '50', nTrain: '20' }),
+        `form after reload: ${JSON.stringify(kept)}`,
+      );
       // the Training failed error above is expected; others are not
       assert(
         errors.every((e) => /cutoff/.test(e)),

@@ -3,6 +3,8 @@
  * a reload shows the same comparison. Saved run keys that are no longer in the catalogue (results
  * removed or renamed) are dropped; when none of the saved runs is left, the default selection is used.
  */
+import { readStored, writeStored } from '../../state/stored';
+
 export interface StudyViewState {
   dataset: string;
   model: string;
@@ -23,12 +25,7 @@ export interface StudyChoices {
 
 /** The saved state checked against the catalogue; `fallback` for anything missing or invalid. */
 export function restoreStudyView(known: StudyChoices, fallback: StudyViewState): StudyViewState {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(localStorage.getItem(KEY) ?? 'null');
-  } catch {
-    return fallback;
-  }
+  const raw = readStored(KEY);
   if (!raw || typeof raw !== 'object') return fallback;
   const s = raw as Partial<Record<keyof StudyViewState, unknown>>;
   const str = (v: unknown, ok: (x: string) => boolean, d: string) => (typeof v === 'string' && ok(v) ? v : d);
@@ -52,9 +49,5 @@ export function restoreStudyView(known: StudyChoices, fallback: StudyViewState):
 }
 
 export function saveStudyView(s: StudyViewState): void {
-  try {
-    localStorage.setItem(KEY, JSON.stringify(s));
-  } catch {
-    // storage full or unavailable: the view works, it is only not kept across reloads
-  }
+  writeStored(KEY, s);
 }

@@ -3,7 +3,7 @@
  * it in the compute worker with progress, ETA, pause/resume (NN) and cancel, watch the NN loss curve,
  * and get the test errors; the model joins the shared model list (explorer) and can be downloaded.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import './train.css';
 import { refOf, useDatasets } from '../../state/datasets';
 import { DatasetOptions } from '../datasets/DatasetOptions';
@@ -15,32 +15,20 @@ import { OptionFields } from './OptionFields';
 import { ResultCard } from './ResultCard';
 import { TrainProgressPanel } from './TrainProgressPanel';
 import { FlattenPanel } from '../beyond/FlattenPanel';
-import { defaultSizes, defaultValues, toOptions, TRAIN_KINDS, type TrainKind } from './options';
+import { toOptions, TRAIN_KINDS, type TrainKind } from './options';
+import { restoreTrainForm, saveTrainForm, type Sizes } from './trainForm';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-type Sizes = { nTrain: string; nValid: string; nTest: string; seed: string };
-const sizesOf = (k: TrainKind): Sizes => {
-  const d = defaultSizes(k);
-  return { nTrain: String(d.nTrain), nValid: String(d.nValid), nTest: String(d.nTest), seed: '1' };
-};
 
 export function TrainView() {
   const { datasets, selectedId, select } = useDatasets();
   const computeReady = useStore((s) => s.compute.status === 'ready');
   const training = useTraining();
-  const [kind, setKind] = useState<TrainKind>('sgdml');
-  const [values, setValues] = useState<Record<TrainKind, Record<string, string>>>(() => ({
-    sgdml: defaultValues('sgdml'),
-    gap: defaultValues('gap'),
-    schnet: defaultValues('schnet'),
-    bpnn: defaultValues('bpnn'),
-  }));
-  const [sizes, setSizes] = useState<Record<TrainKind, Sizes>>(() => ({
-    sgdml: sizesOf('sgdml'),
-    gap: sizesOf('gap'),
-    schnet: sizesOf('schnet'),
-    bpnn: sizesOf('bpnn'),
-  }));
+  const [saved] = useState(restoreTrainForm);
+  const [kind, setKind] = useState<TrainKind>(saved.kind);
+  const [values, setValues] = useState(saved.values);
+  const [sizes, setSizes] = useState(saved.sizes);
+  useEffect(() => saveTrainForm({ kind, values, sizes }), [kind, values, sizes]);
   const [formError, setFormError] = useState<string | null>(null);
   const rec = datasets.find((d) => d.id === selectedId) ?? null;
   const busy =

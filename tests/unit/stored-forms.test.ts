@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mergeStored, readStored, writeStored } from '../../src/state/stored';
+
+describe('form settings kept across reloads', () => {
+  let store: Map<string, string>;
+  beforeEach(() => {
+    store = new Map();
+    vi.stubGlobal('localStorage', {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+    });
+    vi.resetModules();
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('mergeStored takes saved values of the default type only', () => {
+    const d = { a: '1', b: 2, c: [] as string[], o: {} as Record<string, string> };
+    expect(mergeStored(d, { a: 'x', b: 'not a number', c: ['p'], o: null, extra: 1 })).toEqual({
+      a: 'x',
+      b: 2,
+      c: ['p'],
+      o: {},
+    });
+    expect(mergeStored(d, 'garbage')).toBe(d);
+    store.set('k', '{oops');
+    expect(readStored('k')).toBeUndefined();
+    writeStored('k', { a: 1 });
+    expect(readStored('k')).toEqual({ a: 1 });
+  });
+
+  it('the Train form comes back, with unknown options and stale select values dropped', async () => {
+    const { restoreTrainForm, saveTrainForm } = await import('../../src/ui/train/trainForm');
+    const f = restoreTrainForm();
+    expect(f.kind).toBe('sgdml');
+    f.kind = 'gap';
+    f.values.gap = { ...f.values.gap, cutoff: '6', preset: 'fast', bogus: '1' };
+    f.sizes.gap = { ...f.sizes.gap, nTrain: '321' };
+    saveTrainForm(f);
+    const back = restoreTrainForm();
+    expect(back.kind).toBe('gap');
+    expect(back.values.gap.cutoff).toBe('6');
+    expect(back.values.gap.preset).toBe('fast');
+    expect(back.values.gap).not.toHaveProperty('bogus');
+    expect(back.sizes.gap.nTrain).toBe('321');
+    saveTrainForm({ ...back, kind: 'painn' as never, values: { ...back.values, gap: { preset: 'huge' } } });
+    const stale = restoreTrainForm();
+    expect(stale.kind).toBe('sgdml');
+    expect(stale.values.gap.preset).toBe('paper');
+  });
+
+  it('the Evaluate form is written on change and read at start', async () => {
+    const { useEvaluate } = await import('../../src/state/evaluate');
+    useEvaluate.getState().setForm({ sizes: '50,100', paths: ['azobenzene-rotation'] });
+    useEvaluate.getState().setOption('sigma', '30');
+    vi.resetModules();
+    const again = (await import('../../src/state/evaluate')).useEvaluate.getState().form;
+    expect(again.sizes).toBe('50,100');
+    expect(again.paths).toEqual(['azobenzene-rotation']);
+    expect(again.options).toEqual({ sigma: '30' });
+    expect(again.folds).toBe('5');
+  });
+});
