@@ -5,6 +5,7 @@
  * travel inline.
  */
 import { create } from 'zustand';
+import { readStored, writeStored } from './stored';
 import type { Dataset } from '../data/dataset';
 import type { DatasetRef } from '../data/datasetRef';
 
@@ -35,26 +36,47 @@ export interface DatasetsState {
   select(id: string | null): void;
 }
 
+const SELECTED_KEY = 'pes.datasets.selected';
+/**
+ * The dataset selected before the last reload, until it is back in the list (user datasets are parsed
+ * again at start, after the bundled ones) or the user picks another one.
+ */
+let wanted: string | null = (() => {
+  const v = readStored(SELECTED_KEY);
+  return typeof v === 'string' ? v : null;
+})();
+
 export const useDatasets = create<DatasetsState>()((set) => ({
   datasets: [],
   selectedId: null,
   setBundled: (list) =>
     set((s) => ({
       datasets: [...list, ...s.datasets.filter((d) => d.origin === 'user')],
-      selectedId: s.selectedId ?? list[0]?.id ?? null,
+      selectedId: list.some((d) => d.id === wanted) ? wanted : (s.selectedId ?? list[0]?.id ?? null),
     })),
   addUser: (rec, select = true) =>
     set((s) => ({
       datasets: [...s.datasets.filter((d) => d.id !== rec.id), { ...rec, origin: 'user' }],
-      selectedId: select ? rec.id : s.selectedId,
+      selectedId: select || rec.id === wanted ? rec.id : s.selectedId,
     })),
   remove: (id) =>
     set((s) => ({
       datasets: s.datasets.filter((d) => d.id !== id),
       selectedId: s.selectedId === id ? (s.datasets.find((d) => d.id !== id)?.id ?? null) : s.selectedId,
     })),
-  select: (selectedId) => set({ selectedId }),
+  select: (selectedId) => {
+    wanted = null;
+    set({ selectedId });
+  },
 }));
+
+// the selection survives a reload
+useDatasets.subscribe((s, prev) => {
+  if (s.selectedId === prev.selectedId || !s.selectedId) return;
+  if (wanted !== null && s.selectedId !== wanted) return; // the saved choice is not back yet
+  wanted = null;
+  writeStored(SELECTED_KEY, s.selectedId);
+});
 
 /** What a worker needs to get this dataset. */
 export function refOf(rec: DatasetRecord): DatasetRef {

@@ -129,7 +129,10 @@ test('datasets: an .extxyz that states its units is added with charts, and survi
     await page.waitForSelector('[data-testid="dataset-item"][data-dataset-id="user:h2o2-test.extxyz"]', {
       timeout: 30_000,
     });
-    await page.click('[data-testid="dataset-item"][data-dataset-id="user:h2o2-test.extxyz"]');
+    // it is selected again once it is back (it was the selection before the reload)
+    for (let t = 0; t < 100 && (await selectedId(page)) !== 'user:h2o2-test.extxyz'; t++)
+      await page.waitForTimeout(100);
+    assert((await selectedId(page)) === 'user:h2o2-test.extxyz', 'the selection survives the reload');
     await chartsDrawn(page);
     const frames = await page.textContent('[data-testid="fact-frames"]');
     assert(frames === '40', `restored dataset has 40 frames: ${frames}`);

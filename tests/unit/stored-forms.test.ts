@@ -59,4 +59,29 @@ describe('form settings kept across reloads', () => {
     expect(again.options).toEqual({ sigma: '30' });
     expect(again.folds).toBe('5');
   });
+
+  it('the selected dataset comes back, also a user dataset that is parsed again after the bundled ones', async () => {
+    const rec = (id: string) => ({ id, name: id, origin: 'bundled' as const });
+    let { useDatasets } = await import('../../src/state/datasets');
+    useDatasets.getState().setBundled([rec('glycine'), rec('azobenzene-rotation')]);
+    expect(useDatasets.getState().selectedId).toBe('glycine');
+    useDatasets.getState().select('azobenzene-rotation');
+    vi.resetModules();
+    ({ useDatasets } = await import('../../src/state/datasets'));
+    useDatasets.getState().setBundled([rec('glycine'), rec('azobenzene-rotation')]);
+    expect(useDatasets.getState().selectedId).toBe('azobenzene-rotation');
+    // a user dataset: the default holds until it is back, and does not overwrite the saved choice
+    useDatasets.getState().addUser(rec('user:mine.xyz'));
+    vi.resetModules();
+    ({ useDatasets } = await import('../../src/state/datasets'));
+    useDatasets.getState().setBundled([rec('glycine')]);
+    expect(useDatasets.getState().selectedId).toBe('glycine');
+    vi.resetModules();
+    ({ useDatasets } = await import('../../src/state/datasets'));
+    useDatasets.getState().setBundled([rec('glycine')]);
+    useDatasets.getState().addUser(rec('user:other.xyz'), false);
+    expect(useDatasets.getState().selectedId).toBe('glycine');
+    useDatasets.getState().addUser(rec('user:mine.xyz'), false);
+    expect(useDatasets.getState().selectedId).toBe('user:mine.xyz');
+  });
 });
