@@ -7,7 +7,14 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ExperimentResults } from '../../eval/results';
 import { TourControls } from '../tour/TourControls';
 import { optionsText, type CatalogueRun } from './catalogue';
-import { allSizes, clusterBarsFigure, learningCurveFigure, RUN_COLOURS, type LoadedRun } from './figures';
+import {
+  allSizes,
+  clusterBarsFigure,
+  learningCurveFigure,
+  partialSizes,
+  RUN_COLOURS,
+  type LoadedRun,
+} from './figures';
 import { fetchResults, loadRunModel, whyNoModel } from './loadRun';
 import { StudyPlot } from './StudyPlot';
 import { studyCatalogue } from './studyFiles';
@@ -109,6 +116,7 @@ export function StudyView() {
       : 'largest';
 
   const eFig = useMemo(() => learningCurveFigure(picked, 'energy', stat), [picked, stat]);
+  const partial = useMemo(() => partialSizes(picked), [picked]);
   const fFig = useMemo(() => learningCurveFigure(picked, 'force', stat), [picked, stat]);
   const barFig = useMemo(
     () => (size !== null ? clusterBarsFigure(picked, size, barQuantity) : null),
@@ -239,6 +247,11 @@ export function StudyView() {
                 label="Test energy RMSE vs training size"
               />
               <StudyPlot figure={fFig} testId="study-curve-force" label="Test force RMSE vs training size" />
+              {partial.length > 0 && (
+                <p className="muted study-small study-partial" data-testid="study-partial">
+                  ◆ fewer folds than planned (a run still going): {partial.join('; ')}
+                </p>
+              )}
             </div>
           ) : (
             <p className="muted">Pick one or more runs on the left.</p>

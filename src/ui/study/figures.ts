@@ -41,6 +41,9 @@ export function learningCurveFigure(
     const color = RUN_COLOURS[i % RUN_COLOURS.length];
     const s = r.results.summary;
     const x = s.map((q) => q.size);
+    // a size with fewer folds than planned (a run still going) is drawn as a diamond
+    const partial = s.map((q) => q.nFolds < r.results.spec.folds);
+    const text = s.map((q) => `${q.nFolds} of ${r.results.spec.folds} folds`);
     if (stat !== 'mean')
       data.push({
         type: 'scatter',
@@ -48,8 +51,9 @@ export function learningCurveFigure(
         name: `${r.label} best`,
         x,
         y: s.map((q) => q.best[key]),
+        text,
         line: { color, width: 2 },
-        marker: { color, size: 7 },
+        marker: { color, size: 7, symbol: partial.map((p) => (p ? 'diamond' : 'circle')) },
       });
     if (stat !== 'best')
       data.push({
@@ -58,9 +62,14 @@ export function learningCurveFigure(
         name: `${r.label} mean ± sd`,
         x,
         y: s.map((q) => q.mean[key].mean),
+        text,
         error_y: { type: 'data', array: s.map((q) => q.mean[key].std), visible: true, color },
         line: { color, width: 1.5, dash: 'dash' },
-        marker: { color, size: 6, symbol: 'circle-open' },
+        marker: {
+          color,
+          size: 6,
+          symbol: partial.map((p) => (p ? 'diamond-open' : 'circle-open')),
+        },
       });
   });
   const unit = quantity === 'energy' ? 'kcal/mol' : 'kcal/mol/Å';
@@ -74,6 +83,15 @@ export function learningCurveFigure(
       margin: { l: 70, r: 20, t: 40, b: 40 },
     },
   });
+}
+
+/** "n = 400: 2 of 5 folds" for each size of each run that has fewer folds than planned. */
+export function partialSizes(runs: LoadedRun[]): string[] {
+  return runs.flatMap((r) =>
+    r.results.summary
+      .filter((q) => q.nFolds < r.results.spec.folds)
+      .map((q) => `${r.label}, n = ${q.size}: ${q.nFolds} of ${r.results.spec.folds} folds`),
+  );
 }
 
 /** Every training size any of the runs has finished, ascending. */
