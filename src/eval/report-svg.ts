@@ -25,6 +25,17 @@ const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const f2 = (x: number) => (Math.round(x * 100) / 100).toString();
 
+/**
+ * A bold title centred at x. SVG text does not wrap, and a long title (a dataset name with its path and
+ * level of theory) would run off the figure: one wider than `maxWidth` by an estimate of bold Helvetica
+ * (0.6 em per character) is squeezed to that width with textLength.
+ */
+export function titleSvg(x: number, y: number, text: string, maxWidth: number, fontSize = 13): string {
+  const fit = 0.6 * fontSize * text.length > maxWidth;
+  const squeeze = fit ? ` textLength="${f2(maxWidth)}" lengthAdjust="spacingAndGlyphs"` : '';
+  return `<text x="${x}" y="${y}" text-anchor="middle" font-size="${fontSize}" font-weight="bold"${squeeze}>${esc(text)}</text>`;
+}
+
 export interface Series {
   name: string;
   color: string;
@@ -130,9 +141,7 @@ function panelSvg(p: Panel, x0: number, y0: number, w: number, h: number): strin
       `<text x="${x0 + m.l - 5}" y="${y}" dy="4" text-anchor="end" font-size="11">${fmtTick(v)}</text>`,
     );
   }
-  parts.push(
-    `<text x="${x0 + m.l + pw / 2}" y="${y0 + 18}" text-anchor="middle" font-size="13" font-weight="bold">${esc(p.title)}</text>`,
-  );
+  parts.push(titleSvg(x0 + m.l + pw / 2, y0 + 18, p.title, 2 * Math.min(m.l + pw / 2, w - m.l - pw / 2) - 8));
   parts.push(
     `<text x="${x0 + m.l + pw / 2}" y="${y0 + h - 8}" text-anchor="middle" font-size="12">${esc(p.xLabel)}</text>`,
   );
@@ -333,9 +342,7 @@ export function clusterBarsSvg(
       const [x, y] = p.split(',');
       out.push(`<circle cx="${x}" cy="${y}" r="2.5" fill="#222"/>`);
     }
-    out.push(
-      `<text x="${m.l + pw / 2}" y="${y0 + 17}" text-anchor="middle" font-size="13" font-weight="bold">${esc(title)}</text>`,
-    );
+    out.push(titleSvg(m.l + pw / 2, y0 + 17, title, 2 * Math.min(m.l + pw / 2, w - m.l - pw / 2) - 8));
     out.push(
       `<text transform="translate(16,${y0 + m.t + ph / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(yLabel)}</text>`,
     );
