@@ -197,6 +197,18 @@ describe('pes study', () => {
       for (const r of both.runs) expect(new Set(r.figures).size).toBe(r.figures.length);
       expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('| glycine-sgdml-inv |');
 
+      // --figure-sizes: cluster and path figures at a smaller finished size too, listed in the index
+      const argvAzo = [...argv];
+      argvAzo[argv.indexOf('--only') + 1] = 'azobenzene-rotation-sgdml-inv';
+      argvAzo[argv.indexOf('--sizes') + 1] = '4,6';
+      expect(await main([...argvAzo, '--figure-sizes', '4', '--no-dataset-figures'])).toBe(0);
+      const azoFigs = parseStudyIndex(readFileSync(join(dir, 'index.json'), 'utf8')).runs.find(
+        (r) => r.id === 'azobenzene-rotation-sgdml-inv',
+      )!.figures;
+      for (const f of ['phi-n4', 'paths-n4', 'phi-n6', 'paths-n6'])
+        expect(azoFigs).toContain(`azobenzene-rotation-sgdml-inv-${f}.svg`);
+      expect(readFileSync(join(dir, 'azobenzene-rotation-sgdml-inv-phi-n4.svg'), 'utf8')).toContain('n = 4');
+
       // bad input: clear errors, non-zero exit
       expect(await main(['study', '--only', 'no-such-run', '--out', dir])).toBe(1);
       expect(await main(['study', '--collect', '--from', join(dir, 'missing')])).toBe(1);

@@ -110,6 +110,8 @@ options:
   --no-models          do not write <run>.model.json
   --max-model-mb M     skip saving models larger than M MB (default 2; GAP keeps its sparse matrices)
   --no-dataset-figures skip the energy / distance histograms (<dataset>-energy-histogram.svg, …)
+  --figure-sizes a,b   also write each run's φ-cluster, geometry and path figures at these finished
+                       sizes (default: the largest size only)
   --quiet              no progress bar
   --collect            index existing results JSON files under --from (default docs/results) into
                        --out/index.json (default: the --from folder); nothing is trained`;
@@ -357,17 +359,43 @@ function loadPaths(ids: string[], z: Int32Array): PathRef[] {
   });
 }
 
-/** Per-run figures; returns their file names (relative to outDir). */
-function runFigures(outDir: string, id: string, label: string, r: ExperimentResults, i: number): string[] {
+/**
+ * Per-run figures: the learning curves, and the cluster and path figures of the largest finished size
+ * and of `extraSizes` (those finished); returns their file names (relative to outDir).
+ */
+function runFigures(
+  outDir: string,
+  id: string,
+  label: string,
+  r: ExperimentResults,
+  i: number,
+  extraSizes: number[] = [],
+): string[] {
   if (!r.summary.length) return [];
+  const out = [`${id}-learning-curves.svg`];
+  writeFileSync(join(outDir, out[0]), learningCurvesSvg([{ results: r, label }]));
+  const largest = r.summary[r.summary.length - 1].size;
+  for (const s of r.summary)
+    if (s.size === largest || extraSizes.includes(s.size))
+      out.push(...sizeFigures(outDir, id, label, r, i, s));
+  return out;
+}
+
+/** The φ-cluster, geometry-cluster and path figures of one finished size; returns their file names. */
+function sizeFigures(
+  outDir: string,
+  id: string,
+  label: string,
+  r: ExperimentResults,
+  i: number,
+  s: ExperimentResults['summary'][number],
+): string[] {
   const out: string[] = [];
   const w = (name: string, svg: string) => {
     writeFileSync(join(outDir, name), svg);
     out.push(name);
   };
-  w(`${id}-learning-curves.svg`, learningCurvesSvg([{ results: r, label }]));
-  const size = r.summary[r.summary.length - 1].size;
-  const s = r.summary[r.summary.length - 1];
+  const size = s.size;
   for (const which of ['phi', 'geometry'] as const) {
     const bars = experimentClusterBars(r, which, size, 'best');
     if (!bars.length) continue;
@@ -424,6 +452,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
     folds: s('folds') ? ints(s('folds')!, '--folds')[0] : undefined,
     epochs: s('epochs') ? ints(s('epochs')!, '--epochs')[0] : undefined,
   });
+  const figureSizes = s('figure-sizes') ? ints(s('figure-sizes')!, '--figure-sizes') : [];
   if (plan.some((r) => r.folds < 2)) throw new CliError('--folds must be at least 2');
   const total = plan.reduce((a, r) => a + runCost(r), 0);
   const outDir = s('out') ?? (quick ? 'docs/results/study-quick' : 'docs/results/study');
@@ -565,7 +594,8 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
           },
         });
         save(res);
-        const figures = runFigures(outDir, run.id, run.label, res, ri);
+        // colour by the run's place in the plan, so a run keeps its colour whatever --only picks
+        const figures = runFigures(outDir, run.id, run.label, res, rank(run.id), figureSizes);
         let modelFile: string | undefined;
         let modelNote: string | undefined;
         const top = res.folds.filter((f) => f.size === maxSize);
