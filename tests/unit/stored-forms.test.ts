@@ -1,14 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { stubLocalStorage } from './memory-storage';
 import { mergeStored, readStored, writeStored } from '../../src/state/stored';
 
 describe('form settings kept across reloads', () => {
   let store: Map<string, string>;
   beforeEach(() => {
-    store = new Map();
-    vi.stubGlobal('localStorage', {
-      getItem: (k: string) => store.get(k) ?? null,
-      setItem: (k: string, v: string) => void store.set(k, v),
-    });
+    store = stubLocalStorage();
     vi.resetModules();
   });
   afterEach(() => vi.unstubAllGlobals());

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { stubLocalStorage } from './memory-storage';
 import { restoreStudyView, saveStudyView, type StudyViewState } from '../../src/ui/study/viewState';
 
 const fallback: StudyViewState = {
@@ -18,11 +19,7 @@ const known = {
 describe('Study view state across reloads', () => {
   let store: Map<string, string>;
   beforeEach(() => {
-    store = new Map();
-    vi.stubGlobal('localStorage', {
-      getItem: (k: string) => store.get(k) ?? null,
-      setItem: (k: string, v: string) => void store.set(k, v),
-    });
+    store = stubLocalStorage();
   });
   afterEach(() => vi.unstubAllGlobals());
 
