@@ -209,6 +209,19 @@ describe('pes study', () => {
         expect(azoFigs).toContain(`azobenzene-rotation-sgdml-inv-${f}.svg`);
       expect(readFileSync(join(dir, 'azobenzene-rotation-sgdml-inv-phi-n4.svg'), 'utf8')).toContain('n = 4');
 
+      // a model too large to save: the note says so, and a rerun (nothing trained) keeps saying so
+      const argvBig = [...argvAzo];
+      argvBig[argv.indexOf('--sizes') + 1] = '4,6,8';
+      const noteOf = () =>
+        parseStudyIndex(readFileSync(join(dir, 'index.json'), 'utf8')).runs.find(
+          (r) => r.id === 'azobenzene-rotation-sgdml-inv',
+        )!.note;
+      expect(await main([...argvBig, '--max-model-mb', '0.001', '--no-dataset-figures'])).toBe(0);
+      expect(noteOf()).toMatch(/^best model not saved: [\d.]+ MB > --max-model-mb 0.001$/);
+      const bigNote = noteOf();
+      expect(await main([...argvBig, '--no-dataset-figures'])).toBe(0);
+      expect(noteOf()).toBe(bigNote);
+
       // bad input: clear errors, non-zero exit
       expect(await main(['study', '--only', 'no-such-run', '--out', dir])).toBe(1);
       expect(await main(['study', '--collect', '--from', join(dir, 'missing')])).toBe(1);

@@ -476,10 +476,10 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   const others = () => index.runs.filter((r) => !mine.has(r.id));
   index.runs.push(...keptEntries(indexPath, outDir, index.mode, plan));
   // figures an earlier invocation listed for this plan's runs (e.g. an older size's φ-cluster bars)
-  // stay listed while their files exist, unless this run starts afresh
-  const earlierFigures = args.fresh
-    ? new Map<string, string[]>()
-    : listedFigures(indexPath, outDir, index.mode);
+  // stay listed while their files exist, and a model-size note stays, unless this run starts afresh
+  const earlier = args.fresh
+    ? new Map<string, EarlierEntry>()
+    : earlierEntries(indexPath, outDir, index.mode);
   const planOrder = studyPlan(quick ? 'quick' : 'full').map((r) => r.id);
   const rank = (id: string) => (planOrder.includes(id) ? planOrder.indexOf(id) : planOrder.length);
   const setEntry = (e: StudyIndexEntry) => {
@@ -610,15 +610,21 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
           } else if (text) {
             modelFile = `${run.id}.model.json`;
             writeAtomic(join(outDir, modelFile), text);
-          } else if (existsSync(join(outDir, `${run.id}.model.json`))) modelFile = `${run.id}.model.json`;
-          else if (!args['no-models'])
+          } else if (/ MB > /.test(earlier.get(run.id)?.note ?? '')) {
+            modelNote = earlier.get(run.id)!.note; // too large when it was trained
+          } else if (existsSync(join(outDir, `${run.id}.model.json`))) {
+            modelFile = `${run.id}.model.json`;
+            const at = savedModelSize(join(outDir, modelFile));
+            if (at !== maxSize)
+              modelNote = `the saved model is the best fold of n = ${at ?? '?'}: n = ${maxSize} finished in an earlier session (rerun with --fresh to save it)`;
+          } else if (!args['no-models'])
             modelNote =
               'best model not saved: its fold finished in an earlier session (rerun with --fresh to save it)';
         }
         const e = indexEntry(res, file, {
           ...entryBase,
           csv: `${run.id}.csv`,
-          figures: [...new Set([...figures, ...(earlierFigures.get(run.id) ?? [])])],
+          figures: [...new Set([...figures, ...(earlier.get(run.id)?.figures ?? [])])],
           ...(modelFile ? { model_file: modelFile } : {}),
           ...(modelNote ? { note: modelNote } : {}),
         });
@@ -740,18 +746,35 @@ function keptEntries(
     .map((r) => ({ ...r, figures: [...new Set(r.figures)] }));
 }
 
-/** Figure lists of an existing study index in `outDir` (same mode), by run id, kept to files still on disk. */
-function listedFigures(indexPath: string, outDir: string, mode: StudyIndex['mode']): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+/** The training size a saved study model was written for (its `study.size`), or undefined. */
+function savedModelSize(path: string): number | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const size = (JSON.parse(readFileSync(path, 'utf8')) as { study?: { size?: unknown } }).study?.size;
+    return typeof size === 'number' ? size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface EarlierEntry {
+  figures: string[];
+  note?: string;
+}
+
+/** Figure lists (kept to files still on disk) and notes of an existing study index in `outDir`, by run id. */
+function earlierEntries(
+  indexPath: string,
+  outDir: string,
+  mode: StudyIndex['mode'],
+): Map<string, EarlierEntry> {
+  const out = new Map<string, EarlierEntry>();
   if (!existsSync(indexPath)) return out;
   try {
     const old = parseStudyIndex(readFileSync(indexPath, 'utf8'));
     if (old.mode === mode)
       for (const r of old.runs)
-        out.set(
-          r.id,
-          r.figures.filter((f) => existsSync(join(outDir, f))),
-        );
+        out.set(r.id, { figures: r.figures.filter((f) => existsSync(join(outDir, f))), note: r.note });
   } catch {
     // an unreadable index lists nothing; the study writes a new one
   }

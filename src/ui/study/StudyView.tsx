@@ -325,6 +325,7 @@ export function StudyView() {
                       Load into explorer
                     </button>
                   )}
+                  {!why && run.note && <span className="muted study-small">{run.note}</span>}
                   {modelMsg[key] && <span className="study-small">{modelMsg[key]}</span>}
                   {run.figures.map((f) => (
                     <a key={f.url} href={f.url} target="_blank" rel="noreferrer" className="study-small">
