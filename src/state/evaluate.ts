@@ -108,24 +108,14 @@ const IDLE: EvalRun = {
 const STORAGE_KEY = 'pes-evaluate-results';
 
 function restore(): { results: ExperimentResults; source: ResultsSource } | null {
-  try {
-    const text = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null;
-    if (!text) return null;
-    const o = JSON.parse(text) as { results?: ExperimentResults; source?: ResultsSource };
-    if (o.results?.format !== 'pes-experiment' || !o.source) return null;
-    return { results: o.results, source: o.source };
-  } catch {
-    return null;
-  }
+  const o = readStored(STORAGE_KEY) as { results?: ExperimentResults; source?: ResultsSource } | null;
+  if (!o || typeof o !== 'object' || o.results?.format !== 'pes-experiment' || !o.source) return null;
+  return { results: o.results, source: o.source };
 }
 
+/** Keeps the results across reloads (null clears them); a full store only means they are not kept. */
 function persist(results: ExperimentResults | null, source: ResultsSource | null) {
-  try {
-    if (!results) localStorage.removeItem(STORAGE_KEY);
-    else localStorage.setItem(STORAGE_KEY, JSON.stringify({ results, source }));
-  } catch {
-    /* storage full or unavailable: the results stay on screen, only not across reloads */
-  }
+  writeStored(STORAGE_KEY, results ? { results, source } : null);
 }
 
 const saved = restore();

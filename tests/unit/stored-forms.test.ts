@@ -57,6 +57,20 @@ describe('form settings kept across reloads', () => {
     expect(again.folds).toBe('5');
   });
 
+  it('the Evaluate results come back after a reload, and clearing them clears the store', async () => {
+    const results = { format: 'pes-experiment', summary: [{ size: 20 }] } as never;
+    let { useEvaluate } = await import('../../src/state/evaluate');
+    useEvaluate.getState().setResults(results, { kind: 'file', label: 'r.json' });
+    vi.resetModules();
+    ({ useEvaluate } = await import('../../src/state/evaluate'));
+    expect(useEvaluate.getState().results).toEqual(results);
+    expect(useEvaluate.getState().source).toEqual({ kind: 'file', label: 'r.json' });
+    useEvaluate.getState().setResults(null, null);
+    vi.resetModules();
+    ({ useEvaluate } = await import('../../src/state/evaluate'));
+    expect(useEvaluate.getState().results).toBeNull();
+  });
+
   it('the selected dataset comes back, also a user dataset that is parsed again after the bundled ones', async () => {
     const rec = (id: string) => ({ id, name: id, origin: 'bundled' as const });
     let { useDatasets } = await import('../../src/state/datasets');
