@@ -723,9 +723,20 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   return failed ? 1 : 0;
 }
 
+/** The runs of the study index at `indexPath` when it is readable and of this mode; [] otherwise. */
+function readOldIndex(indexPath: string, mode: StudyIndex['mode']): StudyIndexEntry[] {
+  if (!existsSync(indexPath)) return [];
+  try {
+    const old = parseStudyIndex(readFileSync(indexPath, 'utf8'));
+    return old.mode === mode ? old.runs : [];
+  } catch {
+    return []; // an unreadable index lists nothing; the study writes a new one
+  }
+}
+
 /**
  * Entries of an existing study index in `outDir` (same mode) for runs outside `plan` whose results
- * file is still there; [] when there is no readable index.
+ * file is still there.
  */
 function keptEntries(
   indexPath: string,
@@ -733,15 +744,7 @@ function keptEntries(
   mode: StudyIndex['mode'],
   plan: StudyRun[],
 ): StudyIndexEntry[] {
-  if (!existsSync(indexPath)) return [];
-  let old: StudyIndex;
-  try {
-    old = parseStudyIndex(readFileSync(indexPath, 'utf8'));
-  } catch {
-    return [];
-  }
-  if (old.mode !== mode) return [];
-  return old.runs
+  return readOldIndex(indexPath, mode)
     .filter((r) => !plan.some((p) => p.id === r.id) && !!r.file && existsSync(join(outDir, r.file)))
     .map((r) => ({ ...r, figures: [...new Set(r.figures)] }));
 }
@@ -768,17 +771,12 @@ function earlierEntries(
   outDir: string,
   mode: StudyIndex['mode'],
 ): Map<string, EarlierEntry> {
-  const out = new Map<string, EarlierEntry>();
-  if (!existsSync(indexPath)) return out;
-  try {
-    const old = parseStudyIndex(readFileSync(indexPath, 'utf8'));
-    if (old.mode === mode)
-      for (const r of old.runs)
-        out.set(r.id, { figures: r.figures.filter((f) => existsSync(join(outDir, f))), note: r.note });
-  } catch {
-    // an unreadable index lists nothing; the study writes a new one
-  }
-  return out;
+  return new Map(
+    readOldIndex(indexPath, mode).map((r) => [
+      r.id,
+      { figures: r.figures.filter((f) => existsSync(join(outDir, f))), note: r.note },
+    ]),
+  );
 }
 
 /** The study run id a results file was written for (its file name in the command), or ''. */
