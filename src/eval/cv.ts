@@ -172,6 +172,18 @@ export function emptyResults(spec: ExperimentSpec): ExperimentResults {
   return { format: 'pes-experiment', version: 1, spec, createdAt: t, updatedAt: t, folds: [], summary: [] };
 }
 
+/**
+ * Merge `environment` into res.environment. When the host changes, the folds already there keep the
+ * host they ran on (their own `host`, else the one the file named until now).
+ */
+function recordEnvironment(res: ExperimentResults, environment?: Record<string, string>): void {
+  if (!environment) return;
+  const before = res.environment?.host;
+  if (before && environment.host && environment.host !== before)
+    res.folds = res.folds.map((f) => (f.host ? f : { ...f, host: before }));
+  res.environment = { ...res.environment, ...environment };
+}
+
 /** Run (or continue) a cross-validated learning curve. */
 export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentResults> {
   const { ds, trainer, spec, signal } = o;
@@ -197,7 +209,8 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
       sizes: [...new Set([...o.previous.spec.sizes, ...spec.sizes])].sort((a, b) => a - b),
     };
   } else res = emptyResults(spec);
-  if (o.environment) res.environment = { ...res.environment, ...o.environment };
+  // A resumed file keeps the environment its folds ran in until this call trains one of its own.
+  if (!o.previous) recordEnvironment(res, o.environment);
 
   const foldsToRun = Array.from({ length: spec.folds }, (_, k) => k).filter(
     (k) => !o.onlyFolds || o.onlyFolds.includes(k),
@@ -352,6 +365,7 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
       }
       const info = o.modelInfo?.(model);
       if (info) fr.modelInfo = info;
+      if (o.previous && res.folds.length === o.previous.folds.length) recordEnvironment(res, o.environment);
       res.folds.push(fr);
       res.summary = summarize(res);
       res.updatedAt = new Date().toISOString();

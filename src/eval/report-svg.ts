@@ -83,6 +83,28 @@ export function logTicks(lo: number, hi: number): number[] {
   return out;
 }
 
+/** How round a tick value is: 0 for 1 × 10^k, 1 for 2 or 5 × 10^k, 2 for anything else. */
+function tickRank(v: number): number {
+  if (v === 0) return 0;
+  const m = +(Math.abs(v) / 10 ** Math.floor(Math.log10(Math.abs(v)))).toPrecision(6);
+  return m === 1 ? 0 : m === 2 || m === 5 ? 1 : 2;
+}
+
+/**
+ * The ticks whose labels do not collide, rounder values kept first: `at(v)` is a tick's position in
+ * pixels and `room(a, b)` the distance two neighbouring labels need. Returned in axis order.
+ */
+export function thinTicks(
+  ticks: number[],
+  at: (v: number) => number,
+  room: (a: number, b: number) => number,
+): number[] {
+  const kept: number[] = [];
+  const byRoundness = [...ticks].sort((a, b) => tickRank(a) - tickRank(b));
+  for (const v of byRoundness) if (kept.every((k) => Math.abs(at(k) - at(v)) >= room(k, v))) kept.push(v);
+  return kept.sort((a, b) => a - b);
+}
+
 function fmtTick(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
@@ -125,8 +147,14 @@ function panelSvg(p: Panel, x0: number, y0: number, w: number, h: number): strin
   parts.push(
     `<rect x="${x0 + m.l}" y="${y0 + m.t}" width="${pw}" height="${ph}" fill="white" stroke="#333"/>`,
   );
-  const xt = p.logX ? logTicks(xl, xh) : linearTicks(xl, xh);
-  const yt = p.logY ? logTicks(yl, yh) : linearTicks(yl, yh);
+  // labels are 11 px text: about 6.2 px per character across, 13 px high
+  const labelWidth = (v: number) => 6.2 * fmtTick(v).length;
+  const xt = thinTicks(
+    p.logX ? logTicks(xl, xh) : linearTicks(xl, xh),
+    X,
+    (a, b) => (labelWidth(a) + labelWidth(b)) / 2 + 6,
+  );
+  const yt = thinTicks(p.logY ? logTicks(yl, yh) : linearTicks(yl, yh), Y, () => 13);
   for (const v of xt) {
     const x = f2(X(v));
     parts.push(`<line x1="${x}" x2="${x}" y1="${y0 + m.t}" y2="${y0 + m.t + ph}" stroke="#e5e5e5"/>`);

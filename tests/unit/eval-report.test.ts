@@ -5,6 +5,7 @@ import {
   learningCurvesSvg,
   linearTicks,
   logTicks,
+  thinTicks,
 } from '../../src/eval/report-svg.ts';
 import { descriptorComparisonSvg } from '../../src/eval/study-figures.ts';
 import { summarize, type ExperimentResults, type FoldResult } from '../../src/eval/results.ts';
@@ -79,6 +80,20 @@ describe('SVG report', () => {
   it('ticks: nice linear steps and 1-2-5 log decades', () => {
     expect(linearTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(logTicks(0.05, 12)).toEqual([0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10]);
+  });
+
+  it('ticks whose labels would collide are thinned, the rounder value kept', () => {
+    // a log axis from 87 to 345 over 400 px: "90" sits 30 px left of "100"
+    const at = (v: number) => (400 * Math.log(v / 87)) / Math.log(345 / 87);
+    const ticks = logTicks(87, 345);
+    expect(ticks.slice(0, 3)).toEqual([90, 100, 150]);
+    const kept = thinTicks(ticks, at, () => 40);
+    expect(kept).toContain(100);
+    expect(kept).not.toContain(90);
+    expect(kept).toEqual([...kept].sort((a, b) => a - b));
+    for (let i = 1; i < kept.length; i++) expect(at(kept[i]) - at(kept[i - 1])).toBeGreaterThanOrEqual(40);
+    // with room to spare nothing is dropped
+    expect(thinTicks(ticks, at, () => 1)).toEqual(ticks);
   });
 
   it('learning curves: two log-log panels with units, best and mean series with a band', () => {

@@ -361,6 +361,37 @@ describe('cross-validation runner', () => {
     );
   });
 
+  it('a resumed file keeps the environment its folds ran in until a fold is trained elsewhere', async () => {
+    const ranOnA = await runCrossValidation({
+      ds,
+      trainer: new PairPolyTrainer(),
+      spec,
+      environment: { host: 'A', command: 'first' },
+    });
+    // nothing left to train: the file still names where (and by which command) it was computed
+    const redrawn = await runCrossValidation({
+      ds,
+      trainer: new PairPolyTrainer(),
+      spec,
+      previous: ranOnA,
+      environment: { host: 'B', command: 'second' },
+    });
+    expect(redrawn.environment).toEqual({ host: 'A', command: 'first' });
+    // a new size trained on B: the file names B, and the folds from A still say A
+    const { host: _h, ...withoutHost } = ranOnA.folds[0];
+    const older = { ...ranOnA, folds: [withoutHost, ...ranOnA.folds.slice(1)] };
+    const grown = await runCrossValidation({
+      ds,
+      trainer: new PairPolyTrainer(),
+      spec: { ...spec, sizes: [20] },
+      previous: older,
+      environment: { host: 'B', command: 'second' },
+    });
+    expect(grown.environment).toEqual({ host: 'B', command: 'second' });
+    expect(grown.folds.filter((f) => f.size !== 20).every((f) => f.host === 'A')).toBe(true);
+    expect(grown.folds.filter((f) => f.size === 20).every((f) => f.host === 'B')).toBe(true);
+  });
+
   it('runs only the asked folds, and merged parts equal one full run', async () => {
     const full = await runCrossValidation({ ds, trainer: new PairPolyTrainer(), spec });
     const trA = new PairPolyTrainer(),
