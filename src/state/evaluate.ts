@@ -93,7 +93,8 @@ export const DEFAULT_FORM: EvalForm = {
   paths: [],
 };
 
-const IDLE: EvalRun = {
+/** A run that has not started: every field, optional ones too, so that `setRun({ ...IDLE_RUN, … })` clears them. */
+export const IDLE_RUN: EvalRun = {
   status: 'idle',
   fraction: 0,
   done: 0,
@@ -103,6 +104,11 @@ const IDLE: EvalRun = {
   fold: -1,
   startedAt: 0,
   startFraction: 0,
+  firstAt: undefined,
+  firstFraction: undefined,
+  endedAt: undefined,
+  error: undefined,
+  message: undefined,
 };
 
 const STORAGE_KEY = 'pes-evaluate-results';
@@ -135,7 +141,7 @@ function restoreForm(): EvalForm {
 
 export const useEvaluate = create<EvaluateState>()((set) => ({
   form: restoreForm(),
-  run: IDLE,
+  run: IDLE_RUN,
   results: saved?.results ?? null,
   source: saved?.source ?? null,
   size: saved?.results.summary.at(-1)?.size ?? null,

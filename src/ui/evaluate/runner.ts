@@ -15,7 +15,7 @@ import type {
 import { parseCutoffScan } from '../../eval/cutoff-scan';
 import { useScan } from './scanStore';
 import { refOf, type DatasetRecord } from '../../state/datasets';
-import { useEvaluate, type EvalForm } from '../../state/evaluate';
+import { IDLE_RUN, useEvaluate, type EvalForm } from '../../state/evaluate';
 import { useModels } from '../../state/models';
 import { useStore } from '../../state/store';
 import { experimentCommand, parseSizes, type ExperimentRequestSpec } from '../../eval/experiment-spec';
@@ -69,7 +69,7 @@ export async function startExperiment(rec: DatasetRecord, paths: PathSource[], r
   try {
     spec = requestFromForm(ev.form);
   } catch (e) {
-    ev.setRun({ ...idleRun(), status: 'error', error: message(e) });
+    ev.setRun({ ...IDLE_RUN, status: 'error', error: message(e) });
     return;
   }
   const previous = resume && ev.results && ev.source?.datasetId === rec.id ? ev.results : undefined;
@@ -94,7 +94,7 @@ export async function startExperiment(rec: DatasetRecord, paths: PathSource[], r
   };
   const startFraction = previous ? previous.folds.length / Math.max(1, spec.sizes.length * spec.folds) : 0;
   ev.setRun({
-    ...idleRun(),
+    ...IDLE_RUN,
     status: 'running',
     startedAt: Date.now(),
     startFraction,
@@ -141,7 +141,7 @@ export async function startCutoffScan(rec: DatasetRecord, paths: PathSource[], r
     if (spec.model !== 'gap') throw new Error('the cutoff scan is for GAP/SOAP: choose the GAP model');
     cutoffs = parseCutoffScan(sc.cutoffs);
   } catch (e) {
-    ev.setRun({ ...idleRun(), status: 'error', error: message(e) });
+    ev.setRun({ ...IDLE_RUN, status: 'error', error: message(e) });
     return;
   }
   // the scan sets the cutoff; a cutoff typed in the options would be overridden
@@ -177,7 +177,7 @@ export async function startCutoffScan(rec: DatasetRecord, paths: PathSource[], r
     ? previous.reduce((a, r) => a + Math.min(r.folds.length, perCutoff), 0) / (perCutoff * cutoffs.length)
     : 0;
   ev.setRun({
-    ...idleRun(),
+    ...IDLE_RUN,
     status: 'running',
     startedAt: Date.now(),
     startFraction,
@@ -250,24 +250,6 @@ export async function cancelExperiment() {
     () => activeRun === run,
     4000,
   );
-}
-
-function idleRun() {
-  return {
-    fraction: 0,
-    done: 0,
-    total: 0,
-    stage: '',
-    size: 0,
-    fold: -1,
-    startedAt: 0,
-    startFraction: 0,
-    firstAt: undefined,
-    firstFraction: undefined,
-    endedAt: undefined,
-    error: undefined,
-    message: undefined,
-  };
 }
 
 /** Adds the best fold's model of `size` to the shared models (trained again in the worker if needed). */
