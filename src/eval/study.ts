@@ -346,6 +346,24 @@ export function parseStudyIndex(text: string, source = 'index.json'): StudyIndex
 }
 
 /** Seconds as "42 s", "3.5 min", "2.1 h". */
+/**
+ * Seconds left for a study in progress, counted in the plan's estimated seconds. `left`: estimated
+ * seconds still to do; `gained`: estimated seconds finished by this invocation, `elapsedAtGain` wall
+ * seconds it took to finish them; `sinceGain`: wall seconds since the last fold finished. The measured
+ * pace (wall per estimated second) scales what is left once it rests on half a minute or more, and
+ * the time since the last finished fold counts down, so the figure moves while a long fold trains.
+ * Never below 0 (a fold running over its estimate).
+ */
+export function studySecondsLeft(
+  left: number,
+  gained: number,
+  elapsedAtGain: number,
+  sinceGain: number,
+): number {
+  const pace = gained > 1e-9 && elapsedAtGain > 30 ? elapsedAtGain / gained : 1;
+  return Math.max(0, left * pace - sinceGain);
+}
+
 export function fmtDuration(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '?';
   if (s < 90) return `${s.toFixed(0)} s`;

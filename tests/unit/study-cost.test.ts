@@ -4,7 +4,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseResults } from '../../src/eval/results.ts';
 import { foldSeconds, isUpperBound } from '../../src/eval/study-cost.ts';
-import { runCost, runFoldSeconds, runSecondsLeft, studyPlan } from '../../src/eval/study.ts';
+import {
+  runCost,
+  runFoldSeconds,
+  runSecondsLeft,
+  studyPlan,
+  studySecondsLeft,
+} from '../../src/eval/study.ts';
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
@@ -18,6 +24,19 @@ function measured(rel: string) {
 }
 
 describe('study time estimate', () => {
+  it('the progress bar counts down while a fold trains, at the measured pace once there is one', () => {
+    // nothing finished yet: the plan's estimate, minus the time already spent on the first fold
+    expect(studySecondsLeft(3600, 0, 0, 0)).toBe(3600);
+    expect(studySecondsLeft(3600, 0, 0, 600)).toBe(3000);
+    // 1200 estimated seconds took 2400 s: the rest at twice the estimate, counted from that fold's end
+    expect(studySecondsLeft(2400, 1200, 2400, 0)).toBe(4800);
+    expect(studySecondsLeft(2400, 1200, 2400, 1800)).toBe(3000);
+    // a pace resting on a few seconds (folds skipped on resume) is not trusted
+    expect(studySecondsLeft(2400, 1200, 5, 0)).toBe(2400);
+    // a fold running over: never negative
+    expect(studySecondsLeft(100, 0, 0, 500)).toBe(0);
+  });
+
   it('grows with the training size, the SOAP cutoff, the descriptor and the epochs', () => {
     const est = (model: 'sgdml' | 'gap' | 'schnet' | 'bpnn', options: Record<string, string>, n = 200) =>
       foldSeconds({ model, options, n, nAtoms: 24 });

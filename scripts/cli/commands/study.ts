@@ -61,6 +61,7 @@ import {
   type TimedFold,
   shrinkPlan,
   studyPlan,
+  studySecondsLeft,
   type StudyIndex,
   type StudyIndexEntry,
   type StudyRun,
@@ -301,25 +302,35 @@ class StudyProgress {
   private t0 = Date.now();
   private last = 0;
   private startDone = -1;
+  private lastDone = -1;
+  private lastGainAt = this.t0;
   constructor(
     private total: number,
     private quiet: boolean,
   ) {}
-  /** `done`: planned cost finished so far (finished runs + the running run's fraction). */
+  /** `done`: planned cost finished so far (finished runs + the running run's finished folds). */
   update(done: number, what: string, force = false) {
-    if (this.startDone < 0) this.startDone = done;
-    if (this.quiet) return;
     const now = Date.now();
+    if (this.startDone < 0) this.startDone = done;
+    if (done > this.lastDone) {
+      this.lastDone = done;
+      this.lastGainAt = now;
+    }
+    if (this.quiet) return;
     const tty = process.stderr.isTTY;
     if (!force && now - this.last < (tty ? 250 : 15000)) return;
     this.last = now;
     const frac = this.total > 0 ? Math.min(1, done / this.total) : 1;
     const el = (now - this.t0) / 1000;
-    const gained = done - this.startDone;
-    // measured rate once some work is done; before that the plan's own estimate (src/eval/study-cost.ts)
-    const eta = gained > 1e-9 && el > 30 ? (el / gained) * (this.total - done) : this.total - done;
+    const eta = studySecondsLeft(
+      this.total - done,
+      done - this.startDone,
+      (this.lastGainAt - this.t0) / 1000,
+      (now - this.lastGainAt) / 1000,
+    );
+    const etaText = eta > 0 || done >= this.total ? fmtDuration(eta) : 'over the estimate';
     const w = 24;
-    const line = `[${'#'.repeat(Math.round(frac * w))}${'.'.repeat(w - Math.round(frac * w))}] ${(100 * frac).toFixed(0).padStart(3)}%  ${what}  elapsed ${fmtDuration(el)}  eta ${fmtDuration(eta)}`;
+    const line = `[${'#'.repeat(Math.round(frac * w))}${'.'.repeat(w - Math.round(frac * w))}] ${(100 * frac).toFixed(0).padStart(3)}%  ${what}  elapsed ${fmtDuration(el)}  eta ${etaText}`;
     if (tty) process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
     else process.stderr.write(line + '\n');
   }
@@ -582,7 +593,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
           onProgress: (p) =>
             bar.update(
               doneCost + cost - runCost(run, foldsDone),
-              `run ${ri + 1}/${plan.length} ${run.id} n=${p.size} fold ${p.fold + 1} ${p.stage}`,
+              `run ${ri + 1}/${plan.length} ${run.id} ${p.fold < 0 ? '' : `n=${p.size} fold ${p.fold + 1} `}${p.stage}`,
             ),
           onFoldDone: (r, f, model) => {
             foldsDone.push(f);
