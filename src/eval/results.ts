@@ -234,34 +234,21 @@ export function resultsToCsv(res: ExperimentResults): string {
       ].join(','),
     );
     const m = s.mean;
-    rows.push(
-      [
-        s.size,
-        '',
-        'mean',
-        '',
-        num(m.eMae.mean),
-        num(m.eRmse.mean),
-        num(m.fMae.mean),
-        num(m.fRmse.mean),
-        '',
-        '',
-      ].join(','),
-    );
-    rows.push(
-      [
-        s.size,
-        '',
-        'std',
-        '',
-        num(m.eMae.std),
-        num(m.eRmse.std),
-        num(m.fMae.std),
-        num(m.fRmse.std),
-        '',
-        '',
-      ].join(','),
-    );
+    for (const stat of ['mean', 'std'] as const)
+      rows.push(
+        [
+          s.size,
+          '',
+          stat,
+          '',
+          num(m.eMae[stat]),
+          num(m.eRmse[stat]),
+          num(m.fMae[stat]),
+          num(m.fRmse[stat]),
+          '',
+          '',
+        ].join(','),
+      );
   }
   return rows.join('\n') + '\n';
 }
