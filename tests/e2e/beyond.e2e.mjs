@@ -91,6 +91,18 @@ test(
       // 3. climbing-image NEB on the mixture vs the optimized-rotation reference path
       await page.selectOption('[data-testid="beyond-model"]', id);
       await page.selectOption('[data-testid="beyond-path"]', 'azobenzene-optimized-rotation');
+      // typed key by key, "500" stays 500 (a field that clamped each keystroke made the "5" its minimum);
+      // out of range, it is clamped when the field loses focus
+      const steps = page.locator('[data-testid="beyond-steps"]');
+      await steps.fill('');
+      await steps.pressSequentially('500');
+      assert((await steps.inputValue()) === '500', `typed 500: ${await steps.inputValue()}`);
+      await steps.fill('3');
+      await steps.press('Tab');
+      assert(
+        (await steps.inputValue()) === '10',
+        `3 steps clamped to the minimum 10: ${await steps.inputValue()}`,
+      );
       await page.fill('[data-testid="beyond-steps"]', '150');
       await page.click('[data-testid="beyond-run-neb"]');
       await waitDone(page, 'neb', 240_000);

@@ -12,6 +12,7 @@ import { fetchJsonIfPresent } from '../../app/loadData';
 import { useBeyond, type RunState } from './state';
 import { cancel, runMd, runNeb, trainMixture } from './controller';
 import { LineChart } from './LineChart';
+import { NumberInput } from '../NumberInput';
 import './beyond.css';
 
 /** Images farther than this (× the training set's own nearest-neighbour spacing) count as outside the data. */
@@ -140,12 +141,12 @@ export function PathSearchPanel() {
           </label>
           <label className="field">
             Max. NEB steps
-            <input
-              type="number"
+            <NumberInput
               min={10}
               max={20000}
+              integer
               value={steps}
-              onChange={(e) => setSteps(Math.max(10, Number(e.target.value) || 10))}
+              onValue={setSteps}
               data-testid="beyond-steps"
             />
           </label>
@@ -239,24 +240,18 @@ export function PathSearchPanel() {
       <div className="beyond-form">
         <label className="field">
           Steps (0.5 fs)
-          <input
-            type="number"
+          <NumberInput
             min={10}
             max={100000}
+            integer
             value={mdSteps}
-            onChange={(e) => setMdSteps(Math.max(10, Number(e.target.value) || 10))}
+            onValue={setMdSteps}
             data-testid="beyond-md-steps"
           />
         </label>
         <label className="field">
           Temperature (K)
-          <input
-            type="number"
-            min={0}
-            max={3000}
-            value={mdT}
-            onChange={(e) => setMdT(Math.max(0, Number(e.target.value) || 0))}
-          />
+          <NumberInput min={0} max={3000} value={mdT} onValue={setMdT} />
         </label>
         <button
           type="button"
@@ -346,35 +341,28 @@ export function PathSearchPanel() {
         </label>
         <label className="field">
           Training frames (total)
-          <input
-            type="number"
+          <NumberInput
             min={4}
             max={2000}
+            integer
             value={nTrain}
-            onChange={(e) => setNTrain(Math.max(4, Number(e.target.value) || 4))}
+            onValue={setNTrain}
             data-testid="beyond-mix-n"
           />
         </label>
         <label className="field">
           Boundary |φ| (°)
-          <input
-            type="number"
+          <NumberInput
             min={5}
             max={175}
             value={boundary}
-            onChange={(e) => setBoundary(Number(e.target.value))}
+            onValue={setBoundary}
             data-testid="beyond-mix-boundary"
           />
         </label>
         <label className="field">
           Blend half-width (°)
-          <input
-            type="number"
-            min={1}
-            max={80}
-            value={width}
-            onChange={(e) => setWidth(Number(e.target.value))}
-          />
+          <NumberInput min={1} max={80} value={width} onValue={setWidth} />
         </label>
         <button
           type="button"
