@@ -61,6 +61,16 @@ export function requestFromForm(form: EvalForm): ExperimentRequestSpec {
 
 let activeRun: Promise<unknown> | null = null;
 
+/** Where and how a run is computed, recorded in its results (this browser, the compute backend, the command). */
+function runEnvironment(rec: DatasetRecord, command: string): Record<string, string> {
+  return {
+    host: `${navigator.hardwareConcurrency ?? '?'} logical cores, ${navigator.userAgent}`,
+    backend: useStore.getState().compute.info?.backend ?? 'unknown',
+    dataset: datasetArg(rec),
+    command,
+  };
+}
+
 /** Runs the form's experiment on `rec` in the compute worker; `resume` continues the results on screen. */
 export async function startExperiment(rec: DatasetRecord, paths: PathSource[], resume: boolean) {
   const ev = useEvaluate.getState();
@@ -79,18 +89,12 @@ export async function startExperiment(rec: DatasetRecord, paths: PathSource[], r
     paths.map((p) => p.id),
   );
   const compute = getServices().compute;
-  const backend = useStore.getState().compute.info?.backend ?? 'unknown';
   const req: ExperimentRequest = {
     ...spec,
     dataset: refOf(rec),
     paths,
     previous,
-    environment: {
-      host: `${navigator.hardwareConcurrency ?? '?'} logical cores, ${navigator.userAgent}`,
-      backend,
-      dataset: datasetArg(rec),
-      command,
-    },
+    environment: runEnvironment(rec, command),
   };
   const startFraction = previous ? previous.folds.length / Math.max(1, spec.sizes.length * spec.folds) : 0;
   ev.setRun({
@@ -158,19 +162,13 @@ export async function startCutoffScan(rec: DatasetRecord, paths: PathSource[], r
     ),
     sc.cutoffs,
   );
-  const backend = useStore.getState().compute.info?.backend ?? 'unknown';
   const req: CutoffScanRequest = {
     ...spec,
     cutoffs,
     dataset: refOf(rec),
     paths,
     previous,
-    environment: {
-      host: `${navigator.hardwareConcurrency ?? '?'} logical cores, ${navigator.userAgent}`,
-      backend,
-      dataset: datasetArg(rec),
-      command,
-    },
+    environment: runEnvironment(rec, command),
   };
   const perCutoff = spec.sizes.length * spec.folds;
   const startFraction = previous
