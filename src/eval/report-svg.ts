@@ -147,12 +147,12 @@ function panelSvg(p: Panel, x0: number, y0: number, w: number, h: number): strin
   parts.push(
     `<rect x="${x0 + m.l}" y="${y0 + m.t}" width="${pw}" height="${ph}" fill="white" stroke="#333"/>`,
   );
-  // labels are 11 px text: about 6.2 px per character across, 13 px high
+  // labels are 11 px text: about 6.2 px per character across (with 12 px between neighbours), 13 px high
   const labelWidth = (v: number) => 6.2 * fmtTick(v).length;
   const xt = thinTicks(
     p.logX ? logTicks(xl, xh) : linearTicks(xl, xh),
     X,
-    (a, b) => (labelWidth(a) + labelWidth(b)) / 2 + 6,
+    (a, b) => (labelWidth(a) + labelWidth(b)) / 2 + 12,
   );
   const yt = thinTicks(p.logY ? logTicks(yl, yh) : linearTicks(yl, yh), Y, () => 13);
   for (const v of xt) {
