@@ -345,25 +345,27 @@ export function parseStudyIndex(text: string, source = 'index.json'): StudyIndex
   return x;
 }
 
-/** Seconds as "42 s", "3.5 min", "2.1 h". */
 /**
  * Seconds left for a study in progress, counted in the plan's estimated seconds. `left`: estimated
  * seconds still to do; `gained`: estimated seconds finished by this invocation, `elapsedAtGain` wall
  * seconds it took to finish them; `sinceGain`: wall seconds since the last fold finished. The measured
  * pace (wall per estimated second) scales what is left once it rests on half a minute or more, and
  * the time since the last finished fold counts down, so the figure moves while a long fold trains.
- * Never below 0 (a fold running over its estimate).
+ * Until then `startPace` (wall per estimated second known before this invocation, e.g. from a resumed
+ * run's finished folds: `runSecondsLeft`) scales it. Never below 0 (a fold running over its estimate).
  */
 export function studySecondsLeft(
   left: number,
   gained: number,
   elapsedAtGain: number,
   sinceGain: number,
+  startPace = 1,
 ): number {
-  const pace = gained > 1e-9 && elapsedAtGain > 30 ? elapsedAtGain / gained : 1;
+  const pace = gained > 1e-9 && elapsedAtGain > 30 ? elapsedAtGain / gained : startPace;
   return Math.max(0, left * pace - sinceGain);
 }
 
+/** Seconds as "42 s", "3.5 min", "2.1 h". */
 export function fmtDuration(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '?';
   if (s < 90) return `${s.toFixed(0)} s`;

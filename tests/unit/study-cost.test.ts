@@ -35,6 +35,9 @@ describe('study time estimate', () => {
     expect(studySecondsLeft(2400, 1200, 5, 0)).toBe(2400);
     // a fold running over: never negative
     expect(studySecondsLeft(100, 0, 0, 500)).toBe(0);
+    // a resumed run whose finished folds took a tenth of the estimate: that pace until a fold ends here
+    expect(studySecondsLeft(3600, 0, 0, 60, 0.1)).toBe(300);
+    expect(studySecondsLeft(2400, 1200, 2400, 0, 0.1)).toBe(4800);
   });
 
   it('grows with the training size, the SOAP cutoff, the descriptor and the epochs', () => {

@@ -304,9 +304,11 @@ class StudyProgress {
   private startDone = -1;
   private lastDone = -1;
   private lastGainAt = this.t0;
+  /** `startPace`: wall seconds per estimated second known before any fold of this invocation ends. */
   constructor(
     private total: number,
     private quiet: boolean,
+    private startPace = 1,
   ) {}
   /** `done`: planned cost finished so far (finished runs + the running run's finished folds). */
   update(done: number, what: string, force = false) {
@@ -327,6 +329,7 @@ class StudyProgress {
       done - this.startDone,
       (this.lastGainAt - this.t0) / 1000,
       (now - this.lastGainAt) / 1000,
+      this.startPace,
     );
     const etaText = eta > 0 || done >= this.total ? fmtDuration(eta) : 'over the estimate';
     const w = 24;
@@ -515,10 +518,18 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
     writeFileSync(join(outDir, 'summary.md'), summaryMd(index, outDir));
   };
 
-  const bar = new StudyProgress(total, Boolean(args.quiet));
-  const left = plan.reduce(
-    (a, r) => a + runSecondsLeft(r, args.fresh ? [] : doneFolds(outDir, r.id)).seconds,
-    0,
+  // what is left, as the plan estimates it and as the runs' finished folds calibrate it
+  let left = 0;
+  let leftUncalibrated = 0;
+  for (const r of plan) {
+    const done = args.fresh ? [] : doneFolds(outDir, r.id);
+    left += runSecondsLeft(r, done).seconds;
+    leftUncalibrated += runCost(r, done);
+  }
+  const bar = new StudyProgress(
+    total,
+    Boolean(args.quiet),
+    leftUncalibrated > 0 ? left / leftUncalibrated : 1,
   );
   bar.line(
     `${plan.length} run${plan.length === 1 ? '' : 's'}: estimated ${fmtDuration(left)} left on the reference machine (pes study --list)`,
