@@ -251,6 +251,24 @@ export function resultsLabel(r: ExperimentResults): string {
   return `${model}${desc} · ${r.spec.dataset.name}`;
 }
 
+/** "best fold (3) of 5", or "best fold (3) of 4 finished (5 planned)" for a size still missing folds. */
+export function bestFoldText(r: ExperimentResults, s: ExperimentResults['summary'][number]): string {
+  const of =
+    s.nFolds < r.spec.folds ? `${s.nFolds} finished (${r.spec.folds} planned)` : String(r.spec.folds);
+  return `best fold (${s.bestFold + 1}) of ${of}`;
+}
+
+/** "; fewer folds: n = 300 (4 of 5)" naming the sizes of any set that miss folds, or ''. */
+function fewerFoldsText(sets: { results: ExperimentResults; label?: string }[]): string {
+  const parts = sets.flatMap(({ results: r, label }) => {
+    const short = r.summary.filter((q) => q.nFolds < r.spec.folds);
+    if (!short.length) return [];
+    const sizes = short.map((q) => `n = ${q.size} (${q.nFolds} of ${r.spec.folds})`).join(', ');
+    return [sets.length > 1 ? `${label ?? resultsLabel(r)} ${sizes}` : sizes];
+  });
+  return parts.length ? `; fewer folds: ${parts.join('; ')}` : '';
+}
+
 /** Learning curves of one or more experiments: energy and force test RMSE vs training size, log-log. */
 export function learningCurvesSvg(
   sets: { results: ExperimentResults; label?: string }[],
@@ -302,7 +320,7 @@ export function learningCurvesSvg(
       height: 360,
       caption:
         opts.caption ??
-        `${sets[0]?.results.spec.folds ?? 5}-fold CV: best fold (solid) and mean over folds ± 1 sd (dashed, band)`,
+        `${sets[0]?.results.spec.folds ?? 5}-fold CV: best fold (solid) and mean over folds ± 1 sd (dashed, band)${fewerFoldsText(sets)}`,
     },
   );
 }
@@ -430,7 +448,7 @@ function geometryLabel(r: ExperimentResults, c: number): string {
 export function pathProfilesSvg(r: ExperimentResults, size: number, label?: string): string {
   const s = r.summary.find((q) => q.size === size);
   const f = s && r.folds.find((q) => q.size === size && q.fold === s.bestFold);
-  if (!f?.paths?.length) return '';
+  if (!s || !f?.paths?.length) return '';
   const name = label ?? resultsLabel(r);
   return panelsSvg(
     f.paths.map((p) => ({
@@ -454,6 +472,6 @@ export function pathProfilesSvg(r: ExperimentResults, size: number, label?: stri
         },
       ],
     })),
-    { caption: `best fold (${f.fold + 1}) of ${r.spec.folds} at n = ${size}` },
+    { caption: `${bestFoldText(r, s)} at n = ${size}` },
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  bestFoldText,
   clusterBarsSvg,
   experimentClusterBars,
   learningCurvesSvg,
@@ -106,6 +107,18 @@ describe('SVG report', () => {
     // 2 panels × (best + mean) × 3 sizes markers, + 2 legend markers per panel
     expect((svg.match(/<circle /g) ?? []).length).toBe(2 * 2 * 3 + 2 * 2);
     expect((svg.match(/<polygon /g) ?? []).length).toBe(2);
+  });
+
+  it('captions name the sizes that miss folds (an interrupted run)', () => {
+    const full = fakeResults();
+    expect(learningCurvesSvg([{ results: full }])).not.toContain('fewer folds');
+    expect(bestFoldText(full, full.summary[2])).toMatch(/^best fold \(\d\) of 5$/);
+    const cut = fakeResults();
+    cut.folds = cut.folds.filter((f) => !(f.size === 400 && f.fold === 4));
+    cut.summary = summarize(cut);
+    expect(learningCurvesSvg([{ results: cut }])).toContain('fewer folds: n = 400 (4 of 5)');
+    expect(bestFoldText(cut, cut.summary[2])).toMatch(/of 4 finished \(5 planned\)$/);
+    expect(bestFoldText(cut, cut.summary[1])).toMatch(/of 5$/);
   });
 
   it('cluster bars: 18 φ clusters, bars only where frames exist, population line in %', () => {

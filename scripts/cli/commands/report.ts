@@ -9,6 +9,7 @@ import { parseArgs } from '../args.ts';
 import { CliError } from '../main.ts';
 import { parseResults, type ExperimentResults } from '../../../src/eval/results.ts';
 import {
+  bestFoldText,
   clusterBarsSvg,
   experimentClusterBars,
   learningCurvesSvg,
@@ -140,7 +141,7 @@ export async function run(argv: string[]): Promise<number> {
           xLabel: which === 'phi' ? 'CNNC dihedral φ cluster' : 'geometry cluster (Ward g, energy level e)',
           caption:
             stat === 'best'
-              ? `best fold (${s.bestFold + 1}) of ${r.spec.folds}; population = share of its test frames per cluster`
+              ? `${bestFoldText(r, s)}; population = share of its test frames per cluster`
               : `mean over ${s.nFolds} folds; population = share of the test frames per cluster`,
         }),
       );

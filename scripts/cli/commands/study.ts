@@ -43,6 +43,7 @@ import {
   type ExperimentSpec,
 } from '../../../src/eval/results.ts';
 import {
+  bestFoldText,
   clusterBarsSvg,
   experimentClusterBars,
   learningCurvesSvg,
@@ -419,7 +420,7 @@ function sizeFigures(
         title: `${label} · ${r.spec.dataset.name}, n = ${size}`,
         color: PALETTE[i % PALETTE.length],
         xLabel: which === 'phi' ? 'CNNC dihedral φ cluster' : 'geometry cluster (Ward g, energy level e)',
-        caption: `best fold (${s.bestFold + 1}) of ${r.spec.folds}; population = share of its test frames per cluster`,
+        caption: `${bestFoldText(r, s)}; population = share of its test frames per cluster`,
       }),
     );
   }
