@@ -267,6 +267,16 @@ describe('pes study', () => {
       expect(entry!.foldsDone).toBeGreaterThan(0);
       expect(entry!.foldsDone).toBeLessThan(4);
       expect(entry!.file).toBe('glycine-sgdml-inv.json');
+
+      // --redraw draws the partial run from its file without training the missing folds
+      const kept = readFileSync(file, 'utf8');
+      expect(
+        await main(['study', '--quick', '--redraw', '--only', 'glycine-sgdml-inv', '--out', dir, '--quiet']),
+      ).toBe(0);
+      expect(readFileSync(file, 'utf8')).toBe(kept);
+      const curves = readFileSync(join(dir, 'glycine-sgdml-inv-learning-curves.svg'), 'utf8');
+      expect(curves).toMatch(/fewer folds: n = \d+ \(\d of 2\)/);
+      expect(await main(['study', '--redraw', '--fresh', '--out', dir, '--quiet'])).toBe(1);
     },
     120_000,
   );

@@ -114,11 +114,24 @@ options:
   --no-dataset-figures skip the energy / distance histograms (<dataset>-energy-histogram.svg, …)
   --figure-sizes a,b   also write each run's φ-cluster, geometry and path figures at these finished
                        sizes (default: the largest size only)
+  --redraw             train nothing: redraw every figure, the index and summary.md from the results
+                       files in DIR (each run at the sizes it has, partial ones included; φ-cluster,
+                       geometry and path figures at the sizes that already have them, and the largest)
   --quiet              no progress bar
   --collect            index existing results JSON files under --from (default docs/results) into
                        --out/index.json (default: the --from folder); nothing is trained`;
 
-const BOOLEANS = ['quick', 'fresh', 'quiet', 'help', 'collect', 'list', 'no-models', 'no-dataset-figures'];
+const BOOLEANS = [
+  'quick',
+  'fresh',
+  'quiet',
+  'help',
+  'collect',
+  'list',
+  'redraw',
+  'no-models',
+  'no-dataset-figures',
+];
 
 function writeAtomic(path: string, text: string) {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -267,6 +280,22 @@ function unfinishedEntry(
 /** Finished folds of a run in `outDir` (none when its results file is missing or unreadable). */
 function doneFolds(outDir: string, id: string): TimedFold[] {
   return readRunResults(outDir, id)?.folds ?? [];
+}
+
+/** For --redraw: the runs with results in `outDir`, each at the sizes and folds its file has. */
+function redrawPlan(plan: StudyRun[], outDir: string): StudyRun[] {
+  return plan.flatMap((r) => {
+    const res = readRunResults(outDir, r.id);
+    const sizes = [...new Set(res?.folds.map((f) => f.size) ?? [])].sort((a, b) => a - b);
+    return res && sizes.length ? [{ ...r, sizes, folds: res.spec.folds }] : [];
+  });
+}
+
+/** Sizes of a run that already have a φ-cluster, geometry or path figure in `outDir`. */
+function sizesWithFigures(outDir: string, r: StudyRun): number[] {
+  return r.sizes.filter((n) =>
+    ['phi', 'geometry', 'paths'].some((k) => existsSync(join(outDir, `${r.id}-${k}-n${n}.svg`))),
+  );
 }
 
 function planTable(plan: StudyRun[], outDir: string): string {
@@ -469,8 +498,14 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   });
   const figureSizes = s('figure-sizes') ? ints(s('figure-sizes')!, '--figure-sizes') : [];
   if (plan.some((r) => r.folds < 2)) throw new CliError('--folds must be at least 2');
-  const total = plan.reduce((a, r) => a + runCost(r), 0);
   const outDir = s('out') ?? (quick ? 'docs/results/study-quick' : 'docs/results/study');
+  const redraw = Boolean(args.redraw);
+  if (redraw && (args.fresh || s('sizes')))
+    throw new CliError('--redraw trains nothing: it cannot go with --fresh or --sizes');
+  if (redraw) plan = redrawPlan(plan, outDir);
+  // φ-cluster, geometry and path figures: at the largest size, and these
+  const figureSizesOf = (r: StudyRun) => (redraw ? sizesWithFigures(outDir, r) : figureSizes);
+  const total = plan.reduce((a, r) => a + runCost(r), 0);
   if (args.list) {
     console.log(planTable(plan, outDir));
     return 0;
@@ -594,6 +629,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
           previous,
           signal: ac.signal,
           paths,
+          ...(redraw ? { onlyFolds: [] } : {}),
           modelInfo: entry.modelInfo?.bind(entry),
           environment: {
             host: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`,
@@ -618,7 +654,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
         });
         save(res);
         // colour by the run's place in the plan, so a run keeps its colour whatever --only picks
-        const figures = runFigures(outDir, run.id, run.label, res, rank(run.id), figureSizes);
+        const figures = runFigures(outDir, run.id, run.label, res, rank(run.id), figureSizesOf(run));
         let modelFile: string | undefined;
         let modelNote: string | undefined;
         const top = res.folds.filter((f) => f.size === maxSize);
