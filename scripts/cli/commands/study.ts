@@ -683,7 +683,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
         const e = indexEntry(res, file, {
           ...entryBase,
           csv: `${run.id}.csv`,
-          figures: [...new Set([...figures, ...(earlier.get(run.id)?.figures ?? [])])],
+          figures: [...new Set([...(earlier.get(run.id)?.figures ?? []), ...figures])],
           ...(modelFile ? { model_file: modelFile } : {}),
           ...(modelNote ? { note: modelNote } : {}),
         });
