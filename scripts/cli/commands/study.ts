@@ -641,7 +641,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
           onProgress: (p) =>
             bar.update(
               doneCost + cost - runCost(run, foldsDone),
-              `run ${ri + 1}/${plan.length} ${run.id} ${p.fold < 0 ? '' : `n=${p.size} fold ${p.fold + 1} `}${p.stage}`,
+              `run ${ri + 1}/${plan.length} ${run.id} ${p.fold < 0 ? '' : `n=${p.size} fold ${p.fold + 1} `}${p.stage}${p.message && p.stage === 'train' ? ` (${p.message})` : ''}`,
             ),
           onFoldDone: (r, f, model) => {
             foldsDone.push(f);

@@ -328,7 +328,7 @@ export async function trainNet(
           1,
           Math.max(epoch / maxEpochs, Number.isFinite(maxSeconds) ? seconds / maxSeconds : 0),
         ),
-        message: `epoch ${epoch}: train loss ${rec.trainLoss.toPrecision(4)}, validation loss ${rec.validLoss.toPrecision(4)}`,
+        message: `epoch ${epoch}/${maxEpochs} (best ${bestEpoch}): train loss ${rec.trainLoss.toPrecision(4)}, validation loss ${rec.validLoss.toPrecision(4)}`,
         metrics: { ...rec, bestEpoch },
       });
       await tick();
