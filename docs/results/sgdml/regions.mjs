@@ -53,13 +53,21 @@ for (const file of process.argv.slice(2)) {
       `| ${q.size} | ${q.nFolds} | ${q.bestFold + 1} | ${f3(q.best.eRmse)} | ${f3(q.mean.eRmse.mean)} ± ${f3(q.mean.eRmse.std)} | ${f3(q.best.fRmse)} | ${f3(q.mean.fRmse.mean)} ± ${f3(q.mean.fRmse.std)} | ${(wall / 60).toFixed(1)} min |`,
     );
   }
+  // the largest size with every fold, and the largest size if it still misses folds
   const full = r.summary.filter((q) => q.nFolds === r.spec.folds);
-  if (!full.length) continue;
-  const q = full[full.length - 1];
+  const last = r.summary[r.summary.length - 1];
+  const shown = full.length ? [full[full.length - 1]] : [];
+  if (last && last.nFolds < r.spec.folds) shown.push(last);
+  for (const q of shown) regionTables(r, q);
+}
+
+/** φ-region and reference-path tables for one size `q` of results `r`. */
+function regionTables(r, q) {
+  const partial = q.nFolds < r.spec.folds ? ` — ${q.nFolds} of ${r.spec.folds} folds so far` : '';
   const folds = r.folds.filter((f) => f.size === q.size).sort((a, b) => a.fold - b.fold);
   const best = folds.find((f) => f.fold === q.bestFold);
   if (best.phi) {
-    console.log(`\nφ regions at n = ${q.size} (test frames; best fold ${q.bestFold + 1}, and mean ± sd over folds):\n`);
+    console.log(`\nφ regions at n = ${q.size}${partial} (test frames; best fold ${q.bestFold + 1}, and mean ± sd over folds):\n`);
     console.log('| region | test frames (best fold) | E RMSE best | F RMSE best | E RMSE mean ± sd | F RMSE mean ± sd |');
     console.log('|---|---|---|---|---|---|');
     for (const [name, cl] of Object.entries(REGIONS)) {
@@ -71,7 +79,7 @@ for (const file of process.argv.slice(2)) {
     }
   }
   if (best.paths) {
-    console.log(`\nReference paths at n = ${q.size} (barrier = highest point − first point, kcal/mol):\n`);
+    console.log(`\nReference paths at n = ${q.size}${partial} (barrier = highest point − first point, kcal/mol):\n`);
     console.log('| path | barrier ref | barrier model (best fold) | barrier model mean ± sd | path E RMSE best | path F RMSE best | path E RMSE mean |');
     console.log('|---|---|---|---|---|---|---|');
     for (const p of best.paths) {

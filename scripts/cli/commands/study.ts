@@ -568,7 +568,9 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
     leftUncalibrated > 0 ? left / leftUncalibrated : 1,
   );
   bar.line(
-    `${plan.length} run${plan.length === 1 ? '' : 's'}: estimated ${fmtDuration(left)} left on the reference machine (pes study --list)`,
+    redraw
+      ? `${plan.length} run${plan.length === 1 ? '' : 's'}: redrawing figures from their results files (no training)`
+      : `${plan.length} run${plan.length === 1 ? '' : 's'}: estimated ${fmtDuration(left)} left on the reference machine (pes study --list)`,
   );
   const ac = new AbortController();
   const onSig = () => {
@@ -675,10 +677,10 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
             modelFile = `${run.id}.model.json`;
             const at = savedModelSize(join(outDir, modelFile));
             if (at !== maxSize)
-              modelNote = `the saved model is the best fold of n = ${at ?? '?'}: n = ${maxSize} finished in an earlier session (rerun with --fresh to save it)`;
+              modelNote = `the saved model is the best fold of n = ${at ?? '?'}: the best fold of n = ${maxSize} was trained in an earlier session (rerun with --fresh to save it)`;
           } else if (!args['no-models'])
             modelNote =
-              'best model not saved: its fold finished in an earlier session (rerun with --fresh to save it)';
+              'best model not saved: its fold was trained in an earlier session (rerun with --fresh to save it)';
         }
         const e = indexEntry(res, file, {
           ...entryBase,
