@@ -366,15 +366,7 @@ export function buildTasks(store: Store, o: ProtocolOptions): Task<Lane>[] {
           R: Array.from(permuteAtoms(trans.R, perm)),
           F: Array.from(permuteAtoms(trans.F, perm)),
         });
-        let prev: Float64Array | null = null;
-        const points = raw.map((g) => {
-          // rotate positions and forces together onto the previous point
-          const R = Float64Array.from(g.R);
-          const Ra = prev ? alignTo(R, prev) : R;
-          const Fa = rotateLike(R, Ra, g.F);
-          prev = Ra;
-          return { ...g, R: Array.from(Ra), F: Fa };
-        });
+        const points = alignChain(raw);
         store.put(key, {
           id: 'azobenzene-optimized-rotation',
           molecule: 'azobenzene',
@@ -444,14 +436,7 @@ export function buildTasks(store: Store, o: ProtocolOptions): Task<Lane>[] {
           ...scanIds.map((id) => store.getJson<GeomRecord>(id)),
           store.getJson<GeomRecord>('min/glycine-IIIp'),
         ];
-        let prev: Float64Array | null = null;
-        const points = raw.map((g) => {
-          const R = Float64Array.from(g.R);
-          const Ra = prev ? alignTo(R, prev) : R;
-          const Fa = rotateLike(R, Ra, g.F);
-          prev = Ra;
-          return { ...g, R: Array.from(Ra), F: Fa };
-        });
+        const points = alignChain(raw);
         store.put(key, {
           id: 'glycine',
           molecule: 'glycine',
@@ -573,6 +558,17 @@ function instantaneousT(z: readonly number[], V: Float64Array): number {
     ke2 += MASSES[z[i]] * (V[3 * i] ** 2 + V[3 * i + 1] ** 2 + V[3 * i + 2] ** 2);
   // ke2 = 2·KE in amu Å²/fs²; T = 2 KE / (dof · kB), dof = 3N − 3 (COM removed)
   return ke2 / 4.184e-4 / ((3 * z.length - 3) * 0.0019872043);
+}
+
+/** Each point rotated (positions and forces together) onto the point before it; the first stays as it is. */
+function alignChain(raw: GeomRecord[]): GeomRecord[] {
+  let prev: Float64Array | null = null;
+  return raw.map((g) => {
+    const R = Float64Array.from(g.R);
+    const Ra = prev ? alignTo(R, prev) : R;
+    prev = Ra;
+    return { ...g, R: Array.from(Ra), F: rotateLike(R, Ra, g.F) };
+  });
 }
 
 /** Rotate forces with the rotation that took R to Ra (a rigid motion, recovered by Kabsch). */
