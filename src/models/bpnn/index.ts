@@ -1,7 +1,7 @@
 /** Behler–Parrinello NN as a Trainer / ForceField (see ./bpnn and ./symmetry). */
 import type { Dataset } from '../../data/dataset';
 import type { SerializedModel, Trainer } from '../types';
-import { loadWeights, NNForceField, NN_FORMAT_VERSION, type NNPayload } from '../nn-common/net';
+import { deserializeNet, type NNForceField } from '../nn-common/net';
 import type { NNTrainOptions, NNTrainParams } from '../nn-common/train';
 import { trainAtomistic, type TrainedNN } from '../nn-common/trainer';
 import { BPNN_DEFAULTS, BpnnNet, type BpnnConfig } from './bpnn';
@@ -35,10 +35,10 @@ export const bpnnTrainer = {
 
 /** Rebuilds a serialised BPNN bit-identically. */
 export function deserializeBpnn(m: SerializedModel): NNForceField {
-  if (m.kind !== 'bpnn') throw new Error(`not a BPNN model (kind "${m.kind}")`);
-  if (m.version !== NN_FORMAT_VERSION) throw new Error(`unsupported BPNN model version ${m.version}`);
-  const p = m.payload as NNPayload;
-  const net = new BpnnNet(Int32Array.from(p.z), p.stats, p.config as Partial<BpnnConfig>);
-  loadWeights(net, p);
-  return new NNForceField(net, p.training);
+  return deserializeNet(
+    m,
+    'bpnn',
+    'BPNN',
+    (p) => new BpnnNet(Int32Array.from(p.z), p.stats, p.config as Partial<BpnnConfig>),
+  );
 }

@@ -185,3 +185,21 @@ export class NNForceField implements ForceField {
     this.net.dispose();
   }
 }
+
+/**
+ * Rebuilds a serialised network bit-identically. `build` makes the untrained net of the payload's
+ * architecture; `name` is what error messages call the model.
+ */
+export function deserializeNet(
+  m: SerializedModel,
+  kind: ModelKind,
+  name: string,
+  build: (p: NNPayload) => AtomisticNet,
+): NNForceField {
+  if (m.kind !== kind) throw new Error(`not a ${name} model (kind "${m.kind}")`);
+  if (m.version !== NN_FORMAT_VERSION) throw new Error(`unsupported ${name} model version ${m.version}`);
+  const p = m.payload as NNPayload;
+  const net = build(p);
+  loadWeights(net, p);
+  return new NNForceField(net, p.training);
+}

@@ -1,7 +1,7 @@
 /** SchNet as a Trainer / ForceField (see ./schnet for the architecture). */
 import type { Dataset } from '../../data/dataset';
 import type { SerializedModel, Trainer } from '../types';
-import { loadWeights, NNForceField, NN_FORMAT_VERSION, type NNPayload } from '../nn-common/net';
+import { deserializeNet, type NNForceField } from '../nn-common/net';
 import type { NNTrainOptions, NNTrainParams } from '../nn-common/train';
 import { trainAtomistic, type TrainedNN } from '../nn-common/trainer';
 import { SCHNET_DEFAULTS, SchNetNet, type SchNetConfig } from './schnet';
@@ -32,10 +32,10 @@ export const schnetTrainer = {
 
 /** Rebuilds a serialised SchNet bit-identically. */
 export function deserializeSchNet(m: SerializedModel): NNForceField {
-  if (m.kind !== 'schnet') throw new Error(`not a SchNet model (kind "${m.kind}")`);
-  if (m.version !== NN_FORMAT_VERSION) throw new Error(`unsupported SchNet model version ${m.version}`);
-  const p = m.payload as NNPayload;
-  const net = new SchNetNet(Int32Array.from(p.z), p.stats, p.config as Partial<SchNetConfig>);
-  loadWeights(net, p);
-  return new NNForceField(net, p.training);
+  return deserializeNet(
+    m,
+    'schnet',
+    'SchNet',
+    (p) => new SchNetNet(Int32Array.from(p.z), p.stats, p.config as Partial<SchNetConfig>),
+  );
 }
