@@ -5,7 +5,7 @@
  * carry an `eV` suffix (e.g. `--sigma-f 0.2eV`, `--delta 0.25eV`), converted with 1 eV = 23.0605 kcal/mol.
  * Throws Error with a user-facing message on bad input.
  */
-import { EV_KCAL, GAP_PRESETS, type GapParams } from './gap.ts';
+import { EV_KCAL, GAP_PRESETS, type GapParams } from './params.ts';
 
 export const GAP_OPTION_HELP = `GAP (SOAP + sparse GP, QUIP gap_fit style):
   --preset P             paper (n_max 12, l_max 6; default) | fast (n_max 8, l_max 4)
