@@ -6,12 +6,22 @@
  * workers/compute.worker.ts; the type joins ComputeWorkerApi.
  */
 import type { SerializedModel } from '../models/types';
-import type { DatasetRef } from '../data/datasetRef';
+import { resolveDatasetRef, type DatasetRef } from '../data/datasetRef';
+import { getModelEntry } from '../models/registry';
+import { pathFromJson, predictFrames } from '../eval/cv';
 import type { RegionCoordinate } from '../models/mixture/coordinate';
 import type { RegionPartition } from '../models/mixture/weights';
 import type { ProgressCallback, TaskProgress } from './workerApi';
 import type { ForceField } from '../models/types';
-import type { ClusterError } from '../eval/metrics';
+import { clusterErrors, errorStats, type ClusterError } from '../eval/metrics';
+import {
+  dihedralSeries,
+  findAzoDihedral,
+  geometryClusters,
+  phiClusterLabel,
+  phiClusters,
+  PHI_CLUSTERS,
+} from '../data/cluster';
 
 export interface PathFile {
   id: string;
@@ -207,7 +217,6 @@ const flat = (a: Float64Array[]) => {
 };
 
 async function phiOf(z: Int32Array, R: Float64Array, n: number): Promise<number[] | null> {
-  const { findAzoDihedral } = await import('../data/cluster');
   const { coordinateValueGrad } = await import('../models/mixture/coordinate');
   const at = findAzoDihedral(z, R, 0);
   if (!at) return null;
@@ -241,15 +250,9 @@ async function flattenSelect(
   };
   try {
     const tf = await import('@tensorflow/tfjs');
-    const { resolveDatasetRef } = await import('../data/datasetRef');
     const { createRng, drawStratSample } = await import('../data/sample');
-    const { dihedralSeries, findAzoDihedral, geometryClusters, phiClusterLabel, phiClusters, PHI_CLUSTERS } =
-      await import('../data/cluster');
     const { clusterTestSet, planFlattenRounds } = await import('../data/flatten-plan');
     const { errorFlatteningSelection } = await import('../data/flatten-select');
-    const { getModelEntry } = await import('../models/registry');
-    const { predictFrames } = await import('../eval/cv');
-    const { clusterErrors, errorStats } = await import('../eval/metrics');
 
     const plan = planFlattenRounds(req.nStart, req.nFinal, req.step);
     const entry = getModelEntry(req.kind);
@@ -479,7 +482,6 @@ export const beyondWorkerMethods: BeyondWorkerMethods = {
   async nebPath(req, onProgress) {
     const t0 = performance.now();
     const { deserializeModel } = await import('../models/load');
-    const { pathFromJson } = await import('../eval/cv');
     const { alignBand, fireMinimize, nebRelax } = await import('../chem/neb');
     const { trainingDistance } = await import('../models/mixture/training-distance');
     const model = await deserializeModel(req.model);
@@ -572,7 +574,6 @@ export const beyondWorkerMethods: BeyondWorkerMethods = {
 
   async trainMixture(req, onProgress) {
     const t0 = performance.now();
-    const { resolveDatasetRef } = await import('../data/datasetRef');
     const { createRng } = await import('../data/sample');
     const { MixtureTrainer, azoPhiCoordinate, coordinateSeries, regionSample } =
       await import('../models/mixture/train');

@@ -18,8 +18,11 @@ export async function deserializeModel(s: SerializedModel): Promise<ForceField> 
     }
     case 'schnet':
     case 'bpnn': {
-      const { loadNNModel } = await import('./nn-common/cli');
-      return loadNNModel(s);
+      // not nn-common/cli.ts: that module is Node-only (it sets up the wasm backend from node_modules)
+      const { ensureTfjsBackend } = await import('../compute/tfjs-ready');
+      await ensureTfjsBackend();
+      if (s.kind === 'schnet') return (await import('./schnet/index')).deserializeSchNet(s);
+      return (await import('./bpnn/index')).deserializeBpnn(s);
     }
     case 'mixture': {
       const { deserializeMixture } = await import('./mixture/model');

@@ -108,22 +108,10 @@ function parseNN(kind: 'schnet' | 'bpnn', raw: Record<string, unknown>): Record<
   return p;
 }
 
-/**
- * Second-order gradients need the tfjs fixes; in Node (CLI, study, tests) the wasm backend is also
- * initialised as `pes train` does (./cli.ts), unless a backend was already set up with the fixes.
- * In a browser worker the backend is already chosen and fixed (src/compute/backend.ts).
- */
+/** Second-order gradients need the tfjs fixes; in Node the wasm backend is set up too (tfjs-ready.ts). */
 async function prepareTfjs(): Promise<void> {
-  const { applyTfjsFixes, tfjsFixesApplied } = await import('../../compute/tfjs-fixes.ts');
-  const isNode =
-    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ===
-      'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
-  // initBackend() applies the fixes, so when they are in place a backend was chosen on purpose
-  if (isNode && !tfjsFixesApplied()) {
-    const nodeCli = './cli.ts';
-    await import(/* @vite-ignore */ nodeCli);
-  }
-  applyTfjsFixes();
+  const { ensureTfjsBackend } = await import('../../compute/tfjs-ready.ts');
+  await ensureTfjsBackend();
 }
 
 function nnInfo(m: ForceField): Record<string, unknown> | undefined {

@@ -31,23 +31,6 @@ export interface TfjsKernelOptions {
   maxBlockElements?: number;
 }
 
-/** Ready tfjs; in Node, sets up the wasm backend unless a backend was already initialised (with the fixes). */
-export async function ensureTfjsBackend(): Promise<string> {
-  const { tfjsFixesApplied } = await import('../../compute/tfjs-fixes');
-  const isNode =
-    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ===
-      'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
-  if (isNode && !tfjsFixesApplied()) {
-    const nodeInit = '../../compute/tfjs-node.ts';
-    const m = (await import(/* @vite-ignore */ nodeInit)) as {
-      initNodeBackend(kind: 'wasm' | 'cpu'): Promise<unknown>;
-    };
-    await m.initNodeBackend('wasm');
-  }
-  await tf.ready();
-  return tf.getBackend();
-}
-
 /**
  * The rows (permuted training descriptors) of one σ, resident in tfjs as float32. Call `dispose()` when
  * done; every call of `product` frees its own tensors.

@@ -390,10 +390,16 @@ async function solveCg(
   if ((params.kernelCompute ?? 'f64') === 'tfjs-f32') {
     // float32 tfjs products drive the search; float64 products replace the residual now and then
     const [
-      { ensureTfjsBackend, tfjsKernelOperator },
+      { ensureTfjsBackend },
+      { tfjsKernelOperator },
       { tfjsOzakiOperator, assertExactFloat32Products },
       { mixedPrecisionCg },
-    ] = await Promise.all([import('./tfjsKernel'), import('./tfjsOzaki'), import('./asyncCg')]);
+    ] = await Promise.all([
+      import('../../compute/tfjs-ready'),
+      import('./tfjsKernel'),
+      import('./tfjsOzaki'),
+      import('./asyncCg'),
+    ]);
     await ensureTfjsBackend();
     const bits = params.kernelSplitBits ?? 48;
     if (bits > 0) await assertExactFloat32Products();
