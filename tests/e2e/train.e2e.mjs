@@ -161,6 +161,20 @@ for (const kind of ['schnet', 'bpnn']) {
         );
         await page.locator('[data-testid="train-loss-curve"]').scrollIntoViewIfNeeded();
         await screenshot(page, `train-${kind}`);
+        // the trained network appears in the explorer and draws its glycine profile there
+        await page.evaluate(() => (window.location.hash = '#explore'));
+        await page.selectOption('[data-testid="path-select"]', GLYCINE, { timeout: 60_000 });
+        await page.waitForFunction(
+          () =>
+            Number(document.querySelector('[data-testid="profile"]')?.dataset.curves) === 1 ||
+            document.querySelector('[data-testid="model-list"] .model-error') !== null,
+          null,
+          { timeout: 60_000 },
+        );
+        const modelErrors = await page.$$eval('[data-testid="model-list"] .model-error', (els) =>
+          els.map((e) => e.textContent),
+        );
+        assert(modelErrors.length === 0, `the trained ${kind} predicts in the explorer: ${modelErrors}`);
         assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
       } finally {
         await context.close();
