@@ -4,6 +4,26 @@ import { assert, openApp, screenshot, test, waitForBackend } from './harness.mjs
 
 const GLYCINE = 'glycine';
 
+/**
+ * The model just trained appears in the explorer (predict worker) and draws its profile on the glycine
+ * path; a model that fails to load there shows its error in the model list instead.
+ */
+async function expectProfileInExplorer(page, kind) {
+  await page.evaluate(() => (window.location.hash = '#explore'));
+  await page.selectOption('[data-testid="path-select"]', GLYCINE, { timeout: 60_000 });
+  await page.waitForFunction(
+    () =>
+      Number(document.querySelector('[data-testid="profile"]')?.dataset.curves) === 1 ||
+      document.querySelector('[data-testid="model-list"] .model-error') !== null,
+    null,
+    { timeout: 60_000 },
+  );
+  const modelErrors = await page.$$eval('[data-testid="model-list"] .model-error', (els) =>
+    els.map((e) => e.textContent),
+  );
+  assert(modelErrors.length === 0, `the trained ${kind} predicts in the explorer: ${modelErrors}`);
+}
+
 async function openTrain(browser, url, backend) {
   const app = await openApp(browser, url, `?backend=${backend}#train`);
   const got = await waitForBackend(app.page);
@@ -161,20 +181,7 @@ for (const kind of ['schnet', 'bpnn']) {
         );
         await page.locator('[data-testid="train-loss-curve"]').scrollIntoViewIfNeeded();
         await screenshot(page, `train-${kind}`);
-        // the trained network appears in the explorer and draws its glycine profile there
-        await page.evaluate(() => (window.location.hash = '#explore'));
-        await page.selectOption('[data-testid="path-select"]', GLYCINE, { timeout: 60_000 });
-        await page.waitForFunction(
-          () =>
-            Number(document.querySelector('[data-testid="profile"]')?.dataset.curves) === 1 ||
-            document.querySelector('[data-testid="model-list"] .model-error') !== null,
-          null,
-          { timeout: 60_000 },
-        );
-        const modelErrors = await page.$$eval('[data-testid="model-list"] .model-error', (els) =>
-          els.map((e) => e.textContent),
-        );
-        assert(modelErrors.length === 0, `the trained ${kind} predicts in the explorer: ${modelErrors}`);
+        await expectProfileInExplorer(page, kind);
         assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
       } finally {
         await context.close();
@@ -291,6 +298,8 @@ test(
       const info = await page.textContent('[data-testid="train-info"]');
       assert(/sparse points/.test(info ?? ''), `model facts shown: ${info}`);
       await screenshot(page, 'train-gap');
+      await expectProfileInExplorer(page, 'gap');
+      await page.evaluate(() => (window.location.hash = '#train'));
       // the form survives a reload: model kind, options and frame counts as they were typed
       await page.reload();
       await page.waitForSelector('[data-testid="train-kind"]', { timeout: 30_000 });
