@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ExperimentResults } from '../../src/eval/results';
-import { learningCurveFigure, partialSizes, type LoadedRun } from '../../src/ui/study/figures';
+import { parseResults, type ExperimentResults } from '../../src/eval/results';
+import {
+  clusterBarsFigure,
+  learningCurveFigure,
+  partialSizes,
+  type LoadedRun,
+} from '../../src/ui/study/figures';
 
 const spread = (mean: number) => ({ mean, std: 0.1 * mean });
 const size = (n: number, nFolds: number, e: number, f: number) => ({
@@ -44,5 +50,25 @@ describe('Study view learning curves', () => {
       '300',
       '400',
     ]);
+  });
+});
+
+describe('Study view cluster bars (Fig. 7)', () => {
+  it('draws one bar trace per run and the population on its own round-numbered axis', () => {
+    const committed = (name: string): LoadedRun => ({
+      key: `study/${name}`,
+      label: name,
+      results: parseResults(readFileSync(`docs/results/study/${name}.json`, 'utf8')),
+    });
+    const runs = [committed('azobenzene-rotation-gap'), committed('azobenzene-rotation-schnet')];
+    const fig = clusterBarsFigure(runs, 'largest', 'force');
+    expect(fig).not.toBeNull();
+    const types = fig!.data.map((d) => d.type);
+    expect(types).toEqual(['bar', 'bar', 'scatter']);
+    const pop = fig!.data[2] as { y: number[]; yaxis: string };
+    expect(pop.yaxis).toBe('y2');
+    expect(pop.y.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 6);
+    // not plotly's 'sync' default, which put ticks like 26.39 and 21.99 on the population axis
+    expect((fig!.layout.yaxis2 as { tickmode: string }).tickmode).toBe('auto');
   });
 });

@@ -162,12 +162,14 @@ export function clusterBarsFigure(
         categoryorder: 'array',
         categoryarray: labels,
       },
-      yaxis: { title: { text: `test ${quantity} RMSE (${unit})` } },
+      yaxis: { title: { text: `test ${quantity} RMSE (${unit})` }, rangemode: 'tozero' },
       yaxis2: {
         title: { text: 'population (%)' },
         overlaying: 'y',
         side: 'right',
         rangemode: 'tozero',
+        // plotly's default for an overlaying axis syncs its ticks to the left axis' grid (26.39, 21.99 …)
+        tickmode: 'auto',
         showgrid: false,
       },
       legend: { orientation: 'h', x: 0, y: -0.3, yanchor: 'top' },
