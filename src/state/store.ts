@@ -55,6 +55,8 @@ export interface AppError {
   id: number;
   message: string;
   detail?: string;
+  /** The action that failed ('train', 'evaluate', …): its errors go when the user runs it again. */
+  source?: string;
 }
 
 export interface AppState {
@@ -76,8 +78,10 @@ export interface AppState {
   setSummary(s: GeometrySummary | null): void;
   startJob(label: string): number;
   updateJob(id: number, patch: Partial<Omit<Job, 'id'>>): void;
-  pushError(message: string, detail?: string): void;
+  pushError(message: string, detail?: string, source?: string): void;
   dismissError(id: number): void;
+  /** Removes the errors of one action, when it starts again (a new run makes an old failure stale). */
+  dismissErrorsFrom(source: string): void;
 }
 
 let nextId = 1;
@@ -115,6 +119,13 @@ export const useStore = create<AppState>()((set, get) => ({
     return id;
   },
   updateJob: (id, patch) => set((s) => (s.job && s.job.id === id ? { job: { ...s.job, ...patch } } : {})),
-  pushError: (message, detail) => set((s) => ({ errors: [...s.errors, { id: nextId++, message, detail }] })),
+  pushError: (message, detail, source) =>
+    set((s) => ({ errors: [...s.errors, { id: nextId++, message, detail, source }] })),
   dismissError: (id) => set((s) => ({ errors: s.errors.filter((e) => e.id !== id) })),
+  dismissErrorsFrom: (source) =>
+    set((s) =>
+      s.errors.some((e) => e.source === source)
+        ? { errors: s.errors.filter((e) => e.source !== source) }
+        : {},
+    ),
 }));

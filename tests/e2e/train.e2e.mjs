@@ -291,6 +291,11 @@ test(
       await setOptions(page, { cutoff: 5 });
       await page.click('[data-testid="train-start"]');
       await waitDone(page, 60_000);
+      const banners = await page.$$eval('[data-testid="error"]', (els) => els.map((e) => e.textContent));
+      assert(
+        !banners.some((t) => /Training failed/.test(t ?? '')),
+        `the failure of the earlier run is gone once a new run starts: ${banners}`,
+      );
       const r = await resultNumbers(page);
       console.log(`      GAP fast, 20 frames: test E RMSE ${r.eRmse} kcal/mol, F RMSE ${r.fRmse} kcal/mol/Å`);
       assert(Number.isFinite(r.fRmse) && r.fRmse > 0 && r.fRmse < 20, `force RMSE ${r.fRmse}`);

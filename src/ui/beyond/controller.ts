@@ -20,6 +20,7 @@ async function run<K extends 'neb' | 'md' | 'mix'>(
 ): Promise<void> {
   const st = useBeyond.getState();
   if (st[k].status === 'running') return;
+  useStore.getState().dismissErrorsFrom(`beyond-${k}`);
   st.set(k, {
     status: 'running',
     fraction: 0,
@@ -39,7 +40,7 @@ async function run<K extends 'neb' | 'md' | 'mix'>(
       useBeyond.getState().set(k, { status: 'cancelled', message: 'cancelled' });
     else {
       useBeyond.getState().set(k, { status: 'error', error: message(e) });
-      useStore.getState().pushError(`${label} failed.`, message(e));
+      useStore.getState().pushError(`${label} failed.`, message(e), `beyond-${k}`);
     }
   }
 }

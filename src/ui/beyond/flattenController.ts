@@ -20,6 +20,7 @@ export async function startFlatten(req: FlattenRequest, label: string): Promise<
   const st = useFlatten.getState();
   if (st.status === 'running' || st.status === 'cancelling') return;
   const runId = st.begin(label);
+  useStore.getState().dismissErrorsFrom('flatten');
   const onProgress = Comlink.proxy((p: FlattenProgress) => useFlatten.getState().progress(runId, p));
   const job = getServices().compute.call((api) => api.flattenSelect(req, onProgress));
   running = job;
@@ -31,7 +32,7 @@ export async function startFlatten(req: FlattenRequest, label: string): Promise<
       s.fail(runId, 'cancelled');
     else {
       s.fail(runId, 'error', message(e));
-      useStore.getState().pushError('The error-flattening selection failed.', message(e));
+      useStore.getState().pushError('The error-flattening selection failed.', message(e), 'flatten');
     }
   } finally {
     if (running === job) running = null;

@@ -159,6 +159,8 @@ export function clusterFigure(res: ExperimentResults, o: ClusterFigureOptions): 
         x,
         y: bars.map((b) => fin(b[o.metric])),
         marker: { color: o.metric === 'eRmse' ? COLOURS[0] : COLOURS[2] },
+        // the name in the hover text itself: plotly cuts a trace name in the side box at 15 characters
+        hovertemplate: `%{x}: %{y:.3f}<br>${o.stat === 'best' ? 'best fold' : 'mean over folds'}, ${UNIT[o.metric]}<extra></extra>`,
       },
       {
         type: 'scatter',
@@ -168,6 +170,7 @@ export function clusterFigure(res: ExperimentResults, o: ClusterFigureOptions): 
         y: pop.map((p) => 100 * p),
         yaxis: 'y2',
         line: { color: COLOURS[1] },
+        hovertemplate: `%{x}: %{y:.1f} % of the ${popWhat}<extra></extra>`,
       },
     ],
     layout: {

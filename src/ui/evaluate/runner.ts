@@ -213,6 +213,7 @@ async function settleRun<T extends { cancelled: boolean }>(
   what: string,
 ): Promise<void> {
   activeRun = call;
+  useStore.getState().dismissErrorsFrom('evaluate');
   try {
     const out = await call;
     keep(out);
@@ -226,7 +227,7 @@ async function settleRun<T extends { cancelled: boolean }>(
       useEvaluate.getState().setRun({ status: 'cancelled', endedAt: Date.now() });
     else {
       useEvaluate.getState().setRun({ status: 'error', error: message(e), endedAt: Date.now() });
-      useStore.getState().pushError(`${what} failed.`, message(e));
+      useStore.getState().pushError(`${what} failed.`, message(e), 'evaluate');
     }
   } finally {
     if (activeRun === call) activeRun = null;

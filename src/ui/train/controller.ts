@@ -21,6 +21,7 @@ export async function startTraining(req: TrainRequest, label: string): Promise<v
   const st = useTraining.getState();
   if (st.status === 'running' || st.status === 'paused' || st.status === 'cancelling') return;
   const runId = st.begin(req.kind, label);
+  useStore.getState().dismissErrorsFrom('train');
   const compute = getServices().compute;
   const onProgress = Comlink.proxy((p: TrainProgressReport) => useTraining.getState().progress(runId, p));
   const job = compute.call((api) => api.startTraining(req, onProgress));
@@ -50,7 +51,7 @@ export async function startTraining(req: TrainRequest, label: string): Promise<v
     if (cancelled) s.fail(runId, 'cancelled');
     else {
       s.fail(runId, 'error', message(e));
-      useStore.getState().pushError('Training failed.', message(e));
+      useStore.getState().pushError('Training failed.', message(e), 'train');
     }
   } finally {
     if (running === job) running = null;
