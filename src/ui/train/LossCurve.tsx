@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { EpochPoint } from '../../compute/trainTasks';
 import { drawChart, loadPlotly } from '../plotly';
 import { chartColours } from '../chartTheme';
+import { withLogTicks } from '../logTicks';
 
 const COLORS = { e: '#2563eb', f: '#d62728' };
 
@@ -59,17 +60,18 @@ export function LossCurve({ epochs }: { epochs: EpochPoint[] }) {
       paper_bgcolor: 'rgba(0,0,0,0)',
       plot_bgcolor: 'rgba(0,0,0,0)',
       font: { color: text, size: 12 },
-      margin: { l: 70, r: 16, t: 40, b: 48 },
-      height: 320,
-      legend: { orientation: 'h', y: -0.22, font: { size: 10 } },
+      margin: { l: 70, r: 16, t: 40, b: 56 },
+      height: 330,
+      legend: { orientation: 'h', y: -0.3, yanchor: 'top', font: { size: 10 } },
       xaxis: { title: { text: 'epoch' }, gridcolor: grid, zeroline: false, rangemode: 'tozero' },
       yaxis: {
         title: { text: 'MSE: E (kcal/mol)², F (kcal/mol/Å)²' },
         type: 'log',
         gridcolor: grid,
-        exponentformat: 'power',
       },
     };
+    // full numbers at 1-2-5 steps instead of plotly's bare minor digits on a log axis
+    withLogTicks({ data, layout });
     return drawChart(node, data, layout, (error) => {
       setState(error === undefined ? 'ready' : 'error');
       if (error !== undefined) setError(error);
