@@ -63,7 +63,9 @@ export async function nebCommand(a: Args): Promise<number> {
     maxMove,
     onStep: (s) =>
       s.step % 50 === 0 &&
-      log(`NEB step ${s.step}: fmax ${s.fmax.toFixed(3)}, top ${Math.max(...s.E) - s.E[0]} kcal/mol`),
+      log(
+        `NEB step ${s.step}: fmax ${s.fmax.toFixed(3)}, top ${(Math.max(...s.E) - s.E[0]).toFixed(2)} kcal/mol`,
+      ),
   });
   const flat = new Float64Array(nRef * n3);
   res.images.forEach((im, i) => flat.set(im, i * n3));
