@@ -49,7 +49,7 @@ describe('study catalogue', () => {
       urls,
     );
     expect(problems).toEqual(['/docs/results/bad/index.json: not a pes study index']);
-    expect(runs.map((r) => r.id)).toEqual(['b', 'a', 'other']);
+    expect(runs.map((r) => r.id)).toEqual(['a', 'b', 'other']); // study folders first
     const a = runs.find((r) => r.id === 'a')!;
     expect(a.group).toBe('study-quick');
     expect(a.resultsUrl).toBe('/assets/a.json');

@@ -110,7 +110,9 @@ export function buildCatalogue(
       figures: [],
     });
   }
-  const order = (r: CatalogueRun) => (r.status === 'unindexed' ? 1 : 0);
+  // the full study first, then the quick study, then the other results folders; unindexed files last
+  const order = (r: CatalogueRun) =>
+    r.status === 'unindexed' ? 3 : r.group === 'study' ? 0 : r.group.startsWith('study') ? 1 : 2;
   return {
     runs: [...runs.values()].sort(
       (a, b) => order(a) - order(b) || a.group.localeCompare(b.group) || a.id.localeCompare(b.id),
