@@ -22,6 +22,12 @@ export interface StudyRun {
   options: Record<string, string>;
   sizes: number[];
   folds: number;
+  /**
+   * The plan's sizes when this run was narrowed to some of them (`--sizes` picking plan sizes, or
+   * `--redraw` at the sizes a results file has): the index counts finished folds against these, so a
+   * run trained to n = 500 of a plan that goes to 1000 is "partial", not "complete".
+   */
+  planSizes?: number[];
   seed: number;
   /** Reference paths every fold's model is also evaluated on (bundled ids). */
   paths: string[];
@@ -166,15 +172,28 @@ export function shrinkPlan(
   o: { sizes?: number[]; folds?: number; epochs?: number },
 ): StudyRun[] {
   return plan.map((r) => ({
-    ...r,
-    sizes: o.sizes ?? r.sizes,
-    folds: o.folds ?? r.folds,
+    ...narrowRun(r, o.sizes ?? r.sizes, o.folds ?? r.folds),
     options:
       o.epochs !== undefined && (r.model === 'schnet' || r.model === 'bpnn')
         ? { ...r.options, epochs: String(o.epochs) }
         : r.options,
   }));
 }
+
+/**
+ * The run at these sizes and folds. When they are a part of its plan (the same folds, every size a
+ * planned one) the planned sizes are kept as `planSizes`; otherwise the new sizes are the plan.
+ */
+export function narrowRun(r: StudyRun, sizes: number[], folds: number): StudyRun {
+  const plan = r.planSizes ?? r.sizes;
+  const partOfPlan = folds === r.folds && sizes.every((n) => plan.includes(n));
+  const narrowed: StudyRun = { ...r, sizes, folds };
+  delete narrowed.planSizes;
+  return partOfPlan && sizes.length < plan.length ? { ...narrowed, planSizes: plan } : narrowed;
+}
+
+/** The sizes the index counts a run's folds against (see `StudyRun.planSizes`). */
+export const plannedSizes = (r: StudyRun): number[] => r.planSizes ?? r.sizes;
 
 /** Estimated seconds of one fold of a run with n training frames (src/eval/study-cost.ts). */
 export function runFoldSeconds(r: StudyRun, n: number): number {

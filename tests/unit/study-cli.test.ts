@@ -8,7 +8,9 @@ import { parseResults, type ExperimentResults } from '../../src/eval/results.ts'
 import {
   cutoffScanPoints,
   filterPlan,
+  narrowRun,
   parseStudyIndex,
+  plannedSizes,
   runCost,
   shrinkPlan,
   studyPlan,
@@ -70,6 +72,25 @@ describe('study plan', () => {
     expect(s.every((r) => r.sizes[0] === 5 && r.folds === 2)).toBe(true);
     expect(s.find((r) => r.model === 'schnet')!.options.epochs).toBe('1');
     expect(s.find((r) => r.model === 'sgdml')!.options.epochs).toBeUndefined();
+  });
+});
+
+describe('narrowRun: a run trained at part of its planned sizes', () => {
+  const run = studyPlan('full').find((r) => r.id === 'glycine-gap')!;
+  it('keeps the plan when the sizes are planned ones with the planned folds', () => {
+    const r = narrowRun(run, [50, 100, 200], run.folds);
+    expect(r.sizes).toEqual([50, 100, 200]);
+    expect(plannedSizes(r)).toEqual(run.sizes);
+    // narrowing again (as --redraw does after --sizes) still counts against the whole plan
+    expect(plannedSizes(narrowRun(r, [50, 100], run.folds))).toEqual(run.sizes);
+    expect(plannedSizes(shrinkPlan([run], { sizes: [50, 700] })[0])).toEqual(run.sizes);
+  });
+  it('makes the new sizes the plan when they are not planned, the folds differ, or all are kept', () => {
+    expect(plannedSizes(narrowRun(run, [6, 50], run.folds))).toEqual([6, 50]);
+    expect(plannedSizes(narrowRun(run, [50], 2))).toEqual([50]);
+    const all = narrowRun(run, run.sizes, run.folds);
+    expect(all.planSizes).toBeUndefined();
+    expect(plannedSizes(all)).toEqual(run.sizes);
   });
 });
 
@@ -242,6 +263,27 @@ describe('pes study', () => {
       const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
       expect(summary).toContain('| glycine-sgdml-inv |');
       expect(summary).toContain('| glycine-sgdml-inv-ang |');
+    },
+    120_000,
+  );
+
+  it.skipIf(!haveData)(
+    'a run trained at some of the planned sizes is partial in the index, before and after --redraw',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pes-study-narrow-'));
+      const args = ['study', '--quick', '--only', 'glycine-sgdml-inv', '--out', dir, '--quiet'];
+      expect(await main([...args, '--sizes', '20', '--no-models', '--no-dataset-figures'])).toBe(0);
+      const check = () => {
+        const index = parseStudyIndex(readFileSync(join(dir, 'index.json'), 'utf8'));
+        const e = index.runs.find((r) => r.id === 'glycine-sgdml-inv')!;
+        expect(e.status).toBe('partial');
+        expect(e.sizes).toEqual([20, 40]);
+        expect(e.finishedSizes).toEqual([20]);
+        expect([e.foldsDone, e.foldsPlanned]).toEqual([3, 6]);
+      };
+      check();
+      expect(await main([...args, '--redraw'])).toBe(0);
+      check();
     },
     120_000,
   );

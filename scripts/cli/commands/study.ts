@@ -56,7 +56,9 @@ import {
   filterPlan,
   fmtDuration,
   indexEntry,
+  narrowRun,
   parseStudyIndex,
+  plannedSizes,
   runCost,
   runSecondsLeft,
   type TimedFold,
@@ -237,7 +239,7 @@ function entryFromFile(run: StudyRun, outDir: string): StudyIndexEntry | undefin
   const path = join(outDir, file);
   const res = readRunResults(outDir, run.id);
   if (!res?.folds.length) return undefined;
-  const base = { id: run.id, label: run.label, sizes: run.sizes, source: 'study' as const };
+  const base = { id: run.id, label: run.label, sizes: plannedSizes(run), source: 'study' as const };
   const figures = [`${run.id}-learning-curves.svg`].filter((f) => existsSync(join(outDir, f)));
   return {
     ...indexEntry(res, file, { ...base, csv: `${run.id}.csv`, figures }),
@@ -261,11 +263,11 @@ function unfinishedEntry(
     model: run.model,
     label: run.label,
     options: run.options,
-    sizes: run.sizes,
+    sizes: plannedSizes(run),
     finishedSizes: [],
     folds: run.folds,
     foldsDone: 0,
-    foldsPlanned: run.sizes.length * run.folds,
+    foldsPlanned: plannedSizes(run).length * run.folds,
     status,
     figures: [],
     source: 'study',
@@ -287,7 +289,7 @@ function redrawPlan(plan: StudyRun[], outDir: string): StudyRun[] {
   return plan.flatMap((r) => {
     const res = readRunResults(outDir, r.id);
     const sizes = [...new Set(res?.folds.map((f) => f.size) ?? [])].sort((a, b) => a - b);
-    return res && sizes.length ? [{ ...r, sizes, folds: res.spec.folds }] : [];
+    return res && sizes.length ? [narrowRun(r, sizes, res.spec.folds)] : [];
   });
 }
 
@@ -590,7 +592,12 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
       const cost = runCost(run);
       const file = `${run.id}.json`;
       const out = join(outDir, file);
-      const entryBase = { id: run.id, label: run.label, sizes: run.sizes, source: 'study' as const };
+      const entryBase = {
+        id: run.id,
+        label: run.label,
+        sizes: plannedSizes(run),
+        source: 'study' as const,
+      };
       let entry: ModelEntry;
       try {
         entry = ensureModel(run.model);

@@ -31,7 +31,7 @@ function defaultSelection(runs: CatalogueRun[]): string[] {
   const rank = (r: CatalogueRun) =>
     ['-sgdml-inv', '-sgdml-inv-ang', '-gap', '-schnet', '-bpnn'].findIndex((k) => r.id.endsWith(k)) >>> 0;
   const usable = runs.filter((r) => r.resultsUrl && r.status !== 'skipped' && r.status !== 'failed');
-  const azo = usable.filter((r) => r.dataset === 'azobenzene-rotation' && r.status === 'complete');
+  const azo = usable.filter((r) => r.dataset === 'azobenzene-rotation');
   const pool = azo.length ? azo : usable;
   const groups = [...new Set(pool.map((r) => r.group))];
   const group =
