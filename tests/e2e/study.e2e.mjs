@@ -78,6 +78,28 @@ test(
       const bars = await page.locator('[data-testid="study-bars"] .bars .point').count();
       assert(bars >= 10, `per-cluster bars drawn (${bars} bars)`);
       await screenshot(page, 'study-view');
+      // predicted vs reference of the best folds: one marker trace per picked run beside the y = x line,
+      // units on both axes; switching to forces redraws with force units
+      const parity = '[data-testid="study-parity"]';
+      await page.waitForSelector(`${parity}[data-state="ready"]`, { timeout: 90_000 });
+      const parityTraces = Number(await page.getAttribute(parity, 'data-traces'));
+      assert(
+        parityTraces === traces / 2 + 1,
+        `parity: ${parityTraces} traces for ${traces / 2} runs + y = x`,
+      );
+      const points = await page.locator(`${parity} .scatterlayer .trace .point`).count();
+      assert(points >= 100, `parity points drawn (${points})`);
+      const parityX = (await page.textContent(`${parity} .g-xtitle`)) ?? '';
+      assert(/reference .*\(kcal\/mol\)/.test(parityX), `parity x title: ${parityX}`);
+      await page.selectOption('[data-testid="study-parity-quantity"]', 'force');
+      await page.waitForFunction(
+        (sel) => /kcal\/mol\/Å/.test(document.querySelector(`${sel} .g-ytitle`)?.textContent ?? ''),
+        parity,
+        { timeout: 90_000 },
+      );
+      await page.locator('[data-testid="study-parity-card"]').screenshot({
+        path: 'test-results/study-parity-forces.png',
+      });
       // add a run from another dataset: one more curve
       const before = traces;
       const box = page
@@ -97,6 +119,10 @@ test(
       await page.reload();
       await page.waitForSelector('[data-testid="study-view"]', { state: 'visible', timeout: 90_000 });
       assert(await box.isChecked(), 'the run ticked before the reload is still ticked');
+      assert(
+        (await page.inputValue('[data-testid="study-parity-quantity"]')) === 'force',
+        'the parity quantity survives the reload',
+      );
       await page.waitForFunction(
         (n) =>
           document.querySelector('[data-testid="study-curve-energy"]')?.getAttribute('data-traces') === n,

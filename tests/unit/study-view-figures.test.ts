@@ -4,6 +4,7 @@ import { parseResults, type ExperimentResults } from '../../src/eval/results';
 import {
   clusterBarsFigure,
   learningCurveFigure,
+  parityFigure,
   partialSizes,
   type LoadedRun,
 } from '../../src/ui/study/figures';
@@ -70,5 +71,61 @@ describe('Study view cluster bars (Fig. 7)', () => {
     expect(pop.y.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 6);
     // not plotly's 'sync' default, which put ticks like 26.39 and 21.99 on the population axis
     expect((fig!.layout.yaxis2 as { tickmode: string }).tickmode).toBe('auto');
+  });
+});
+
+describe('Study view parity plot', () => {
+  const withParity = (label: string, e0: number, shift: number): LoadedRun => ({
+    key: `study/${label}`,
+    label,
+    results: {
+      spec: { folds: 5 },
+      summary: [size(100, 5, 1, 3), size(200, 5, 0.5, 2)],
+      folds: [
+        { size: 100, fold: 0, test: { eRmse: 1, fRmse: 3 }, parity: undefined },
+        {
+          size: 200,
+          fold: 0,
+          test: { eRmse: 0.5, fRmse: 2 },
+          parity: {
+            eRef: [e0 + 2, e0, e0 + 5],
+            ePred: [e0 + 2 + shift, e0 - shift, e0 + 5],
+            fRef: [-10, 0, 10],
+            fPred: [-9, 1, 11],
+          },
+        },
+      ],
+    } as unknown as ExperimentResults,
+  });
+
+  it('draws each run best fold against the reference, energies from each sample lowest reference', () => {
+    const fig = parityFigure(
+      [withParity('A', -11200, 0.5), withParity('B', -23000, 1)],
+      'largest',
+      'energy',
+    )!;
+    expect(fig.data).toHaveLength(3); // y = x, then one trace per run
+    const [line, a, b] = fig.data as { x: number[]; y: number[]; name: string }[];
+    expect(a.x).toEqual([2, 0, 5]);
+    expect(a.y).toEqual([2.5, -0.5, 5]);
+    expect(b.y).toEqual([3, -1, 5]);
+    expect(a.name).toMatch(/^A, n = 200 \(fold 1\): RMSE 0.500 kcal\/mol$/);
+    // the diagonal spans every point, axes share the range
+    expect(line.x[0]).toBeLessThan(-1);
+    expect(line.x[1]).toBeGreaterThan(5);
+    const layout = fig.layout as {
+      xaxis: { range: number[]; title: { text: string } };
+      yaxis: { range: number[] };
+    };
+    expect(layout.yaxis.range).toEqual(layout.xaxis.range);
+    expect(layout.xaxis.title.text).toContain('kcal/mol');
+  });
+
+  it('forces are drawn as they are; a size without a parity sample gives no figure', () => {
+    const f = parityFigure([withParity('A', 0, 0)], 200, 'force')!;
+    expect((f.data[1] as { x: number[] }).x).toEqual([-10, 0, 10]);
+    expect((f.layout as { xaxis: { title: { text: string } } }).xaxis.title.text).toContain('kcal/mol/Å');
+    expect(parityFigure([withParity('A', 0, 0)], 100, 'energy')).toBeNull();
+    expect(parityFigure([], 'largest', 'force')).toBeNull();
   });
 });

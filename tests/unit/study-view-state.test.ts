@@ -9,6 +9,8 @@ const fallback: StudyViewState = {
   stat: 'both',
   barQuantity: 'force',
   barSize: null,
+  parityQuantity: 'energy',
+  paritySize: null,
 };
 const known = {
   keys: new Set(['study/a', 'study/b', 'gap/c']),
@@ -31,6 +33,8 @@ describe('Study view state across reloads', () => {
       stat: 'mean',
       barQuantity: 'energy',
       barSize: 200,
+      parityQuantity: 'force',
+      paritySize: 400,
     };
     saveStudyView(s);
     expect(restoreStudyView(known, fallback)).toEqual(s);
@@ -50,7 +54,10 @@ describe('Study view state across reloads', () => {
   it('ignores unreadable or ill-typed storage', () => {
     store.set('pes.study.view', '{not json');
     expect(restoreStudyView(known, fallback)).toEqual(fallback);
-    store.set('pes.study.view', JSON.stringify({ stat: 'median', barSize: -3, barQuantity: 7 }));
+    store.set(
+      'pes.study.view',
+      JSON.stringify({ stat: 'median', barSize: -3, barQuantity: 7, paritySize: 1.5, parityQuantity: 'e' }),
+    );
     expect(restoreStudyView(known, fallback)).toEqual(fallback);
   });
 });

@@ -11,6 +11,7 @@ import {
   allSizes,
   clusterBarsFigure,
   learningCurveFigure,
+  parityFigure,
   partialSizes,
   RUN_COLOURS,
   type LoadedRun,
@@ -60,6 +61,8 @@ export function StudyView() {
         stat: 'both',
         barQuantity: 'force',
         barSize: null,
+        parityQuantity: 'energy',
+        paritySize: null,
       },
     ),
   );
@@ -70,10 +73,14 @@ export function StudyView() {
   const [stat, setStat] = useState<StudyViewState['stat']>(initial.stat);
   const [barQuantity, setBarQuantity] = useState<StudyViewState['barQuantity']>(initial.barQuantity);
   const [barSize, setBarSize] = useState<number | null>(initial.barSize);
+  const [parityQuantity, setParityQuantity] = useState<StudyViewState['parityQuantity']>(
+    initial.parityQuantity,
+  );
+  const [paritySize, setParitySize] = useState<number | null>(initial.paritySize);
   const [modelMsg, setModelMsg] = useState<Record<string, string>>({});
   useEffect(
-    () => saveStudyView({ dataset, model, selected, stat, barQuantity, barSize }),
-    [dataset, model, selected, stat, barQuantity, barSize],
+    () => saveStudyView({ dataset, model, selected, stat, barQuantity, barSize, parityQuantity, paritySize }),
+    [dataset, model, selected, stat, barQuantity, barSize, parityQuantity, paritySize],
   );
 
   const shown = ALL_RUNS.filter(
@@ -109,11 +116,11 @@ export function StudyView() {
     [selected, loaded],
   );
   const sizes = allSizes(picked);
-  const size: number | 'largest' | null = !picked.length
-    ? null
-    : barSize !== null && sizes.includes(barSize)
-      ? barSize
-      : 'largest';
+  // a saved size none of the picked runs has falls back to each run's largest
+  const sizeOrLargest = (n: number | null): number | 'largest' | null =>
+    !picked.length ? null : n !== null && sizes.includes(n) ? n : 'largest';
+  const size = sizeOrLargest(barSize);
+  const pSize = sizeOrLargest(paritySize);
 
   const eFig = useMemo(() => learningCurveFigure(picked, 'energy', stat), [picked, stat]);
   const partial = useMemo(() => partialSizes(picked), [picked]);
@@ -121,6 +128,10 @@ export function StudyView() {
   const barFig = useMemo(
     () => (size !== null ? clusterBarsFigure(picked, size, barQuantity) : null),
     [picked, size, barQuantity],
+  );
+  const parityFig = useMemo(
+    () => (pSize !== null ? parityFigure(picked, pSize, parityQuantity) : null),
+    [picked, pSize, parityQuantity],
   );
 
   const toggle = (key: string) =>
@@ -260,22 +271,13 @@ export function StudyView() {
         <section className="card" aria-label="Per-cluster errors" data-testid="study-clusters">
           <div className="study-head">
             <h2>Errors per φ cluster (Fig. 7)</h2>
-            <label>
-              Size{' '}
-              <select
-                value={size === null ? '' : String(size)}
-                onChange={(e) => setBarSize(e.target.value === 'largest' ? null : Number(e.target.value))}
-                disabled={!picked.length}
-                data-testid="study-bar-size"
-              >
-                <option value="largest">largest of each run</option>
-                {sizes.map((n) => (
-                  <option key={n} value={n}>
-                    n = {n}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SizeSelect
+              value={size}
+              sizes={sizes}
+              onChange={setBarSize}
+              disabled={!picked.length}
+              testId="study-bar-size"
+            />
             <label>
               Quantity{' '}
               <select
@@ -301,6 +303,47 @@ export function StudyView() {
                 : 'Pick runs to compare their per-cluster errors.'}
             </p>
           )}
+        </section>
+        <section className="card" aria-label="Parity plots" data-testid="study-parity-card">
+          <div className="study-head">
+            <h2>Predicted vs reference (best fold)</h2>
+            <SizeSelect
+              value={pSize}
+              sizes={sizes}
+              onChange={setParitySize}
+              disabled={!picked.length}
+              testId="study-parity-size"
+            />
+            <label>
+              Quantity{' '}
+              <select
+                value={parityQuantity}
+                onChange={(e) => setParityQuantity(e.target.value as 'energy' | 'force')}
+                data-testid="study-parity-quantity"
+              >
+                <option value="energy">energies (kcal/mol)</option>
+                <option value="force">force components (kcal/mol/Å)</option>
+              </select>
+            </label>
+          </div>
+          {parityFig ? (
+            <StudyPlot
+              figure={parityFig}
+              testId="study-parity"
+              label="Predicted vs reference test values of the best folds"
+              height={560}
+            />
+          ) : (
+            <p className="muted" data-testid="study-parity-none">
+              {picked.length
+                ? 'The picked runs stored no parity sample at this size.'
+                : 'Pick runs to compare their predictions with the reference.'}
+            </p>
+          )}
+          <p className="muted study-small">
+            A sample of each best fold&apos;s test frames (up to 200 energies and 600 force components, stored
+            with the results); energies relative to the lowest reference energy of each sample.
+          </p>
         </section>
         <section className="card" aria-label="Picked runs" data-testid="study-details">
           <h2>Picked runs</h2>
@@ -339,5 +382,39 @@ export function StudyView() {
         </section>
       </div>
     </div>
+  );
+}
+
+/** "Size": each run's largest finished size, or one size all plots use. */
+function SizeSelect({
+  value,
+  sizes,
+  onChange,
+  disabled,
+  testId,
+}: {
+  value: number | 'largest' | null;
+  sizes: number[];
+  onChange: (n: number | null) => void;
+  disabled: boolean;
+  testId: string;
+}) {
+  return (
+    <label>
+      Size{' '}
+      <select
+        value={value === null ? '' : String(value)}
+        onChange={(e) => onChange(e.target.value === 'largest' ? null : Number(e.target.value))}
+        disabled={disabled}
+        data-testid={testId}
+      >
+        <option value="largest">largest of each run</option>
+        {sizes.map((n) => (
+          <option key={n} value={n}>
+            n = {n}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

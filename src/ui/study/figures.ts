@@ -1,7 +1,7 @@
 /**
  * Plotly figures of the Study view, built from parsed results (pure, no DOM): learning curves (test
- * energy or force RMSE vs training size, log–log, best fold solid and mean ± sd dashed) and per-cluster
- * bars of several runs side by side.
+ * energy or force RMSE vs training size, log–log, best fold solid and mean ± sd dashed), per-cluster
+ * bars of several runs side by side, and parity plots of their best folds on one set of axes.
  */
 import { meanClusterErrors, type ExperimentResults } from '../../eval/results';
 import { phiClusterLabel } from '../../data/cluster';
@@ -174,6 +174,84 @@ export function clusterBarsFigure(
       },
       legend: { orientation: 'h', x: 0, y: -0.3, yanchor: 'top' },
       margin: { l: 70, r: 60, t: 40, b: 60 },
+    },
+  };
+}
+
+/**
+ * Predicted vs reference test values of each run's best fold at size n ('largest': each run's largest
+ * finished size), one colour per run, on shared axes with the y = x line. Energies are shifted by each
+ * run's lowest reference energy in its sample, so runs on different molecules share the axes. Runs whose
+ * results have no parity sample at that size are left out (null when none has one).
+ */
+export function parityFigure(
+  runs: LoadedRun[],
+  sizeWanted: number | 'largest',
+  quantity: 'energy' | 'force',
+): PlotFigure | null {
+  const unit = quantity === 'energy' ? 'kcal/mol' : 'kcal/mol/Å';
+  const data: Record<string, unknown>[] = [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  runs.forEach((r, i) => {
+    const s =
+      sizeWanted === 'largest'
+        ? r.results.summary[r.results.summary.length - 1]
+        : r.results.summary.find((q) => q.size === sizeWanted);
+    const fold = s && r.results.folds.find((f) => f.size === s.size && f.fold === s.bestFold);
+    const p = fold?.parity;
+    if (!s || !fold || !p) return;
+    let ref = quantity === 'energy' ? p.eRef : p.fRef;
+    let pred = quantity === 'energy' ? p.ePred : p.fPred;
+    if (!ref.length) return;
+    if (quantity === 'energy') {
+      const e0 = Math.min(...ref);
+      ref = ref.map((v) => v - e0);
+      pred = pred.map((v) => v - e0);
+    }
+    for (const v of [...ref, ...pred])
+      if (Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    const rmse = quantity === 'energy' ? fold.test.eRmse : fold.test.fRmse;
+    const color = RUN_COLOURS[i % RUN_COLOURS.length];
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: `${r.label}, n = ${s.size} (fold ${fold.fold + 1}): RMSE ${rmse.toPrecision(3)} ${unit}`,
+      x: ref,
+      y: pred,
+      marker: { color, size: 4, opacity: 0.55 },
+      hovertemplate: `reference %{x:.2f}, predicted %{y:.2f} ${unit}<extra>${r.label}</extra>`,
+    });
+  });
+  if (!data.length) return null;
+  const pad = 0.04 * (hi - lo || 1);
+  const range = [lo - pad, hi + pad];
+  const what = quantity === 'energy' ? 'E − lowest E_ref' : 'force component';
+  return {
+    data: [
+      {
+        type: 'scatter',
+        mode: 'lines',
+        name: 'y = x',
+        x: range,
+        y: range,
+        line: { color: '#888', dash: 'dash', width: 1 },
+        hoverinfo: 'skip',
+      },
+      ...data,
+    ],
+    layout: {
+      title: {
+        text: `${quantity === 'energy' ? 'Energies' : 'Forces'}: best fold, ${sizeWanted === 'largest' ? 'largest n of each run' : `n = ${sizeWanted}`} (test sample)`,
+      },
+      // square: one kcal/mol is as long on both axes, the plot narrower rather than the range wider
+      xaxis: { title: { text: `reference ${what} (${unit})` }, range, constrain: 'domain' },
+      yaxis: { title: { text: `predicted ${what} (${unit})` }, range, scaleanchor: 'x', constrain: 'domain' },
+      legend: { orientation: 'h', x: 0, y: -0.2, yanchor: 'top' },
+      margin: { l: 70, r: 20, t: 40, b: 60 },
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The Study view's choices (filters, picked runs, curve statistic, bar options), kept in localStorage so
+ * The Study view's choices (filters, picked runs, curve statistic, bar and parity options), kept in localStorage so
  * a reload shows the same comparison. Saved run keys that are no longer in the catalogue (results
  * removed or renamed) are dropped; when none of the saved runs is left, the default selection is used.
  */
@@ -12,6 +12,8 @@ export interface StudyViewState {
   stat: 'best' | 'mean' | 'both';
   barQuantity: 'energy' | 'force';
   barSize: number | null;
+  parityQuantity: 'energy' | 'force';
+  paritySize: number | null;
 }
 
 const KEY = 'pes.study.view';
@@ -41,11 +43,15 @@ export function restoreStudyView(known: StudyChoices, fallback: StudyViewState):
     stat: str(s.stat, (x) => ['best', 'mean', 'both'].includes(x), fallback.stat) as StudyViewState['stat'],
     barQuantity: str(s.barQuantity, (x) => x === 'energy' || x === 'force', fallback.barQuantity) as
       'energy' | 'force',
-    barSize:
-      typeof s.barSize === 'number' && Number.isInteger(s.barSize) && s.barSize > 0
-        ? s.barSize
-        : fallback.barSize,
+    barSize: positiveInt(s.barSize) ?? fallback.barSize,
+    parityQuantity: str(s.parityQuantity, (x) => x === 'energy' || x === 'force', fallback.parityQuantity) as
+      'energy' | 'force',
+    paritySize: positiveInt(s.paritySize) ?? fallback.paritySize,
   };
+}
+
+function positiveInt(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
 }
 
 export function saveStudyView(s: StudyViewState): void {
