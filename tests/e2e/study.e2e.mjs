@@ -3,6 +3,19 @@ import { readFileSync } from 'node:fs';
 import { assert, openApp, screenshot, test } from './harness.mjs';
 
 const TOUR = JSON.parse(readFileSync('public/tours/azobenzene.json', 'utf8'));
+const GLYCINE_TOUR = JSON.parse(readFileSync('public/tours/glycine.json', 'utf8'));
+/** The Study tab's ticked runs, as study run ids of the full study ("glycine-gap"; others as their test id). */
+const tickedRuns = (page) =>
+  page.$$eval('[data-testid="study-runs"] input:checked', (els) =>
+    els.map((e) => (e.getAttribute('data-testid') ?? '').replace(/^study-run-study-/, '')).sort(),
+  );
+/** Waits until the Study tab compares exactly these runs. */
+async function expectRuns(page, runs, what) {
+  const want = [...runs].sort().join(',');
+  for (let t = 0; t < 120 && (await tickedRuns(page)).join(',') !== want; t++) await page.waitForTimeout(250);
+  const got = (await tickedRuns(page)).join(',');
+  assert(got === want, `${what}: the Study tab compares ${want} (ticked: ${got})`);
+}
 const uncaught = (errors) => errors.filter((e) => e.startsWith('uncaught'));
 
 async function openStudy(browser, url) {
@@ -199,6 +212,7 @@ test(
           assert(q.get('path') === step.path, `step ${i + 1} query path=${step.path} (${loc.search})`);
           if (step.slider !== undefined) assert(Number(q.get('x')) === step.slider, `x=${step.slider}`);
         }
+        if (step.runs) await expectRuns(page, step.runs, `step ${i + 1}`);
         if (step.camera) {
           // the step's camera reaches the viewer: the view it reports (written back to the URL as &cam=)
           // is the step's rotation
@@ -269,6 +283,58 @@ test(
     }
   },
   { timeoutMs: 600_000 },
+);
+
+test(
+  'study: the glycine tour starts from ?tour=glycine, shows its path and runs, and gives the comparison back',
+  async ({ browser, url }) => {
+    const { context, page, errors } = await openApp(browser, url, '?tour=glycine#study');
+    page.setDefaultTimeout(90_000);
+    try {
+      await page.waitForSelector('[data-testid="tour-player"]', { timeout: 90_000 });
+      const steps = GLYCINE_TOUR.steps;
+      assert((await counter(page))[1] === steps.length, `the glycine tour has ${steps.length} steps`);
+      let before = null; // the comparison the user had, before a step picked runs
+      for (const [i, step] of steps.entries()) {
+        await page.waitForFunction(
+          (n) => document.querySelector('[data-testid="tour-player"]')?.dataset.step === String(n),
+          i,
+        );
+        assert(
+          (await page.textContent('[data-testid="tour-step-title"]')) === step.title,
+          `title of step ${i + 1}`,
+        );
+        if (step.path) {
+          // the path the step asks for is the one on screen, also on the first step of a tour started
+          // from the URL (the explorer once kept its default path there)
+          await page.waitForFunction(
+            (p) => document.querySelector('[data-testid="path-select"]')?.value === p,
+            step.path,
+          );
+          await page.waitForSelector('[data-testid="viewer"][data-state="ready"]');
+        }
+        if (!step.runs && !before) before = await tickedRuns(page);
+        if (step.runs) await expectRuns(page, step.runs, `glycine step ${i + 1}`);
+        if (step.models) {
+          await page.waitForFunction(
+            () => Number(document.querySelector('[data-testid="profile"]')?.dataset.curves) >= 1,
+          );
+          const legend = (await page.textContent('[data-testid="profile"]')) ?? '';
+          assert(/glycine/.test(legend), `step ${i + 1}: the glycine model's curve is drawn (${legend})`);
+        }
+        await page.waitForTimeout(500);
+        await screenshot(page, `tour-glycine-${String(i + 1).padStart(2, '0')}`);
+        if (i < steps.length - 1) await page.keyboard.press('ArrowRight');
+      }
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid="tour-player"]', { state: 'detached' });
+      await expectRuns(page, before, 'after the tour');
+      assert(uncaught(errors).length === 0, `uncaught errors:\n${errors.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  },
+  { timeoutMs: 300_000 },
 );
 
 test(

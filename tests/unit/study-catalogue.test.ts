@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCatalogue, normalizePath } from '../../src/ui/study/catalogue';
+import { buildCatalogue, findRun, normalizePath, type CatalogueRun } from '../../src/ui/study/catalogue';
 
 const idx = (mode: string, runs: unknown[]) => ({
   format: 'pes-study-index',
@@ -60,5 +60,17 @@ describe('study catalogue', () => {
   });
   it('normalizes paths', () => {
     expect(normalizePath('/docs/results/x/../y/./z.json')).toBe('/docs/results/y/z.json');
+  });
+});
+
+describe('findRun (a tour names runs by their study id)', () => {
+  const r = (group: string, extra: Partial<CatalogueRun> = {}): CatalogueRun =>
+    ({ key: `/docs/results/${group}/x.json`, id: 'x', group, resultsUrl: 'u', ...extra }) as CatalogueRun;
+  const runs = [r('study'), r('study-quick', { modelUrl: 'm' }), r('sgdml', { modelUrl: 'm' })];
+  it('prefers the full study, then other folders, the quick study last, with what is needed', () => {
+    expect(findRun(runs, 'x', 'results')?.group).toBe('study');
+    expect(findRun(runs, 'x', 'model')?.group).toBe('sgdml');
+    expect(findRun(runs.slice(0, 2), 'x', 'model')?.group).toBe('study-quick');
+    expect(findRun(runs, 'y', 'results')).toBeUndefined();
   });
 });

@@ -27,6 +27,20 @@ describe('tour format', () => {
     for (const s of t.steps) expect(Boolean(s.camera?.rotate), s.title).toBe(s.tab === 'explore');
   });
 
+  it('the bundled glycine tour parses; its study steps name runs of the committed full study', () => {
+    const t = parseTour(readFileSync('public/tours/glycine.json', 'utf8'), 'glycine.json');
+    expect(t.steps.length).toBeGreaterThanOrEqual(5);
+    expect(t.steps.some((s) => s.tab === 'explore' && s.path === 'glycine')).toBe(true);
+    const index = JSON.parse(readFileSync('docs/results/study/index.json', 'utf8')) as {
+      runs: { id: string }[];
+    };
+    const ids = new Set(index.runs.map((r) => r.id));
+    for (const s of t.steps.filter((x) => x.tab === 'study')) {
+      expect(s.runs?.length, s.title).toBeGreaterThan(0);
+      for (const id of s.runs!) expect(ids.has(id), `${s.title}: ${id}`).toBe(true);
+    }
+  });
+
   it('names the exact field at fault', () => {
     expect(() => parseTour('{', 'x.json')).toThrow(/x\.json: not valid JSON/);
     expect(() => parseTour(JSON.stringify({ format: 'other' }), 'x.json')).toThrow(
@@ -47,6 +61,11 @@ describe('tour format', () => {
       /steps\[0\]\.camera\.pan: unknown field/,
     );
     expect(() => parseTour(tour([{ ...ok, models: [1] }]))).toThrow(/steps\[0\]\.models/);
+    expect(() => parseTour(tour([{ ...ok, runs: [] }]))).toThrow(
+      /steps\[0\]\.runs: must be a non-empty array/,
+    );
+    expect(() => parseTour(tour([{ ...ok, runs: 'glycine-gap' }]))).toThrow(/steps\[0\]\.runs/);
+    expect(parseTour(tour([{ ...ok, runs: ['glycine-gap'] }])).steps[0].runs).toEqual(['glycine-gap']);
     expect(() => parseTour(tour([{ ...ok, colour: 'red' }]))).toThrow(/steps\[0\]\.colour: unknown field/);
     expect(() => parseTour(tour([{ ...ok, path: 'a b' }]))).toThrow(/steps\[0\]\.path/);
     const t = parseTour(tour([{ ...ok, camera: { rotate: [0, 90, 0], zoom: 1.5 }, models: ['m'] }]));

@@ -526,9 +526,11 @@ export function startExplorer(): void {
     else if (q.x !== undefined && Math.abs(q.x - ex.x) > 1e-6) setX(q.x);
     followCameraInUrl();
   });
-  const query = readViewQuery();
   fetchJson('data/manifest.json')
     .then((manifest) => {
+      // the URL as it is now: a tour started from ?tour=… may have moved it while the manifest loaded
+      // (its 'popstate' came before there were paths to follow)
+      const query = readViewQuery();
       const paths = pathEntriesFromManifest(manifest);
       useExplorer.getState().set({ paths });
       if (!paths.length) throw new Error('the manifest lists no paths');

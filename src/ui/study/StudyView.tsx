@@ -3,10 +3,12 @@
  * compare learning curves and per-cluster errors side by side, load a run's best model into the
  * explorer — and the teaching mode (guided tours, projector mode).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ExperimentResults } from '../../eval/results';
 import { TourControls } from '../tour/TourControls';
-import { optionsText, type CatalogueRun } from './catalogue';
+import { useStore } from '../../state/store';
+import { useTour } from '../../state/tour';
+import { findRun, optionsText, type CatalogueRun } from './catalogue';
 import {
   allSizes,
   clusterBarsFigure,
@@ -82,6 +84,37 @@ export function StudyView() {
     () => saveStudyView({ dataset, model, selected, stat, barQuantity, barSize, parityQuantity, paritySize }),
     [dataset, model, selected, stat, barQuantity, barSize, parityQuantity, paritySize],
   );
+
+  // A tour step with "runs" shows exactly those runs (filters cleared, each run at its largest size); the
+  // comparison the user had comes back when the tour ends.
+  const tourRuns = useTour((t) => t.tour?.steps[t.step]?.runs);
+  const touring = useTour((t) => t.tour !== null);
+  const beforeTour = useRef<{ selected: string[]; dataset: string; model: string } | null>(null);
+  useEffect(() => {
+    if (!tourRuns) return;
+    const found = tourRuns.map((id) => findRun(ALL_RUNS, id, 'results'));
+    const missing = tourRuns.filter((_, i) => !found[i]);
+    if (missing.length)
+      useStore
+        .getState()
+        .pushError(`Tour: no results of the study run(s) ${missing.join(', ')} in this build.`);
+    const keys = found.flatMap((r) => (r ? [r.key] : []));
+    if (!keys.length) return;
+    beforeTour.current ??= { selected, dataset, model };
+    setSelected(keys);
+    setDataset('all');
+    setModel('all');
+    setBarSize(null);
+    setParitySize(null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the step's runs change
+  }, [tourRuns]);
+  useEffect(() => {
+    if (touring || !beforeTour.current) return;
+    setSelected(beforeTour.current.selected);
+    setDataset(beforeTour.current.dataset);
+    setModel(beforeTour.current.model);
+    beforeTour.current = null;
+  }, [touring]);
 
   const shown = ALL_RUNS.filter(
     (r) => (dataset === 'all' || r.dataset === dataset) && (model === 'all' || r.label === model),

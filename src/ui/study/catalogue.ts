@@ -129,3 +129,16 @@ export function optionsText(o: Record<string, unknown>): string {
   if (o.maxEpochs !== undefined) parts.push(`${String(o.maxEpochs)} epochs`);
   return parts.join(', ');
 }
+
+/**
+ * The run a tour names by its study id (e.g. "glycine-sgdml-inv"): the full study's when it has one with
+ * what is needed (a saved model, or a results file), else another folder's, the quick study's last.
+ */
+export function findRun(
+  runs: CatalogueRun[],
+  id: string,
+  need: 'model' | 'results',
+): CatalogueRun | undefined {
+  const ok = (r: CatalogueRun) => r.id === id && Boolean(need === 'model' ? r.modelUrl : r.resultsUrl);
+  return runs.find((r) => ok(r) && r.group !== 'study-quick') ?? runs.find(ok);
+}

@@ -8,7 +8,10 @@ import { useTour } from '../../state/tour';
 import { TourPlayer } from './TourPlayer';
 import { parseTour } from './tourFormat';
 
-export const BUNDLED_TOURS = [{ name: 'azobenzene', label: 'Azobenzene: where ML force fields fail' }];
+export const BUNDLED_TOURS = [
+  { name: 'azobenzene', label: 'Azobenzene: where ML force fields fail' },
+  { name: 'glycine', label: 'Glycine: the control case' },
+];
 
 async function fetchTour(name: string) {
   const url = `tours/${encodeURIComponent(name)}.json`;

@@ -9,6 +9,7 @@ import { createPortal } from 'react-dom';
 import { useModels } from '../../state/models';
 import { useStore } from '../../state/store';
 import { useTour } from '../../state/tour';
+import { findRun } from '../study/catalogue';
 import { studyCatalogue } from '../study/studyFiles';
 import { loadRunModel } from '../study/loadRun';
 import { applyStep, highlight } from './applyStep';
@@ -29,9 +30,7 @@ async function showModels(step: TourStep) {
   if (!step.models) return;
   const wanted = new Set<string>();
   for (const id of step.models) {
-    const run =
-      studyCatalogue.runs.find((r) => r.id === id && r.modelUrl && r.group !== 'study-quick') ??
-      studyCatalogue.runs.find((r) => r.id === id && r.modelUrl);
+    const run = findRun(studyCatalogue.runs, id, 'model');
     if (!run) {
       useStore.getState().pushError(`Tour: no saved model for the study run "${id}" in this build.`);
       continue;

@@ -7,7 +7,7 @@
  *         "tab": "explore" | "datasets" | "train" | "evaluate" | "study",
  *         "path"?: bundled path id (explorer ?path=…), "slider"?: number (explorer ?x=…, the path's key
  *         coordinate, e.g. φ in degrees), "models"?: study run ids whose saved best model is shown in the
- *         explorer, "camera"?: { "rotate"?: [x°, y°, z°], "zoom"?: number } or "reset",
+ *         explorer, "runs"?: study run ids the Study tab compares (its picked runs), "camera"?: { "rotate"?: [x°, y°, z°], "zoom"?: number } or "reset",
  *         "highlight"?: CSS selector of the element to highlight (e.g. "[data-testid=study-bars]") }
  *
  * parseTour checks everything and names the exact field at fault.
@@ -27,6 +27,7 @@ export interface TourStep {
   path?: string;
   slider?: number;
   models?: string[];
+  runs?: string[];
   camera?: TourCamera;
   highlight?: string;
 }
@@ -36,7 +37,7 @@ export interface Tour {
   steps: TourStep[];
 }
 
-const STEP_KEYS = ['title', 'text', 'tab', 'path', 'slider', 'models', 'camera', 'highlight'];
+const STEP_KEYS = ['title', 'text', 'tab', 'path', 'slider', 'models', 'runs', 'camera', 'highlight'];
 
 export class TourError extends Error {}
 
@@ -98,6 +99,11 @@ export function parseTour(text: string, source = 'tour'): Tour {
       if (!Array.isArray(s.models) || s.models.some((m) => typeof m !== 'string'))
         fail(at('models'), `must be an array of study run ids (strings), got ${typeName(s.models)}`);
       step.models = s.models as string[];
+    }
+    if (s.runs !== undefined) {
+      if (!Array.isArray(s.runs) || !s.runs.length || s.runs.some((m) => typeof m !== 'string'))
+        fail(at('runs'), `must be a non-empty array of study run ids (strings), got ${typeName(s.runs)}`);
+      step.runs = s.runs as string[];
     }
     if (s.camera !== undefined) {
       if (s.camera === 'reset') step.camera = { reset: true };
