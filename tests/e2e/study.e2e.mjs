@@ -321,6 +321,14 @@ test(
           );
           const legend = (await page.textContent('[data-testid="profile"]')) ?? '';
           assert(/glycine/.test(legend), `step ${i + 1}: the glycine model's curve is drawn (${legend})`);
+          // the path search offers the paths of the molecule on screen only
+          const offered = await page.$$eval('[data-testid="beyond-path"] option', (os) =>
+            os.map((o) => o.value),
+          );
+          assert(
+            offered.join() === 'glycine',
+            `NEB reference paths for a glycine model: ${offered.join(', ')}`,
+          );
         }
         await page.waitForTimeout(500);
         await screenshot(page, `tour-glycine-${String(i + 1).padStart(2, '0')}`);

@@ -5,6 +5,7 @@
  * short Langevin MD from the current geometry, and train a region-gated mixture of local sGDML models.
  */
 import { useEffect, useMemo, useState } from 'react';
+import { useExplorer } from '../../state/explorer';
 import { useModels } from '../../state/models';
 import { useStore } from '../../state/store';
 import { useDatasets, refOf } from '../../state/datasets';
@@ -39,6 +40,9 @@ function usePaths(): PathEntry[] {
   }, []);
   return paths;
 }
+
+/** The molecule a bundled path id belongs to ("azobenzene-rotation" → "azobenzene"). */
+const moleculeOf = (pathId: string) => pathId.split('-')[0];
 
 const sameZ = (a: ArrayLike<number>, b: ArrayLike<number>) =>
   a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
@@ -77,8 +81,11 @@ export function PathSearchPanel() {
   const usable = useMemo(() => models.filter((m) => !molecule || sameZ(m.z, molecule.z)), [models, molecule]);
   const [modelId, setModelId] = useState('');
   const model = usable.find((m) => m.id === modelId) ?? usable[0];
+  // the reference paths of the molecule on screen (the explorer's path), the optimized rotation first
+  const shownPath = useExplorer((s) => s.pathId);
+  const offered = paths.filter((p) => !shownPath || moleculeOf(p.id) === moleculeOf(shownPath));
   const [pathId, setPathId] = useState('azobenzene-optimized-rotation');
-  const path = paths.find((p) => p.id === pathId) ?? paths[0];
+  const path = offered.find((p) => p.id === pathId) ?? offered[0];
   const [steps, setSteps] = useState(600);
   const [climb, setClimb] = useState(true);
   const [image, setImage] = useState(0);
@@ -132,7 +139,7 @@ export function PathSearchPanel() {
           <label className="field">
             Reference path (start band, ends relaxed on the model)
             <select value={path?.id} onChange={(e) => setPathId(e.target.value)} data-testid="beyond-path">
-              {paths.map((p) => (
+              {offered.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.id}
                 </option>
