@@ -9,6 +9,9 @@ const tickedRuns = (page) =>
   page.$$eval('[data-testid="study-runs"] input:checked', (els) =>
     els.map((e) => (e.getAttribute('data-testid') ?? '').replace(/^study-run-study-/, '')).sort(),
   );
+/** The id of the dataset selected on the Datasets tab. */
+const selectedDataset = (page) =>
+  page.getAttribute('[data-testid="dataset-item"][aria-pressed="true"]', 'data-dataset-id');
 /** Waits until the Study tab compares exactly these runs. */
 async function expectRuns(page, runs, what) {
   const want = [...runs].sort().join(',');
@@ -213,6 +216,14 @@ test(
           if (step.slider !== undefined) assert(Number(q.get('x')) === step.slider, `x=${step.slider}`);
         }
         if (step.runs) await expectRuns(page, step.runs, `step ${i + 1}`);
+        if (step.dataset)
+          await page.waitForFunction(
+            (id) =>
+              document
+                .querySelector('[data-testid="dataset-item"][aria-pressed="true"]')
+                ?.getAttribute('data-dataset-id') === id,
+            step.dataset,
+          );
         if (step.camera) {
           // the step's camera reaches the viewer: the view it reports (written back to the URL as &cam=)
           // is the step's rotation
@@ -286,7 +297,7 @@ test(
 );
 
 test(
-  'study: the glycine tour starts from ?tour=glycine, shows its path and runs, and gives the comparison back',
+  'study: the glycine tour starts from ?tour=glycine, shows its path, dataset and runs, and gives the comparison back',
   async ({ browser, url }) => {
     const { context, page, errors } = await openApp(browser, url, '?tour=glycine#study');
     page.setDefaultTimeout(90_000);
@@ -295,6 +306,7 @@ test(
       const steps = GLYCINE_TOUR.steps;
       assert((await counter(page))[1] === steps.length, `the glycine tour has ${steps.length} steps`);
       let before = null; // the comparison the user had, before a step picked runs
+      let datasetBefore = null; // and the dataset they had selected
       for (const [i, step] of steps.entries()) {
         await page.waitForFunction(
           (n) => document.querySelector('[data-testid="tour-player"]')?.dataset.step === String(n),
@@ -314,6 +326,17 @@ test(
           await page.waitForSelector('[data-testid="viewer"][data-state="ready"]');
         }
         if (!step.runs && !before) before = await tickedRuns(page);
+        if (!step.dataset && !datasetBefore) datasetBefore = await selectedDataset(page);
+        if (step.dataset) {
+          await page.waitForFunction(
+            (id) =>
+              document
+                .querySelector('[data-testid="dataset-item"][aria-pressed="true"]')
+                ?.getAttribute('data-dataset-id') === id,
+            step.dataset,
+          );
+          await page.waitForSelector('[data-testid="chart-distances"] .main-svg');
+        }
         if (step.runs) await expectRuns(page, step.runs, `glycine step ${i + 1}`);
         if (step.models) {
           await page.waitForFunction(
@@ -337,6 +360,17 @@ test(
       await page.keyboard.press('Escape');
       await page.waitForSelector('[data-testid="tour-player"]', { state: 'detached' });
       await expectRuns(page, before, 'after the tour');
+      assert(
+        datasetBefore && datasetBefore !== 'glycine',
+        `a dataset other than glycine before (${datasetBefore})`,
+      );
+      await page.waitForFunction(
+        (id) =>
+          document
+            .querySelector('[data-testid="dataset-item"][aria-pressed="true"]')
+            ?.getAttribute('data-dataset-id') === id,
+        datasetBefore,
+      );
       assert(uncaught(errors).length === 0, `uncaught errors:\n${errors.join('\n')}`);
     } finally {
       await context.close();

@@ -66,6 +66,10 @@ describe('tour format', () => {
     );
     expect(() => parseTour(tour([{ ...ok, runs: 'glycine-gap' }]))).toThrow(/steps\[0\]\.runs/);
     expect(parseTour(tour([{ ...ok, runs: ['glycine-gap'] }])).steps[0].runs).toEqual(['glycine-gap']);
+    expect(() => parseTour(tour([{ ...ok, dataset: 3 }]))).toThrow(
+      /steps\[0\]\.dataset: must be a dataset id/,
+    );
+    expect(parseTour(tour([{ ...ok, dataset: 'glycine' }])).steps[0].dataset).toBe('glycine');
     expect(() => parseTour(tour([{ ...ok, colour: 'red' }]))).toThrow(/steps\[0\]\.colour: unknown field/);
     expect(() => parseTour(tour([{ ...ok, path: 'a b' }]))).toThrow(/steps\[0\]\.path/);
     const t = parseTour(tour([{ ...ok, camera: { rotate: [0, 90, 0], zoom: 1.5 }, models: ['m'] }]));

@@ -2,10 +2,12 @@
  * The tour player: a panel over the page (portal on <body>, so it stays visible on every tab) with the
  * step's title and text, a step counter, Previous / Next (buttons and ←/→), Exit (button and Esc) and the
  * projector toggle. Each step change drives the page through applyStep (URL hash/query, highlight) and
- * shows the step's study models in the explorer.
+ * shows the step's study models in the explorer and its dataset on the Datasets tab (the dataset the user
+ * had selected comes back when the tour ends).
  */
 import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
+import { useDatasets } from '../../state/datasets';
 import { useModels } from '../../state/models';
 import { useStore } from '../../state/store';
 import { useTour } from '../../state/tour';
@@ -50,6 +52,53 @@ async function showModels(step: TourStep) {
   for (const m of ms.models) if (m.id.startsWith('study:')) ms.setVisible(m.id, wanted.has(m.id));
 }
 
+/** The dataset selected before a tour step changed it (undefined: no step has changed it). */
+let datasetBeforeTour: string | null | undefined;
+
+/**
+ * Selects the step's dataset, at once or as soon as it is listed (a tour started from the URL may come
+ * before the bundled datasets); an id that never shows up is reported. Returns a cleanup.
+ */
+function showDataset(step: TourStep): () => void {
+  const id = step.dataset;
+  if (!id) return () => undefined;
+  const apply = () => {
+    const ds = useDatasets.getState();
+    if (!ds.datasets.some((d) => d.id === id)) return false;
+    if (datasetBeforeTour === undefined) datasetBeforeTour = ds.selectedId;
+    if (ds.selectedId !== id) ds.select(id);
+    return true;
+  };
+  if (apply()) return () => undefined;
+  const unsubscribe = useDatasets.subscribe(() => {
+    if (apply()) {
+      unsubscribe();
+      window.clearTimeout(timer);
+    }
+  });
+  const timer = window.setTimeout(() => {
+    unsubscribe();
+    useStore.getState().pushError(`Tour: no dataset "${id}" in this app (its step shows another one).`);
+  }, 30_000);
+  return () => {
+    unsubscribe();
+    window.clearTimeout(timer);
+  };
+}
+
+/** Gives back the dataset the user had selected before the tour. */
+function restoreDataset() {
+  const before = datasetBeforeTour;
+  datasetBeforeTour = undefined;
+  const ds = useDatasets.getState();
+  if (
+    before !== undefined &&
+    before !== ds.selectedId &&
+    (before === null || ds.datasets.some((d) => d.id === before))
+  )
+    ds.select(before);
+}
+
 /**
  * The tour changes the page layout (tour.css: the explorer's view and profile side by side; projector
  * mode): plots that size themselves on window resize (plotly) are told, and the highlighted element is
@@ -89,13 +138,17 @@ export function TourPlayer() {
     if (!current) return;
     applyStep(current);
     void showModels(current);
+    const stopDataset = showDataset(current);
     relayout();
     // the target may only appear once its tab has rendered or its data has loaded: keep looking a while
     let tries = 0;
     const t = window.setInterval(() => {
       if (highlight(current.highlight) || !current.highlight || ++tries > 60) window.clearInterval(t);
     }, 250);
-    return () => window.clearInterval(t);
+    return () => {
+      window.clearInterval(t);
+      stopDataset();
+    };
   }, [current]);
 
   // projector mode on/off: relayout and show the highlighted element again
@@ -108,6 +161,7 @@ export function TourPlayer() {
   useEffect(() => {
     if (!tour) {
       highlight(undefined);
+      restoreDataset();
       return;
     }
     document.body.classList.add('tour-active');

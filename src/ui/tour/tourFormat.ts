@@ -7,7 +7,8 @@
  *         "tab": "explore" | "datasets" | "train" | "evaluate" | "study",
  *         "path"?: bundled path id (explorer ?path=…), "slider"?: number (explorer ?x=…, the path's key
  *         coordinate, e.g. φ in degrees), "models"?: study run ids whose saved best model is shown in the
- *         explorer, "runs"?: study run ids the Study tab compares (its picked runs), "camera"?: { "rotate"?: [x°, y°, z°], "zoom"?: number } or "reset",
+ *         explorer, "runs"?: study run ids the Study tab compares (its picked runs), "dataset"?: the id
+ *         of the dataset the Datasets tab shows (e.g. "glycine"), "camera"?: { "rotate"?: [x°, y°, z°], "zoom"?: number } or "reset",
  *         "highlight"?: CSS selector of the element to highlight (e.g. "[data-testid=study-bars]") }
  *
  * parseTour checks everything and names the exact field at fault.
@@ -28,6 +29,7 @@ export interface TourStep {
   slider?: number;
   models?: string[];
   runs?: string[];
+  dataset?: string;
   camera?: TourCamera;
   highlight?: string;
 }
@@ -37,7 +39,18 @@ export interface Tour {
   steps: TourStep[];
 }
 
-const STEP_KEYS = ['title', 'text', 'tab', 'path', 'slider', 'models', 'runs', 'camera', 'highlight'];
+const STEP_KEYS = [
+  'title',
+  'text',
+  'tab',
+  'path',
+  'slider',
+  'models',
+  'runs',
+  'dataset',
+  'camera',
+  'highlight',
+];
 
 export class TourError extends Error {}
 
@@ -104,6 +117,11 @@ export function parseTour(text: string, source = 'tour'): Tour {
       if (!Array.isArray(s.runs) || !s.runs.length || s.runs.some((m) => typeof m !== 'string'))
         fail(at('runs'), `must be a non-empty array of study run ids (strings), got ${typeName(s.runs)}`);
       step.runs = s.runs as string[];
+    }
+    if (s.dataset !== undefined) {
+      if (typeof s.dataset !== 'string' || !s.dataset.trim())
+        fail(at('dataset'), `must be a dataset id like "glycine", got ${typeName(s.dataset)}`);
+      step.dataset = s.dataset as string;
     }
     if (s.camera !== undefined) {
       if (s.camera === 'reset') step.camera = { reset: true };
