@@ -218,6 +218,26 @@ describe('GAP model', () => {
     for (let k = 0; k < 3; k++) expect(b.varE![k]).toBe(a.varE![k]);
   });
 
+  it('the compact form keeps the source frames instead of the descriptors: same predictions, no variance', () => {
+    const full = JSON.stringify(model.serialize());
+    const text = JSON.stringify(model.serialize({ compact: true }));
+    expect(text.length).toBeLessThan(full.length / 3);
+    const json = JSON.parse(text);
+    expect(json.payload.blocks.every((b: { Q?: string }) => b.Q === undefined)).toBe(true);
+    const m2 = deserializeGap(json);
+    for (const [k, b] of m2.data.blocks.entries()) expect(b.Q).toEqual(model.data.blocks[k].Q);
+    const X = ds.R.slice(50 * 27, 53 * 27);
+    const a = model.predict(X, 3);
+    const b = m2.predict(X, 3);
+    for (let k = 0; k < 3; k++) expect(b.E[k]).toBe(a.E[k]);
+    for (let k = 0; k < a.F.length; k++) expect(b.F[k]).toBe(a.F[k]);
+    expect(b.varE).toBeUndefined();
+    // it can be saved compactly again, and a broken source is refused with a message
+    expect(JSON.stringify(m2.serialize({ compact: true }))).toBe(text);
+    json.payload.sparseSource.atom[0] = 99;
+    expect(() => deserializeGap(json)).toThrow(/sparse point 0 names frame \d+, atom 99/);
+  });
+
   it('uses isolated-atom offsets when given, and the Trainer interface aborts', async () => {
     const m = await trainGap(ds, trainIdx.slice(0, 10), {
       ...small,

@@ -28,6 +28,7 @@ import type { ForceField, ModelKind, Prediction, SerializedModel, TrainOptions, 
 import { Soap, type SoapExpansion } from './soap.ts';
 import { GAP_PAPER, type GapParams } from './params.ts';
 import { selectSparse, makeRng } from './sparse.ts';
+import { SparseSourceBuilder, sparseDescriptors, type SparseSource } from './sparseSource.ts';
 import {
   StreamingQR,
   cholesky,
@@ -69,6 +70,8 @@ export interface GapModelData {
   Lmm?: Float64Array;
   /** R of the QR solve (upper, M×M), for the variance. */
   Rqr?: Float64Array;
+  /** The frames and atoms the sparse points come from (for the compact form of `serialize`). */
+  sparseSource?: SparseSource;
 }
 
 function kernelPow(x: number, zeta: number): number {
@@ -230,8 +233,30 @@ export class GapModel implements ForceField {
     return varE ? { E, F, varE } : { E, F };
   }
 
-  serialize(): SerializedModel {
+  /**
+   * The model as JSON-safe data. `compact`: the sparse points as their source frames and atoms instead
+   * of their descriptors, and no variance factors (deserializeGap recomputes the descriptors; the
+   * predictions are the same, without the variance) — kB instead of 100+ MB with the paper preset.
+   */
+  serialize(opts: { compact?: boolean } = {}): SerializedModel {
     const d = this.data;
+    const src = d.sparseSource;
+    if (opts.compact && src)
+      return {
+        kind: 'gap',
+        version: 1,
+        payload: {
+          params: d.params,
+          z: Array.from(d.z),
+          species: d.species,
+          e0: d.e0,
+          blocks: d.blocks.map((b) => ({ Z: b.Z, M: b.M, off: b.off })),
+          alpha: f64ToB64(d.alpha),
+          Lmm: null,
+          Rqr: null,
+          sparseSource: { R: f64ToB64(src.R), frame: Array.from(src.frame), atom: Array.from(src.atom) },
+        },
+      };
     return {
       kind: 'gap',
       version: 1,
@@ -244,6 +269,9 @@ export class GapModel implements ForceField {
         alpha: f64ToB64(d.alpha),
         Lmm: d.Lmm ? f64ToB64(d.Lmm) : null,
         Rqr: d.Rqr ? f64ToB64(d.Rqr) : null,
+        ...(src
+          ? { sparseSource: { R: f64ToB64(src.R), frame: Array.from(src.frame), atom: Array.from(src.atom) } }
+          : {}),
       },
     };
   }
@@ -258,20 +286,35 @@ export function deserializeGap(m: SerializedModel): GapModel {
     z: number[];
     species: number[];
     e0: Record<number, number>;
-    blocks: { Z: number; M: number; off: number; Q: string }[];
+    blocks: { Z: number; M: number; off: number; Q?: string }[];
     alpha: string;
     Lmm: string | null;
     Rqr: string | null;
+    sparseSource?: { R: string; frame: number[]; atom: number[] };
+  };
+  const z = Int32Array.from(p.z);
+  const src: SparseSource | undefined = p.sparseSource && {
+    R: b64ToF64(p.sparseSource.R),
+    frame: Int32Array.from(p.sparseSource.frame),
+    atom: Int32Array.from(p.sparseSource.atom),
+  };
+  // compact form: the descriptors of the sparse points from their source frames
+  const soap = p.blocks.some((b) => b.Q === undefined) ? new Soap(p.params, p.species) : undefined;
+  const descriptors = (b: { M: number; off: number; Q?: string }) => {
+    if (b.Q !== undefined) return b64ToF64(b.Q);
+    if (!src || !soap) throw new Error('GAP model: sparse points have neither descriptors nor source frames');
+    return sparseDescriptors(soap, z, src, b.off, b.M);
   };
   return new GapModel({
     params: p.params,
-    z: Int32Array.from(p.z),
+    z,
     species: p.species,
     e0: p.e0,
-    blocks: p.blocks.map((b) => ({ Z: b.Z, M: b.M, off: b.off, Q: b64ToF64(b.Q) })),
+    blocks: p.blocks.map((b) => ({ Z: b.Z, M: b.M, off: b.off, Q: descriptors(b) })),
     alpha: b64ToF64(p.alpha),
     Lmm: p.Lmm ? b64ToF64(p.Lmm) : undefined,
     Rqr: p.Rqr ? b64ToF64(p.Rqr) : undefined,
+    sparseSource: src,
   });
 }
 
@@ -413,6 +456,7 @@ export async function trainGap(
   report('sparse', 0.1, 'choosing sparse points');
   await tick();
   const blocks: SparseBlock[] = [];
+  const sources = new SparseSourceBuilder(ds.R, nc);
   const sparseCoeffs: { C: Float64Array; pn: Float64Array }[] = [];
   let off = 0;
   for (let si = 0; si < species.length; si++) {
@@ -445,6 +489,7 @@ export async function trainGap(
         lastFrame = t;
       }
       Q.set(ex!.q.subarray(a * D, (a + 1) * D), k * D);
+      sources.add(trainIdx[t], a);
       Cs.set(ex!.c.subarray(a * cs, (a + 1) * cs), k * cs);
       pns[k] = ex!.pnorm[a];
     }
@@ -707,5 +752,6 @@ export async function trainGap(
     alpha,
     Lmm: params.variance ? L : undefined,
     Rqr: params.variance ? qr.R : undefined,
+    sparseSource: sources.build(),
   });
 }
