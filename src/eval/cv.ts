@@ -16,7 +16,7 @@
 import type { Dataset } from '../data/dataset.ts';
 import { createRng, cvSplit, drawStratSample } from '../data/sample.ts';
 import { dihedralSeries, geometryClusters, phiClusters, PHI_CLUSTERS } from '../data/cluster.ts';
-import type { ForceField, Trainer, TrainProgress } from '../models/types.ts';
+import type { ForceField, Trainer, TrainOptions, TrainProgress } from '../models/types.ts';
 import { clusterErrors, errorStats, errorVsEnergy, parityData, pathErrors } from './metrics.ts';
 import {
   incompatibility,
@@ -123,6 +123,61 @@ export function splitForSize(
       ? drawStratSample(E, Math.min(spec.validSize, E.length - split.subset.length), rng, split.subset).sort()
       : null;
   return { ...split, valid };
+}
+
+/** The trainer options of fold k at size n (seed, validation frames), the same for a fold's every run. */
+function foldTrainOptions(
+  spec: Pick<ExperimentSpec, 'seed'>,
+  n: number,
+  k: number,
+  valid: Int32Array | null,
+) {
+  return { seed: mixSeed(spec.seed, n * 131 + k), validIdx: valid ?? undefined };
+}
+
+/**
+ * Trains fold `fold` of size `size` again as {@link runCrossValidation} did (same split, seed and
+ * validation frames), e.g. to save the model of a fold run earlier. A deterministic trainer gives the same
+ * model: compare {@link trainingErrors} with the recorded `FoldResult.train` to be sure.
+ */
+export async function retrainFold(o: {
+  ds: Dataset;
+  trainer: Trainer;
+  spec: ExperimentSpec;
+  size: number;
+  fold: number;
+  signal?: AbortSignal;
+  onProgress?: TrainOptions['onProgress'];
+}): Promise<{ model: ForceField; trainIdx: Int32Array }> {
+  if (!o.ds.E) throw new Error(`${o.ds.name}: the dataset has no energies`);
+  const split = splitForSize(o.ds.E, o.size, o.spec);
+  const trainIdx = split.folds[o.fold];
+  if (!trainIdx) throw new Error(`size ${o.size} has no fold ${o.fold + 1}`);
+  const model = await o.trainer.train(o.ds, trainIdx, o.spec.params, {
+    signal: o.signal,
+    ...foldTrainOptions(o.spec, o.size, o.fold, split.valid),
+    onProgress: o.onProgress,
+  });
+  return { model, trainIdx };
+}
+
+/** A model's errors on its own training frames (as `FoldResult.train`). */
+export function trainingErrors(
+  model: ForceField,
+  ds: Dataset,
+  trainIdx: ArrayLike<number>,
+  batch = 100,
+  signal?: AbortSignal,
+) {
+  const d3 = 3 * ds.nAtoms;
+  const pt = predictFrames(model, ds, trainIdx, batch, signal);
+  return errorStats(
+    pt.E,
+    Float64Array.from(trainIdx, (i) => ds.E![i]),
+    pt.F,
+    gather(ds.F!, trainIdx, d3),
+    ds.nAtoms,
+  );
 }
 
 class Aborted extends Error {
@@ -272,8 +327,7 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
       const t0 = now();
       const model = await trainer.train(ds, trainIdx, spec.params, {
         signal,
-        seed: mixSeed(spec.seed, n * 131 + k),
-        validIdx: split.valid ?? undefined,
+        ...foldTrainOptions(spec, n, k, split.valid),
         onProgress: (p) =>
           o.onProgress?.({
             size: n,
@@ -326,16 +380,7 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
         const r = (a: Float64Array) => Array.from(a, (x) => Math.round(x * 1e4) / 1e4);
         fr.parity = { eRef: r(p.eRef), ePred: r(p.ePred), fRef: r(p.fRef), fPred: r(p.fPred) };
       }
-      if (o.trainErrors ?? true) {
-        const pt = predictFrames(model, ds, trainIdx, o.batch ?? 100, signal);
-        fr.train = errorStats(
-          pt.E,
-          Float64Array.from(trainIdx, (i) => E[i]),
-          pt.F,
-          gather(F, trainIdx, d3),
-          ds.nAtoms,
-        );
-      }
+      if (o.trainErrors ?? true) fr.train = trainingErrors(model, ds, trainIdx, o.batch ?? 100, signal);
       fr.testSeconds = (now() - t1) / 1000;
       if (o.paths?.length) {
         fr.paths = o.paths.map((pth) => {

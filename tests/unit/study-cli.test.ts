@@ -268,6 +268,44 @@ describe('pes study', () => {
   );
 
   it.skipIf(!haveData)(
+    '--save-best trains the best fold again when its model was not saved, checks it, and saves GAP compactly',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pes-study-save-best-'));
+      expect(await studyPiece(dir, 'glycine-gap,glycine-sgdml-inv', '6', '--no-models')).toBe(0);
+      const gapFile = join(dir, 'glycine-gap.model.json');
+      expect(existsSync(gapFile)).toBe(false);
+      const base = ['study', '--quick', '--only', 'glycine-gap,glycine-sgdml-inv', '--out', dir, '--quiet'];
+      expect(await main([...base, '--redraw'])).toBe(0);
+      let index = parseStudyIndex(readFileSync(join(dir, 'index.json'), 'utf8'));
+      expect(index.runs.find((r) => r.id === 'glycine-gap')!.note).toMatch(/pes study --save-best saves it/);
+
+      expect(await main([...base, '--save-best'])).toBe(0);
+      index = parseStudyIndex(readFileSync(join(dir, 'index.json'), 'utf8'));
+      for (const id of ['glycine-gap', 'glycine-sgdml-inv']) {
+        const e = index.runs.find((r) => r.id === id)!;
+        expect(e.model_file, id).toBe(`${id}.model.json`);
+        expect(e.note, id).toBeUndefined();
+        const saved = JSON.parse(readFileSync(join(dir, e.model_file!), 'utf8'));
+        const res = parseResults(readFileSync(join(dir, `${id}.json`), 'utf8'));
+        const best = res.summary[res.summary.length - 1];
+        expect(saved.study).toEqual({ run: id, size: best.size, fold: best.bestFold });
+        expect((await deserializeModel(saved)).kind).toBe(saved.kind);
+      }
+      // GAP in the compact form: source frames instead of descriptors
+      const gap = JSON.parse(readFileSync(gapFile, 'utf8'));
+      expect(gap.payload.sparseSource.frame.length).toBeGreaterThan(0);
+      expect(gap.payload.blocks.every((b: { Q?: string }) => b.Q === undefined)).toBe(true);
+      // nothing left to save: a second call retrains nothing
+      const before = statSync(gapFile).mtimeMs;
+      expect(await main([...base, '--save-best'])).toBe(0);
+      expect(statSync(gapFile).mtimeMs).toBe(before);
+      // and it refuses what it cannot do
+      expect(await main([...base, '--save-best', '--fresh'])).not.toBe(0);
+    },
+    120_000,
+  );
+
+  it.skipIf(!haveData)(
     'a run trained at some of the planned sizes is partial in the index, before and after --redraw',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'pes-study-narrow-'));

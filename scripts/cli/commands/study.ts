@@ -33,7 +33,14 @@ import {
   type ModelOption,
 } from '../../../src/models/registry.ts';
 import type { ForceField, SerializedModel, Trainer } from '../../../src/models/types.ts';
-import { pathFromJson, runCrossValidation, type PathRef } from '../../../src/eval/cv.ts';
+import {
+  pathFromJson,
+  retrainFold,
+  runCrossValidation,
+  trainingErrors,
+  type PathRef,
+} from '../../../src/eval/cv.ts';
+import { GapModel } from '../../../src/models/gap/gap.ts';
 import {
   bestFold,
   parseResults,
@@ -119,6 +126,9 @@ options:
   --redraw             train nothing: redraw every figure, the index and summary.md from the results
                        files in DIR (each run at the sizes it has, partial ones included; φ-cluster,
                        geometry and path figures at the sizes that already have them, and the largest)
+  --save-best          train nothing new, but train the best fold of each run's largest size again when
+                       its model is not saved (a fold from an earlier session), check that it reproduces
+                       the recorded training errors, save it as <run>.model.json, then redraw as --redraw
   --quiet              no progress bar
   --collect            index existing results JSON files under --from (default docs/results) into
                        --out/index.json (default: the --from folder); nothing is trained`;
@@ -131,6 +141,7 @@ const BOOLEANS = [
   'collect',
   'list',
   'redraw',
+  'save-best',
   'no-models',
   'no-dataset-figures',
 ];
@@ -501,9 +512,14 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   const figureSizes = s('figure-sizes') ? ints(s('figure-sizes')!, '--figure-sizes') : [];
   if (plan.some((r) => r.folds < 2)) throw new CliError('--folds must be at least 2');
   const outDir = s('out') ?? (quick ? 'docs/results/study-quick' : 'docs/results/study');
-  const redraw = Boolean(args.redraw);
+  const saveBest = Boolean(args['save-best']);
+  const redraw = Boolean(args.redraw) || saveBest;
   if (redraw && (args.fresh || s('sizes')))
-    throw new CliError('--redraw trains nothing: it cannot go with --fresh or --sizes');
+    throw new CliError(
+      `${saveBest ? '--save-best' : '--redraw'} trains no new folds: it cannot go with --fresh or --sizes`,
+    );
+  if (saveBest && args['no-models'])
+    throw new CliError('--save-best saves models: it cannot go with --no-models');
   if (redraw) plan = redrawPlan(plan, outDir);
   // φ-cluster, geometry and path figures: at the largest size, and these
   const figureSizesOf = (r: StudyRun) => (redraw ? sizesWithFigures(outDir, r) : figureSizes);
@@ -655,7 +671,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
           onFoldDone: (r, f, model) => {
             foldsDone.push(f);
             save(r);
-            if (f.size === maxSize && !args['no-models']) models.set(f.fold, model.serialize());
+            if (f.size === maxSize && !args['no-models']) models.set(f.fold, studyModel(model));
             bar.line(
               `${run.id} n=${f.size} fold ${f.fold + 1}: E RMSE ${f.test.eRmse.toFixed(3)} kcal/mol, F RMSE ${f.test.fRmse.toFixed(3)} kcal/mol/Å (train ${fmtDuration(f.trainSeconds)})`,
             );
@@ -669,6 +685,37 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
         const top = res.folds.filter((f) => f.size === maxSize);
         if (top.length) {
           const best = bestFold(top, spec.bestRule);
+          const modelPath = join(outDir, `${run.id}.model.json`);
+          const saved = savedModelAt(modelPath);
+          if (saveBest && !models.has(best.fold) && !(saved?.size === maxSize && saved.fold === best.fold)) {
+            bar.line(
+              `${run.id}: training fold ${best.fold + 1} of n = ${maxSize} (the best) again to save it`,
+            );
+            const t0 = Date.now();
+            const again = await retrainFold({
+              ds,
+              trainer,
+              spec,
+              size: maxSize,
+              fold: best.fold,
+              signal: ac.signal,
+              onProgress: (p) =>
+                bar.update(
+                  doneCost,
+                  `run ${ri + 1}/${plan.length} ${run.id} n=${maxSize} best fold: ${p.message ?? p.stage}`,
+                ),
+            });
+            const check = trainingErrors(again.model, ds, again.trainIdx);
+            const same = (a: number, b: number | undefined) =>
+              b !== undefined && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+            if (same(check.eRmse, best.train?.eRmse) && same(check.fRmse, best.train?.fRmse)) {
+              models.set(best.fold, studyModel(again.model));
+              bar.line(
+                `${run.id}: retrained in ${fmtDuration((Date.now() - t0) / 1000)}; it reproduces the fold's training errors`,
+              );
+            } else
+              modelNote = `best model not saved: trained again, it did not reproduce the recorded fold (training RMSE E ${check.eRmse.toFixed(4)} vs ${best.train?.eRmse.toFixed(4) ?? '?'}, F ${check.fRmse.toFixed(4)} vs ${best.train?.fRmse.toFixed(4) ?? '?'})`;
+          }
           const m = models.get(best.fold);
           const text = m && JSON.stringify({ ...m, study: { run: run.id, size: maxSize, fold: best.fold } });
           const maxMb = s('max-model-mb') ? Number(s('max-model-mb')) : 2;
@@ -678,16 +725,17 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
           } else if (text) {
             modelFile = `${run.id}.model.json`;
             writeAtomic(join(outDir, modelFile), text);
+          } else if (modelNote) {
+            // retrained but not reproduced (above)
           } else if (/ MB > /.test(earlier.get(run.id)?.note ?? '')) {
             modelNote = earlier.get(run.id)!.note; // too large when it was trained
-          } else if (existsSync(join(outDir, `${run.id}.model.json`))) {
+          } else if (saved) {
             modelFile = `${run.id}.model.json`;
-            const at = savedModelSize(join(outDir, modelFile));
-            if (at !== maxSize)
-              modelNote = `the saved model is the best fold of n = ${at ?? '?'}: the best fold of n = ${maxSize} was trained in an earlier session (rerun with --fresh to save it)`;
+            if (saved.size !== maxSize || saved.fold !== best.fold)
+              modelNote = `the saved model is the best fold of n = ${saved.size ?? '?'}: the best fold of n = ${maxSize} was trained in an earlier session (pes study --save-best saves it)`;
           } else if (!args['no-models'])
             modelNote =
-              'best model not saved: its fold was trained in an earlier session (rerun with --fresh to save it)';
+              'best model not saved: its fold was trained in an earlier session (pes study --save-best saves it)';
         }
         const e = indexEntry(res, file, {
           ...entryBase,
@@ -818,14 +866,22 @@ function keptEntries(
 }
 
 /** The training size a saved study model was written for (its `study.size`), or undefined. */
-function savedModelSize(path: string): number | undefined {
+/** Size and fold a saved study model is from (its `study` facts; undefined without a readable file). */
+function savedModelAt(path: string): { size?: number; fold?: number } | undefined {
   if (!existsSync(path)) return undefined;
   try {
-    const size = (JSON.parse(readFileSync(path, 'utf8')) as { study?: { size?: unknown } }).study?.size;
-    return typeof size === 'number' ? size : undefined;
+    const st = (JSON.parse(readFileSync(path, 'utf8')) as { study?: { size?: unknown; fold?: unknown } })
+      .study;
+    const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+    return { size: num(st?.size), fold: num(st?.fold) };
   } catch {
     return undefined;
   }
+}
+
+/** A model as the study saves it: GAP in its compact form (source frames, not descriptors). */
+function studyModel(m: ForceField): SerializedModel {
+  return m instanceof GapModel ? m.serialize({ compact: true }) : m.serialize();
 }
 
 interface EarlierEntry {
