@@ -12,6 +12,15 @@ const tickedRuns = (page) =>
 /** The id of the dataset selected on the Datasets tab. */
 const selectedDataset = (page) =>
   page.getAttribute('[data-testid="dataset-item"][aria-pressed="true"]', 'data-dataset-id');
+/** Waits until the Datasets tab has this dataset selected. */
+const waitForDataset = (page, id) =>
+  page.waitForFunction(
+    (want) =>
+      document
+        .querySelector('[data-testid="dataset-item"][aria-pressed="true"]')
+        ?.getAttribute('data-dataset-id') === want,
+    id,
+  );
 /** Waits until the Study tab compares exactly these runs. */
 async function expectRuns(page, runs, what) {
   const want = [...runs].sort().join(',');
@@ -216,14 +225,7 @@ test(
           if (step.slider !== undefined) assert(Number(q.get('x')) === step.slider, `x=${step.slider}`);
         }
         if (step.runs) await expectRuns(page, step.runs, `step ${i + 1}`);
-        if (step.dataset)
-          await page.waitForFunction(
-            (id) =>
-              document
-                .querySelector('[data-testid="dataset-item"][aria-pressed="true"]')
-                ?.getAttribute('data-dataset-id') === id,
-            step.dataset,
-          );
+        if (step.dataset) await waitForDataset(page, step.dataset);
         if (step.camera) {
           // the step's camera reaches the viewer: the view it reports (written back to the URL as &cam=)
           // is the step's rotation
@@ -328,13 +330,7 @@ test(
         if (!step.runs && !before) before = await tickedRuns(page);
         if (!step.dataset && !datasetBefore) datasetBefore = await selectedDataset(page);
         if (step.dataset) {
-          await page.waitForFunction(
-            (id) =>
-              document
-                .querySelector('[data-testid="dataset-item"][aria-pressed="true"]')
-                ?.getAttribute('data-dataset-id') === id,
-            step.dataset,
-          );
+          await waitForDataset(page, step.dataset);
           await page.waitForSelector('[data-testid="chart-distances"] .main-svg');
         }
         if (step.runs) await expectRuns(page, step.runs, `glycine step ${i + 1}`);
@@ -364,13 +360,7 @@ test(
         datasetBefore && datasetBefore !== 'glycine',
         `a dataset other than glycine before (${datasetBefore})`,
       );
-      await page.waitForFunction(
-        (id) =>
-          document
-            .querySelector('[data-testid="dataset-item"][aria-pressed="true"]')
-            ?.getAttribute('data-dataset-id') === id,
-        datasetBefore,
-      );
+      await waitForDataset(page, datasetBefore);
       assert(uncaught(errors).length === 0, `uncaught errors:\n${errors.join('\n')}`);
     } finally {
       await context.close();

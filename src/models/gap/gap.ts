@@ -241,22 +241,7 @@ export class GapModel implements ForceField {
   serialize(opts: { compact?: boolean } = {}): SerializedModel {
     const d = this.data;
     const src = d.sparseSource;
-    if (opts.compact && src)
-      return {
-        kind: 'gap',
-        version: 1,
-        payload: {
-          params: d.params,
-          z: Array.from(d.z),
-          species: d.species,
-          e0: d.e0,
-          blocks: d.blocks.map((b) => ({ Z: b.Z, M: b.M, off: b.off })),
-          alpha: f64ToB64(d.alpha),
-          Lmm: null,
-          Rqr: null,
-          sparseSource: { R: f64ToB64(src.R), frame: Array.from(src.frame), atom: Array.from(src.atom) },
-        },
-      };
+    const compact = Boolean(opts.compact && src);
     return {
       kind: 'gap',
       version: 1,
@@ -265,10 +250,15 @@ export class GapModel implements ForceField {
         z: Array.from(d.z),
         species: d.species,
         e0: d.e0,
-        blocks: d.blocks.map((b) => ({ Z: b.Z, M: b.M, off: b.off, Q: f64ToB64(b.Q) })),
+        blocks: d.blocks.map((b) => ({
+          Z: b.Z,
+          M: b.M,
+          off: b.off,
+          ...(compact ? {} : { Q: f64ToB64(b.Q) }),
+        })),
         alpha: f64ToB64(d.alpha),
-        Lmm: d.Lmm ? f64ToB64(d.Lmm) : null,
-        Rqr: d.Rqr ? f64ToB64(d.Rqr) : null,
+        Lmm: d.Lmm && !compact ? f64ToB64(d.Lmm) : null,
+        Rqr: d.Rqr && !compact ? f64ToB64(d.Rqr) : null,
         ...(src
           ? { sparseSource: { R: f64ToB64(src.R), frame: Array.from(src.frame), atom: Array.from(src.atom) } }
           : {}),

@@ -78,6 +78,19 @@ export function bestFoldOf(res: ExperimentResults, size: number): FoldResult | u
   return s && res.folds.find((f) => f.size === size && f.fold === s.bestFold);
 }
 
+/** The dashed y = x line of a parity plot from lo to hi. */
+export function identityLine(lo: number, hi: number): Record<string, unknown> {
+  return {
+    type: 'scatter',
+    mode: 'lines',
+    name: 'y = x',
+    x: [lo, hi],
+    y: [lo, hi],
+    line: { color: '#888', dash: 'dash', width: 1 },
+    hoverinfo: 'skip',
+  };
+}
+
 /** Predicted vs reference test values of the best fold of `size` (energies relative to the lowest reference). */
 export function parityFigure(res: ExperimentResults, size: number, which: 'e' | 'f'): Figure | null {
   const f = bestFoldOf(res, size);
@@ -100,15 +113,7 @@ export function parityFigure(res: ExperimentResults, size: number, which: 'e' | 
   const what = which === 'e' ? 'E − min E_ref' : 'force component';
   return {
     data: [
-      {
-        type: 'scatter',
-        mode: 'lines',
-        name: 'y = x',
-        x: [lo, hi],
-        y: [lo, hi],
-        line: { color: '#888', dash: 'dash', width: 1 },
-        hoverinfo: 'skip',
-      },
+      identityLine(lo, hi),
       {
         type: 'scatter',
         mode: 'markers',

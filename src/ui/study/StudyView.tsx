@@ -311,17 +311,12 @@ export function StudyView() {
               disabled={!picked.length}
               testId="study-bar-size"
             />
-            <label>
-              Quantity{' '}
-              <select
-                value={barQuantity}
-                onChange={(e) => setBarQuantity(e.target.value as 'energy' | 'force')}
-                data-testid="study-bar-quantity"
-              >
-                <option value="force">force RMSE (kcal/mol/Å)</option>
-                <option value="energy">energy RMSE (kcal/mol)</option>
-              </select>
-            </label>
+            <QuantitySelect
+              value={barQuantity}
+              onChange={setBarQuantity}
+              options={{ force: 'force RMSE (kcal/mol/Å)', energy: 'energy RMSE (kcal/mol)' }}
+              testId="study-bar-quantity"
+            />
           </div>
           {barFig ? (
             <StudyPlot
@@ -347,17 +342,12 @@ export function StudyView() {
               disabled={!picked.length}
               testId="study-parity-size"
             />
-            <label>
-              Quantity{' '}
-              <select
-                value={parityQuantity}
-                onChange={(e) => setParityQuantity(e.target.value as 'energy' | 'force')}
-                data-testid="study-parity-quantity"
-              >
-                <option value="energy">energies (kcal/mol)</option>
-                <option value="force">force components (kcal/mol/Å)</option>
-              </select>
-            </label>
+            <QuantitySelect
+              value={parityQuantity}
+              onChange={setParityQuantity}
+              options={{ energy: 'energies (kcal/mol)', force: 'force components (kcal/mol/Å)' }}
+              testId="study-parity-quantity"
+            />
           </div>
           {parityFig ? (
             <StudyPlot
@@ -445,6 +435,36 @@ function SizeSelect({
         {sizes.map((n) => (
           <option key={n} value={n}>
             n = {n}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** "Quantity": energies or forces, with the labels given (in their order). */
+function QuantitySelect({
+  value,
+  onChange,
+  options,
+  testId,
+}: {
+  value: 'energy' | 'force';
+  onChange: (q: 'energy' | 'force') => void;
+  options: Record<'energy' | 'force', string>;
+  testId: string;
+}) {
+  return (
+    <label>
+      Quantity{' '}
+      <select
+        value={value}
+        onChange={(e) => onChange(e.target.value as 'energy' | 'force')}
+        data-testid={testId}
+      >
+        {(Object.keys(options) as ('energy' | 'force')[]).map((q) => (
+          <option key={q} value={q}>
+            {options[q]}
           </option>
         ))}
       </select>

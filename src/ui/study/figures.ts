@@ -5,6 +5,7 @@
  */
 import { meanClusterErrors, type ExperimentResults } from '../../eval/results';
 import { phiClusterLabel } from '../../data/cluster';
+import { identityLine } from '../evaluate/figures';
 import { withLogTicks } from '../logTicks';
 
 export interface PlotFigure {
@@ -231,18 +232,7 @@ export function parityFigure(
   const range = [lo - pad, hi + pad];
   const what = quantity === 'energy' ? 'E − lowest E_ref' : 'force component';
   return {
-    data: [
-      {
-        type: 'scatter',
-        mode: 'lines',
-        name: 'y = x',
-        x: range,
-        y: range,
-        line: { color: '#888', dash: 'dash', width: 1 },
-        hoverinfo: 'skip',
-      },
-      ...data,
-    ],
+    data: [identityLine(range[0], range[1]), ...data],
     layout: {
       title: {
         text: `${quantity === 'energy' ? 'Energies' : 'Forces'}: best fold, ${sizeWanted === 'largest' ? 'largest n of each run' : `n = ${sizeWanted}`} (test sample)`,
