@@ -154,16 +154,24 @@ test(
         ticked,
         { timeout: 90_000 },
       );
-      // saved models load into the explorer and draw their profile there: a kernel model and a network
+      // saved models load into the explorer and draw their profile there: kernel models and a network
       // (a network model once failed in the browser's predict worker, which a Node-only loader broke)
       const netRun = page.locator('[data-testid="study-run-study-azobenzene-rotation-schnet"]');
       assert((await netRun.count()) === 1, 'the committed SchNet rotation run is listed');
       if (!(await netRun.isChecked())) await netRun.check();
+      const gapRun = page.locator('[data-testid="study-run-study-azobenzene-rotation-gap"]');
+      if (!(await gapRun.isChecked())) await gapRun.check();
       const loadIds = await page.$$eval('[data-testid^="study-load-"]', (els) =>
         els.map((e) => e.getAttribute('data-testid')),
       );
-      const toLoad = [loadIds.find((i) => /sgdml/.test(i)), loadIds.find((i) => /schnet/.test(i))];
-      assert(toLoad.every(Boolean), `Load buttons for an sGDML and a SchNet run: ${loadIds.join(', ')}`);
+      // …and GAP, saved in its compact form (the sparse points' descriptors are recomputed on loading)
+      const toLoad = ['sgdml', 'schnet', 'azobenzene-rotation-gap'].map((k) =>
+        loadIds.find((i) => i.includes(k)),
+      );
+      assert(
+        toLoad.every(Boolean),
+        `Load buttons for an sGDML, a SchNet and a GAP run: ${loadIds.join(', ')}`,
+      );
       for (const [k, id] of toLoad.entries()) {
         if (k > 0) {
           await page.evaluate(() => (window.location.hash = '#study'));
@@ -184,7 +192,10 @@ test(
         assert(modelErrors.length === 0, `${id}: the model loads and predicts: ${modelErrors.join('; ')}`);
       }
       const listed = (await page.textContent('[data-testid="model-list"]')) ?? '';
-      assert(/sGDML/.test(listed) && /SchNet/.test(listed), `both models listed: ${listed}`);
+      assert(
+        /sGDML/.test(listed) && /SchNet/.test(listed) && /GAP/.test(listed),
+        `all three listed: ${listed}`,
+      );
       await screenshot(page, 'study-model-in-explorer');
       assert(uncaught(errors).length === 0, `uncaught errors:\n${errors.join('\n')}`);
     } finally {
