@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildCatalogue, findRun, normalizePath, type CatalogueRun } from '../../src/ui/study/catalogue';
+import {
+  buildCatalogue,
+  findRun,
+  normalizePath,
+  optionsText,
+  type CatalogueRun,
+} from '../../src/ui/study/catalogue';
 
 const idx = (mode: string, runs: unknown[]) => ({
   format: 'pes-study-index',
@@ -72,5 +78,14 @@ describe('findRun (a tour names runs by their study id)', () => {
     expect(findRun(runs, 'x', 'model')?.group).toBe('sgdml');
     expect(findRun(runs.slice(0, 2), 'x', 'model')?.group).toBe('study-quick');
     expect(findRun(runs, 'y', 'results')).toBeUndefined();
+  });
+});
+
+describe('optionsText', () => {
+  it('names σ, the preset, the epochs and the GAP sparse set', () => {
+    expect(optionsText({ sigma: 20 })).toBe('σ 20');
+    expect(optionsText({ preset: 'fast', nSparse: 30 })).toBe('fast preset, 30 sparse points per element');
+    expect(optionsText({ maxEpochs: 3 })).toBe('3 epochs');
+    expect(optionsText({})).toBe('');
   });
 });

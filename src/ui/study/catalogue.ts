@@ -121,12 +121,13 @@ export function buildCatalogue(
   };
 }
 
-/** Short descriptor/preset text for a run's options, e.g. "σ 20" or "fast preset". */
+/** Short descriptor/preset text for a run's options, e.g. "σ 20", "fast preset" or "500 sparse points per element". */
 export function optionsText(o: Record<string, unknown>): string {
   const parts: string[] = [];
   if (o.sigma !== undefined) parts.push(`σ ${String(o.sigma)}`);
   if (o.preset !== undefined) parts.push(`${String(o.preset)} preset`);
   if (o.maxEpochs !== undefined) parts.push(`${String(o.maxEpochs)} epochs`);
+  if (o.nSparse !== undefined) parts.push(`${String(o.nSparse)} sparse points per element`);
   return parts.join(', ');
 }
 
