@@ -67,6 +67,7 @@ import {
   parseStudyIndex,
   plannedSizes,
   runCost,
+  runFoldSeconds,
   runSecondsLeft,
   type TimedFold,
   shrinkPlan,
@@ -523,7 +524,11 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   if (redraw) plan = redrawPlan(plan, outDir);
   // φ-cluster, geometry and path figures: at the largest size, and these
   const figureSizesOf = (r: StudyRun) => (redraw ? sizesWithFigures(outDir, r) : figureSizes);
-  const total = plan.reduce((a, r) => a + runCost(r), 0);
+  // the progress bar's work per run: its folds; with --redraw nothing (a token), with --save-best at
+  // most one fold of its largest size
+  const workOf = (r: StudyRun) =>
+    !redraw ? runCost(r) : saveBest ? runFoldSeconds(r, Math.max(...r.sizes)) : 1;
+  const total = plan.reduce((a, r) => a + workOf(r), 0);
   if (args.list) {
     console.log(planTable(plan, outDir));
     return 0;
@@ -583,12 +588,15 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   const bar = new StudyProgress(
     total,
     Boolean(args.quiet),
-    leftUncalibrated > 0 ? left / leftUncalibrated : 1,
+    !redraw && leftUncalibrated > 0 ? left / leftUncalibrated : 1,
   );
+  const runs = `${plan.length} run${plan.length === 1 ? '' : 's'}`;
   bar.line(
-    redraw
-      ? `${plan.length} run${plan.length === 1 ? '' : 's'}: redrawing figures from their results files (no training)`
-      : `${plan.length} run${plan.length === 1 ? '' : 's'}: estimated ${fmtDuration(left)} left on the reference machine (pes study --list)`,
+    saveBest
+      ? `${runs}: training the best fold of the largest size again where its model is not saved (at most ${fmtDuration(total)} on the reference machine), then redrawing`
+      : redraw
+        ? `${runs}: redrawing figures from their results files (no training)`
+        : `${runs}: estimated ${fmtDuration(left)} left on the reference machine (pes study --list)`,
   );
   const ac = new AbortController();
   const onSig = () => {
@@ -605,7 +613,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   try {
     for (const [ri, run] of plan.entries()) {
       if (ac.signal.aborted) break;
-      const cost = runCost(run);
+      const cost = workOf(run);
       const file = `${run.id}.json`;
       const out = join(outDir, file);
       const entryBase = {
@@ -665,7 +673,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
           // the bar advances by each finished fold's estimated seconds (large sizes weigh more)
           onProgress: (p) =>
             bar.update(
-              doneCost + cost - runCost(run, foldsDone),
+              redraw ? doneCost : doneCost + cost - runCost(run, foldsDone),
               `run ${ri + 1}/${plan.length} ${run.id} ${p.fold < 0 ? '' : `n=${p.size} fold ${p.fold + 1} `}${p.stage}${p.message && p.stage === 'train' ? ` (${p.message})` : ''}`,
             ),
           onFoldDone: (r, f, model) => {
@@ -701,7 +709,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
               signal: ac.signal,
               onProgress: (p) =>
                 bar.update(
-                  doneCost,
+                  doneCost + p.fraction * cost,
                   `run ${ri + 1}/${plan.length} ${run.id} n=${maxSize} best fold: ${p.message ?? p.stage}`,
                 ),
             });
