@@ -1,7 +1,7 @@
 /**
  * The "Study" tab: the committed study results (docs/results/**, found at build time) — pick runs,
- * compare learning curves and per-cluster errors side by side, load a run's best model into the
- * explorer — and the teaching mode (guided tours, projector mode).
+ * compare learning curves, per-cluster errors and parity plots side by side, load a run's best model into
+ * the explorer — and the teaching mode (guided tours, projector mode; a tour step may pick the runs).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ExperimentResults } from '../../eval/results';
