@@ -33,7 +33,8 @@ export interface DatasetsState {
   /** Adds (or replaces by id) a user dataset and selects it (unless `select` is false). */
   addUser(rec: DatasetRecord, select?: boolean): void;
   remove(id: string): void;
-  select(id: string | null): void;
+  /** Selects a dataset; `remember` false (a tour step) keeps the saved choice for the next reload. */
+  select(id: string | null, remember?: boolean): void;
 }
 
 const SELECTED_KEY = 'pes.datasets.selected';
@@ -64,15 +65,24 @@ export const useDatasets = create<DatasetsState>()((set) => ({
       datasets: s.datasets.filter((d) => d.id !== id),
       selectedId: s.selectedId === id ? (s.datasets.find((d) => d.id !== id)?.id ?? null) : s.selectedId,
     })),
-  select: (selectedId) => {
+  select: (selectedId, remember = true) => {
+    if (!remember) {
+      shownOnly = true;
+      set({ selectedId });
+      shownOnly = false;
+      return;
+    }
     wanted = null;
     set({ selectedId });
   },
 }));
 
+/** True while select(id, false) sets a selection that is shown but not saved. */
+let shownOnly = false;
+
 // the selection survives a reload
 useDatasets.subscribe((s, prev) => {
-  if (s.selectedId === prev.selectedId || !s.selectedId) return;
+  if (shownOnly || s.selectedId === prev.selectedId || !s.selectedId) return;
   if (wanted !== null && s.selectedId !== wanted) return; // the saved choice is not back yet
   wanted = null;
   writeStored(SELECTED_KEY, s.selectedId);

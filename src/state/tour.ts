@@ -1,16 +1,19 @@
 /**
  * Teaching mode state: the tour being played (if any), its step, the projector mode (a class on <body>)
- * and the last tour error (a malformed file). The player UI (src/ui/tour) renders from it.
+ * and the last tour error (a malformed file). The player UI (src/ui/tour) renders from it;
+ * src/ui/tour/tourSession.ts keeps a tour over reloads.
  */
 import { create } from 'zustand';
 import type { Tour } from '../ui/tour/tourFormat';
 
 export interface TourState {
   tour: Tour | null;
+  /** the bundled tour's name (public/tours/<name>.json); null for one loaded from a file */
+  name: string | null;
   step: number;
   projector: boolean;
   error: string | null;
-  start(tour: Tour, step?: number): void;
+  start(tour: Tour, step?: number, name?: string | null): void;
   next(): void;
   prev(): void;
   go(step: number): void;
@@ -23,11 +26,12 @@ export const PROJECTOR_CLASS = 'projector';
 
 export const useTour = create<TourState>()((set, get) => ({
   tour: null,
+  name: null,
   step: 0,
   projector: false,
   error: null,
-  start: (tour, step = 0) =>
-    set({ tour, step: Math.max(0, Math.min(step, tour.steps.length - 1)), error: null }),
+  start: (tour, step = 0, name = null) =>
+    set({ tour, name, step: Math.max(0, Math.min(step, tour.steps.length - 1)), error: null }),
   next: () => get().go(get().step + 1),
   prev: () => get().go(get().step - 1),
   go: (step) => {
@@ -35,7 +39,7 @@ export const useTour = create<TourState>()((set, get) => ({
     if (!t) return;
     set({ step: Math.max(0, Math.min(step, t.steps.length - 1)) });
   },
-  exit: () => set({ tour: null, step: 0 }),
+  exit: () => set({ tour: null, name: null, step: 0 }),
   setProjector: (on) => {
     if (typeof document !== 'undefined') document.body.classList.toggle(PROJECTOR_CLASS, on);
     set({ projector: on });

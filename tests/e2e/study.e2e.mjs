@@ -381,6 +381,86 @@ test(
 );
 
 test(
+  'study: a reload mid-tour goes on at the same step and keeps the comparison and dataset the user had',
+  async ({ browser, url }) => {
+    const { context, page, errors } = await openStudy(browser, url);
+    try {
+      const steps = GLYCINE_TOUR.steps;
+      const runsAt = steps.findIndex((s) => s.runs);
+      assert(
+        steps.slice(0, runsAt).some((s) => s.dataset),
+        'a dataset step comes before the runs step',
+      );
+      await page.waitForSelector('[data-testid="study-curve-energy"][data-state="ready"]');
+      const before = await tickedRuns(page);
+      await page.click('#tab-datasets');
+      const datasetBefore = await selectedDataset(page);
+      assert(datasetBefore && datasetBefore !== 'glycine', `a dataset other than glycine (${datasetBefore})`);
+      await page.click('#tab-study');
+      await page.click('[data-testid="tour-start-glycine"]');
+      await page.waitForSelector('[data-testid="tour-player"]');
+      for (let i = 0; i < runsAt; i++) {
+        await page.waitForFunction(
+          (n) => document.querySelector('[data-testid="tour-player"]')?.dataset.step === String(n),
+          i,
+        );
+        await page.keyboard.press('ArrowRight');
+      }
+      await expectRuns(page, steps[runsAt].runs, 'the tour step');
+      await waitForDataset(page, 'glycine');
+      const search = await page.evaluate(() => location.search);
+      const q = new URLSearchParams(search);
+      assert(
+        q.get('tour') === 'glycine' && q.get('step') === String(runsAt + 1),
+        `step in the URL: ${search}`,
+      );
+
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('[data-testid="tour-player"]');
+      assert((await counter(page))[0] === runsAt + 1, `the tour goes on at step ${runsAt + 1}`);
+      assert(
+        (await page.textContent('[data-testid="tour-step-title"]')) === steps[runsAt].title,
+        'the same step title after the reload',
+      );
+      await expectRuns(page, steps[runsAt].runs, 'the tour step after the reload');
+      await screenshot(page, 'tour-after-reload');
+      // the browser's Back goes to the step before, Next comes back
+      await page.goBack();
+      await page.waitForFunction(
+        (n) => document.querySelector('[data-testid="tour-player"]')?.dataset.step === String(n),
+        runsAt - 1,
+      );
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction(
+        (n) => document.querySelector('[data-testid="tour-player"]')?.dataset.step === String(n),
+        runsAt,
+      );
+      await expectRuns(page, steps[runsAt].runs, 'the tour step again');
+
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid="tour-player"]', { state: 'detached' });
+      await expectRuns(
+        page,
+        before,
+        'after the tour (the reload did not save the tour step as the user choice)',
+      );
+      await waitForDataset(page, datasetBefore);
+      assert(!/tour=|step=/.test(await page.evaluate(() => location.search)), 'the URL forgets the tour');
+
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('[data-testid="study-curve-energy"][data-state="ready"]');
+      assert((await page.locator('[data-testid="tour-player"]').count()) === 0, 'an ended tour stays ended');
+      await expectRuns(page, before, 'after a reload once the tour ended');
+      await waitForDataset(page, datasetBefore);
+      assert(uncaught(errors).length === 0, `uncaught errors:\n${errors.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  },
+  { timeoutMs: 300_000 },
+);
+
+test(
   'study: a custom tour JSON loads from a file; a malformed one shows a precise error',
   async ({ browser, url }) => {
     const { context, page, errors } = await openStudy(browser, url);
@@ -415,6 +495,10 @@ test(
         (await page.textContent('[data-testid="tour-step-title"]')) === 'Now the curves',
         'custom step 2',
       );
+      // a tour from a file goes on after a reload too (kept for this tab)
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('[data-testid="tour-player"]');
+      assert((await counter(page)).join('/') === '2/2', 'the file tour is still at step 2 after a reload');
       await page.keyboard.press('Escape');
       await page.waitForSelector('[data-testid="tour-player"]', { state: 'detached' });
 

@@ -80,16 +80,22 @@ export function StudyView() {
   );
   const [paritySize, setParitySize] = useState<number | null>(initial.paritySize);
   const [modelMsg, setModelMsg] = useState<Record<string, string>>({});
-  useEffect(
-    () => saveStudyView({ dataset, model, selected, stat, barQuantity, barSize, parityQuantity, paritySize }),
-    [dataset, model, selected, stat, barQuantity, barSize, parityQuantity, paritySize],
-  );
-
   // A tour step with "runs" shows exactly those runs (filters cleared, each run at its largest size); the
-  // comparison the user had comes back when the tour ends.
+  // comparison the user had comes back when the tour ends, and is the one saved meanwhile (for a reload).
   const tourRuns = useTour((t) => t.tour?.steps[t.step]?.runs);
   const touring = useTour((t) => t.tour !== null);
-  const beforeTour = useRef<{ selected: string[]; dataset: string; model: string } | null>(null);
+  const beforeTour = useRef<Pick<
+    StudyViewState,
+    'selected' | 'dataset' | 'model' | 'barSize' | 'paritySize'
+  > | null>(null);
+  useEffect(
+    () =>
+      saveStudyView({
+        ...{ dataset, model, selected, stat, barQuantity, barSize, parityQuantity, paritySize },
+        ...beforeTour.current,
+      }),
+    [dataset, model, selected, stat, barQuantity, barSize, parityQuantity, paritySize],
+  );
   useEffect(() => {
     if (!tourRuns) return;
     const found = tourRuns.map((id) => findRun(ALL_RUNS, id, 'results'));
@@ -100,7 +106,7 @@ export function StudyView() {
         .pushError(`Tour: no results of the study run(s) ${missing.join(', ')} in this build.`);
     const keys = found.flatMap((r) => (r ? [r.key] : []));
     if (!keys.length) return;
-    beforeTour.current ??= { selected, dataset, model };
+    beforeTour.current ??= { selected, dataset, model, barSize, paritySize };
     setSelected(keys);
     setDataset('all');
     setModel('all');
@@ -113,6 +119,8 @@ export function StudyView() {
     setSelected(beforeTour.current.selected);
     setDataset(beforeTour.current.dataset);
     setModel(beforeTour.current.model);
+    setBarSize(beforeTour.current.barSize);
+    setParitySize(beforeTour.current.paritySize);
     beforeTour.current = null;
   }, [touring]);
 

@@ -1,12 +1,14 @@
 /**
  * Teaching mode controls (in the Study tab): start a bundled tour, load a tour JSON from disk (a malformed
- * file gets a precise error), and the projector mode toggle. `?tour=<name>` in the URL starts
- * public/tours/<name>.json on page load. Renders the player too.
+ * file gets a precise error), and the projector mode toggle. `?tour=<name>&step=<k>` in the URL starts
+ * public/tours/<name>.json at step k on page load; otherwise a tour from a file this tab was playing
+ * before a reload goes on where it was (tourSession.ts). Renders the player too.
  */
 import { useEffect, useRef } from 'react';
 import { useTour } from '../../state/tour';
 import { TourPlayer } from './TourPlayer';
 import { parseTour } from './tourFormat';
+import { clearTourSession, readTourSession, tourFromQuery } from './tourSession';
 
 export const BUNDLED_TOURS = [
   { name: 'azobenzene', label: 'Azobenzene: where ML force fields fail' },
@@ -24,17 +26,21 @@ export function TourControls() {
   const { start, error, setError, projector, setProjector } = useTour();
   const file = useRef<HTMLInputElement>(null);
 
-  const startBundled = async (name: string) => {
+  const startBundled = async (name: string, step = 0) => {
     try {
-      start(await fetchTour(name));
+      start(await fetchTour(name), step, name);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
   };
 
   useEffect(() => {
-    const name = new URLSearchParams(window.location.search).get('tour');
-    if (name && /^[\w-]+$/.test(name)) void startBundled(name);
+    // a bundled tour's step is in the URL; a tour from a file was kept for this tab
+    const asked = tourFromQuery(window.location.search);
+    const kept = readTourSession();
+    if (asked) void startBundled(asked.name, asked.step);
+    else if (kept && kept.name === null) start(kept.tour, kept.step, null);
+    else clearTourSession(); // a bundled tour whose link was left: not going on
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   const onFile = async (f: File | undefined) => {

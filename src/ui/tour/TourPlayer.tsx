@@ -3,7 +3,8 @@
  * step's title and text, a step counter, Previous / Next (buttons and ←/→), Exit (button and Esc) and the
  * projector toggle. Each step change drives the page through applyStep (URL hash/query, highlight) and
  * shows the step's study models in the explorer and its dataset on the Datasets tab (the dataset the user
- * had selected comes back when the tour ends).
+ * had selected comes back when the tour ends, and a reload meanwhile keeps the user's choice). The tour
+ * and its step are kept for a reload of the tab (tourSession.ts) until it ends.
  */
 import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
@@ -16,6 +17,7 @@ import { studyCatalogue } from '../study/studyFiles';
 import { loadRunModel } from '../study/loadRun';
 import { applyStep, highlight } from './applyStep';
 import type { TourStep } from './tourFormat';
+import { clearTourSession, readTourSession, saveTourSession, tourFromQuery, tourQuery } from './tourSession';
 import './tour.css';
 
 /** Is the key event meant for a control (text field, slider, select, tab list) rather than the tour? */
@@ -65,8 +67,11 @@ function showDataset(step: TourStep): () => void {
   const apply = () => {
     const ds = useDatasets.getState();
     if (!ds.datasets.some((d) => d.id === id)) return false;
-    if (datasetBeforeTour === undefined) datasetBeforeTour = ds.selectedId;
-    if (ds.selectedId !== id) ds.select(id);
+    if (datasetBeforeTour === undefined) {
+      datasetBeforeTour = ds.selectedId;
+      keepSession();
+    }
+    if (ds.selectedId !== id) ds.select(id, false);
     return true;
   };
   if (apply()) return () => undefined;
@@ -84,6 +89,32 @@ function showDataset(step: TourStep): () => void {
     unsubscribe();
     window.clearTimeout(timer);
   };
+}
+
+/**
+ * Keeps the tour being played for a reload of the tab. After a reload, the dataset the user had before
+ * the tour is taken back from what was kept (the page came back with the tour's dataset selected).
+ */
+function keepSession() {
+  const { tour, step, name } = useTour.getState();
+  if (!tour) return;
+  if (datasetBeforeTour === undefined) {
+    const kept = readTourSession();
+    if (kept?.name === name && kept.tour.title === tour.title) datasetBeforeTour = kept.datasetBefore;
+  }
+  saveTourSession({ tour, step, name, datasetBefore: datasetBeforeTour });
+}
+
+/** An ended tour is not resumed by a reload, and its ?tour=&step= leave the address bar. */
+function forgetTour() {
+  clearTourSession();
+  const search = tourQuery(window.location.search, null);
+  if (search !== window.location.search)
+    window.history.replaceState(
+      window.history.state,
+      '',
+      `${window.location.pathname}${search}${window.location.hash}`,
+    );
 }
 
 /** Gives back the dataset the user had selected before the tour. */
@@ -130,13 +161,14 @@ function relayout(selector?: string) {
 }
 
 export function TourPlayer() {
-  const { tour, step, projector, next, prev, exit, setProjector } = useTour();
+  const { tour, name, step, projector, next, prev, go, exit, setProjector } = useTour();
   const panel = useRef<HTMLDivElement>(null);
   const current = tour?.steps[step];
 
   useEffect(() => {
     if (!current) return;
-    applyStep(current);
+    keepSession();
+    applyStep(current, { name, step });
     void showModels(current);
     const stopDataset = showDataset(current);
     relayout();
@@ -149,7 +181,19 @@ export function TourPlayer() {
       window.clearInterval(t);
       stopDataset();
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per step shown
   }, [current]);
+
+  // the browser's Back / Forward between the steps of a bundled tour (?tour=&step=) move the tour too
+  useEffect(() => {
+    if (!tour || !name) return;
+    const onPop = () => {
+      const at = tourFromQuery(window.location.search);
+      if (at?.name === name) go(at.step);
+    };
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, [tour, name, go]);
 
   // projector mode on/off: relayout and show the highlighted element again
   const highlighted = current?.highlight;
@@ -158,12 +202,17 @@ export function TourPlayer() {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only on a projector switch
   }, [projector]);
 
+  const played = useRef(false);
   useEffect(() => {
     if (!tour) {
       highlight(undefined);
       restoreDataset();
+      // the tour has ended (not: none has started yet, when the URL may still be about to start one)
+      if (played.current) forgetTour();
+      played.current = false;
       return;
     }
+    played.current = true;
     document.body.classList.add('tour-active');
     relayout();
     panel.current?.focus();

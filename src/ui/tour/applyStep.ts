@@ -6,12 +6,16 @@
  */
 import { requestCamera, tourCameraRequest } from '../explorer/cameraLink';
 import type { TourStep } from './tourFormat';
+import { tourQuery, type TourPlace } from './tourSession';
 
 export const HIGHLIGHT_CLASS = 'tour-highlight';
 
-/** The URL a step leads to (pure): keeps unrelated query parameters (e.g. ?backend=). */
-export function stepUrl(step: TourStep, loc: { pathname: string; search: string }): string {
-  const q = new URLSearchParams(loc.search);
+/**
+ * The URL a step leads to (pure): keeps unrelated query parameters (e.g. ?backend=); with `at`, also
+ * the tour's own (tourQuery: ?tour=&step= for a bundled tour, none for one from a file).
+ */
+export function stepUrl(step: TourStep, loc: { pathname: string; search: string }, at?: TourPlace): string {
+  const q = new URLSearchParams(at ? tourQuery(loc.search, at) : loc.search);
   if (step.path !== undefined) q.set('path', step.path);
   if (step.slider !== undefined) q.set('x', String(step.slider));
   if (step.camera) q.delete('cam'); // the step sets its own camera (written back once applied)
@@ -19,9 +23,9 @@ export function stepUrl(step: TourStep, loc: { pathname: string; search: string 
   return `${loc.pathname}${search ? `?${search}` : ''}#${step.tab}`;
 }
 
-/** Moves the page to a step. Returns the element highlighted (or null). */
-export function applyStep(step: TourStep): Element | null {
-  const url = stepUrl(step, window.location);
+/** Moves the page to a step (`at`: the tour's name and the step's index). Returns the element highlighted. */
+export function applyStep(step: TourStep, at?: TourPlace): Element | null {
+  const url = stepUrl(step, window.location, at);
   const before = window.location.href;
   if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
     window.history.pushState({ tourStep: step.title }, '', url);

@@ -170,3 +170,9 @@ export function parseTour(text: string, source = 'tour'): Tour {
   });
   return { title: t.title as string, steps };
 }
+
+/** The tour as JSON text in the file format again (parseTour(tourJson(t)) gives back t). */
+export function tourJson(tour: Tour): string {
+  const steps = tour.steps.map((s) => (s.camera?.reset ? { ...s, camera: 'reset' } : s));
+  return JSON.stringify({ format: 'pes-tour', version: 1, title: tour.title, steps });
+}
