@@ -605,3 +605,52 @@ test(
   },
   { timeoutMs: 300_000 },
 );
+
+test(
+  'explorer: the Models card shows a saved study model of the molecule on screen, without training',
+  async ({ browser, url }) => {
+    const { context, page, errors } = await openExplorer(browser, url);
+    try {
+      const offered = async () =>
+        page.$$eval('[data-testid="study-model-select"] option', (os) => os.map((o) => o.textContent));
+      const azo = await offered();
+      assert(
+        azo.length >= 2 && azo.every((t) => /azobenzene/.test(t)) && /rotation/.test(azo[0]),
+        `azobenzene models offered on the rotation path, its own data first: ${azo.join(' | ')}`,
+      );
+      await page.click('[data-testid="study-model-load"]');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="profile"]')?.dataset.curves === '1',
+        null,
+        { timeout: 90_000 },
+      );
+      const listed = await page.textContent('[data-testid="model-list"]');
+      assert(
+        /n=\d+ \(azobenzene-rotation\)/.test(listed ?? ''),
+        `the model is listed with its size: ${listed}`,
+      );
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="study-model-load"]')?.textContent === 'Shown',
+      );
+      await page.waitForFunction(
+        () =>
+          /^-?\d+\.\d\d/.test(document.querySelector('[data-testid^="readout-e-study:"]')?.textContent ?? ''),
+        null,
+        { timeout: 60_000 },
+      );
+      await screenshot(page, 'explorer-study-model');
+      // on glycine's path only glycine's models are offered
+      await page.selectOption('[data-testid="path-select"]', 'glycine');
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid="study-model-select"] option')].every((o) =>
+          /glycine/.test(o.textContent ?? ''),
+        ),
+      );
+      assert((await offered()).length >= 2, 'glycine models offered');
+      assert(errors.filter((e) => e.startsWith('uncaught')).length === 0, `errors:\n${errors.join('\n')}`);
+    } finally {
+      await context.close();
+    }
+  },
+  { timeoutMs: 300_000 },
+);

@@ -1,11 +1,13 @@
 /**
- * Models shown in the explorer (useModels): visibility, removal, "Load model…" (our JSON format or a
- * reference sGDML .npz; also by dropping a file on the explorer), and the 3D overlay options.
+ * Models shown in the explorer (useModels): visibility, removal, a saved study model, "Load model…" (our
+ * JSON format or a reference sGDML .npz; also by dropping a file on the explorer), and the 3D overlay
+ * options.
  */
 import { useRef } from 'react';
 import { useExplorer } from '../../state/explorer';
 import { useModels } from '../../state/models';
 import { loadModelFile, REF_COLOUR } from './controller';
+import { StudyModelPicker } from './StudyModelPicker';
 
 /** Slider position 0..100 ↔ arrow scale 0.002..0.2 Å per kcal/mol/Å (logarithmic). */
 const toScale = (v: number) => 0.002 * 100 ** (v / 100);
@@ -28,7 +30,9 @@ export function ModelPanel() {
     <section className="card" aria-labelledby="models-title">
       <h2 id="models-title">Models</h2>
       {models.length === 0 && (
-        <p className="muted small">No models yet. Train one (Train tab) or load a model file.</p>
+        <p className="muted small">
+          No models yet. Show one from the study, train one (Train tab) or load a model file.
+        </p>
       )}
       <ul className="model-list" data-testid="model-list">
         {models.map((m) => {
@@ -59,6 +63,7 @@ export function ModelPanel() {
           );
         })}
       </ul>
+      <StudyModelPicker />
       <div className="row">
         <button type="button" onClick={() => input.current?.click()}>
           Load model…
