@@ -296,6 +296,19 @@ function doneFolds(outDir: string, id: string): TimedFold[] {
   return readRunResults(outDir, id)?.folds ?? [];
 }
 
+/**
+ * --save-best's work for a run: the longest recorded training of a fold at its largest size (training it
+ * again takes about as long; networks stop early, far below the plan's bound of their maximum epochs),
+ * or the plan's estimate when no time is recorded.
+ */
+function retrainSeconds(outDir: string, r: StudyRun): number {
+  const n = Math.max(...r.sizes);
+  const recorded = doneFolds(outDir, r.id)
+    .filter((f) => f.size === n && Number.isFinite(f.trainSeconds))
+    .map((f) => f.trainSeconds!);
+  return recorded.length ? Math.max(...recorded) : runFoldSeconds(r, n);
+}
+
 /** For --redraw: the runs with results in `outDir`, each at the sizes and folds its file has. */
 function redrawPlan(plan: StudyRun[], outDir: string): StudyRun[] {
   return plan.flatMap((r) => {
@@ -526,8 +539,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   const figureSizesOf = (r: StudyRun) => (redraw ? sizesWithFigures(outDir, r) : figureSizes);
   // the progress bar's work per run: its folds; with --redraw nothing (a token), with --save-best at
   // most one fold of its largest size
-  const workOf = (r: StudyRun) =>
-    !redraw ? runCost(r) : saveBest ? runFoldSeconds(r, Math.max(...r.sizes)) : 1;
+  const workOf = (r: StudyRun) => (!redraw ? runCost(r) : saveBest ? retrainSeconds(outDir, r) : 1);
   const total = plan.reduce((a, r) => a + workOf(r), 0);
   if (args.list) {
     console.log(planTable(plan, outDir));
@@ -593,7 +605,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   const runs = `${plan.length} run${plan.length === 1 ? '' : 's'}`;
   bar.line(
     saveBest
-      ? `${runs}: training the best fold of the largest size again where its model is not saved (at most ${fmtDuration(total)} on the reference machine), then redrawing`
+      ? `${runs}: training the best fold of the largest size again where its model is not saved (at most ${fmtDuration(total)}: the longest recorded training of those folds), then redrawing`
       : redraw
         ? `${runs}: redrawing figures from their results files (no training)`
         : `${runs}: estimated ${fmtDuration(left)} left on the reference machine (pes study --list)`,
