@@ -1,9 +1,10 @@
 /**
- * Teaching mode state: the tour being played (if any), its step, the projector mode (a class on <body>)
- * and the last tour error (a malformed file). The player UI (src/ui/tour) renders from it;
- * src/ui/tour/tourSession.ts keeps a tour over reloads.
+ * Teaching mode state: the tour being played (if any), its step, the projector mode (a class on <body>,
+ * kept over reloads) and the last tour error (a malformed file). The player UI (src/ui/tour) renders
+ * from it; src/ui/tour/tourSession.ts keeps a tour over reloads.
  */
 import { create } from 'zustand';
+import { readStored, writeStored } from './stored';
 import type { Tour } from '../ui/tour/tourFormat';
 
 export interface TourState {
@@ -23,12 +24,20 @@ export interface TourState {
 }
 
 export const PROJECTOR_CLASS = 'projector';
+const PROJECTOR_KEY = 'pes.projector';
+
+/** Projector mode is a display choice: it stays on over reloads until switched off. */
+function showProjector(on: boolean) {
+  if (typeof document !== 'undefined') document.body.classList.toggle(PROJECTOR_CLASS, on);
+}
+const projectorAtStart = readStored(PROJECTOR_KEY) === true;
+showProjector(projectorAtStart);
 
 export const useTour = create<TourState>()((set, get) => ({
   tour: null,
   name: null,
   step: 0,
-  projector: false,
+  projector: projectorAtStart,
   error: null,
   start: (tour, step = 0, name = null) =>
     set({ tour, name, step: Math.max(0, Math.min(step, tour.steps.length - 1)), error: null }),
@@ -41,7 +50,8 @@ export const useTour = create<TourState>()((set, get) => ({
   },
   exit: () => set({ tour: null, name: null, step: 0 }),
   setProjector: (on) => {
-    if (typeof document !== 'undefined') document.body.classList.toggle(PROJECTOR_CLASS, on);
+    showProjector(on);
+    writeStored(PROJECTOR_KEY, on);
     set({ projector: on });
   },
   setError: (error) => set({ error }),

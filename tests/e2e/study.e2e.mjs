@@ -296,6 +296,13 @@ test(
       assert(fs >= 20, `projector mode enlarges the text (${fs}px)`);
       await page.waitForTimeout(800); // the relayout and the scroll back to the highlight
       await screenshot(page, 'tour-projector');
+      // a display choice: it stays on over a reload (the tour, started from a button, goes on too)
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForSelector('[data-testid="tour-player"]');
+      assert(
+        await page.evaluate(() => document.body.classList.contains('projector')),
+        'projector mode kept over a reload',
+      );
       await page.click('[data-testid="tour-projector"]');
       assert(!(await page.evaluate(() => document.body.classList.contains('projector'))), 'projector off');
       await page.keyboard.press('Escape');
