@@ -618,7 +618,10 @@ test(
         azo.length >= 2 && azo.every((t) => /azobenzene/.test(t)) && /rotation/.test(azo[0]),
         `azobenzene models offered on the rotation path, its own data first: ${azo.join(' | ')}`,
       );
-      await page.click('[data-testid="study-model-load"]');
+      // the read-out's hint shows the first of them in one click
+      const hint = (await page.textContent('[data-testid="no-model-show-study"]')) ?? '';
+      assert(/study's .* model \(azobenzene-rotation\)/.test(hint), `read-out hint: ${hint}`);
+      await page.click('[data-testid="no-model-show-study"]');
       await page.waitForFunction(
         () => document.querySelector('[data-testid="profile"]')?.dataset.curves === '1',
         null,
@@ -638,7 +641,24 @@ test(
         null,
         { timeout: 60_000 },
       );
+      assert(
+        (await page.locator('[data-testid="no-model"]').count()) === 0,
+        'the hint goes once a model is shown',
+      );
       await screenshot(page, 'explorer-study-model');
+      // unticked, the Models card's button shows it again
+      await page.uncheck('[data-testid^="model-visible-study:"]');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="study-model-load"]')?.textContent === 'Show',
+      );
+      await page.click('[data-testid="study-model-load"]');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="study-model-load"]')?.textContent === 'Shown',
+      );
+      assert(
+        (await page.locator('[data-testid="model-list"] li').count()) === 1,
+        'showing it again does not load a second copy',
+      );
       // on glycine's path only glycine's models are offered
       await page.selectOption('[data-testid="path-select"]', 'glycine');
       await page.waitForFunction(() =>

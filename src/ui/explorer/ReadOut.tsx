@@ -4,11 +4,42 @@
  * energy (± GP standard deviation where given) and its force RMSE against the reference at the
  * computed point and over the whole path.
  */
+import { useState } from 'react';
 import { computedPointAt } from '../../chem/pathInterp';
 import { formatCoord, measure } from '../../chem/keyCoords';
 import { useExplorer } from '../../state/explorer';
 import { useModels } from '../../state/models';
 import { useStore } from '../../state/store';
+import { studyCatalogue } from '../study/studyFiles';
+import { showStudyModel } from './StudyModelPicker';
+import { studyModelsFor } from './studyModels';
+
+/** With no model shown: one click shows the study's first model for this path (Models card: the others). */
+function NoModelHint() {
+  const pathId = useExplorer((st) => st.pathId);
+  const [busy, setBusy] = useState(false);
+  const run = studyModelsFor(studyCatalogue.runs, pathId)[0];
+  return (
+    <div className="no-model" data-testid="no-model">
+      <p className="muted small">No model shown: train or load one to compare.</p>
+      {run && (
+        <button
+          type="button"
+          className="ghost small"
+          disabled={busy}
+          aria-busy={busy}
+          onClick={() => {
+            setBusy(true);
+            void showStudyModel(run).finally(() => setBusy(false));
+          }}
+          data-testid="no-model-show-study"
+        >
+          {busy ? 'Loading…' : `Show the study's ${run.label} model (${run.dataset})`}
+        </button>
+      )}
+    </div>
+  );
+}
 
 const fmt = (v: number | undefined, d = 2) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d));
 
@@ -92,7 +123,7 @@ export function ReadOut() {
           </tbody>
         </table>
       )}
-      {shown.length === 0 && <p className="muted small">No model shown: load or train one to compare.</p>}
+      {shown.length === 0 && <NoModelHint />}
     </section>
   );
 }

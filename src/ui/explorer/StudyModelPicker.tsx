@@ -6,9 +6,31 @@ import { useState } from 'react';
 import { useExplorer } from '../../state/explorer';
 import { useModels } from '../../state/models';
 import { useStore } from '../../state/store';
+import type { CatalogueRun } from '../study/catalogue';
 import { fetchResults, loadRunModel } from '../study/loadRun';
 import { studyCatalogue } from '../study/studyFiles';
 import { studyModelsFor } from './studyModels';
+
+/**
+ * Shows a study run's saved model in the explorer: loads it (with its test errors from the run's results)
+ * unless it is loaded already, and ticks it. Failures go to the error area.
+ */
+export async function showStudyModel(run: CatalogueRun): Promise<void> {
+  const id = `study:${run.key}`;
+  if (useModels.getState().models.some((m) => m.id === id)) {
+    useModels.getState().setVisible(id, true);
+    return;
+  }
+  try {
+    // the results give the model's test errors (shown with it); a missing file only loses those
+    const results = await fetchResults(run).catch(() => undefined);
+    await loadRunModel(run, results);
+  } catch (e) {
+    useStore
+      .getState()
+      .pushError(`Could not load the study model ${run.id}.`, e instanceof Error ? e.message : String(e));
+  }
+}
 
 export function StudyModelPicker() {
   const pathId = useExplorer((s) => s.pathId);
@@ -24,22 +46,9 @@ export function StudyModelPicker() {
   const shown = state === `${id}:true`;
 
   const show = async () => {
-    if (state) {
-      useModels.getState().setVisible(id, true);
-      return;
-    }
     setBusy(true);
-    try {
-      // the results give the model's test errors (shown with it); a missing file only loses those
-      const results = await fetchResults(run).catch(() => undefined);
-      await loadRunModel(run, results);
-    } catch (e) {
-      useStore
-        .getState()
-        .pushError(`Could not load the study model ${run.id}.`, e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+    await showStudyModel(run);
+    setBusy(false);
   };
 
   return (
