@@ -257,7 +257,8 @@ export function ProfilePlot({ handleRef }: { handleRef?: { current: ProfileHandl
           className="profile-plot"
           data-testid="profile"
           data-state={state}
-          role="img"
+          // a figure, not an image: plotly's mode bar inside it has buttons
+          role="figure"
           aria-label={
             path ? `Energy along the ${path.id} path: reference points and model curves` : 'Energy profile'
           }
