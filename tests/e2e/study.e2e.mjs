@@ -281,6 +281,21 @@ test(
         console.log(`      steps ${a.i + 1} → ${b.i + 1}: the camera turns by ${d.toFixed(1)}°`);
       }
       assert(views.length >= 2, `at least two explorer steps with a camera (${views.length})`);
+      // the browser's Back and Forward move between the steps, also back to an explorer step whose camera
+      // was written into its history entry (the entries after it are kept)
+      const lastCamera = TOUR.steps.findLastIndex((s) => s.camera);
+      const moves = [
+        ...Array.from({ length: total - 1 - lastCamera }, (_, k) => ['back', total - 2 - k]),
+        ...Array.from({ length: total - 1 - lastCamera }, (_, k) => ['forward', lastCamera + 1 + k]),
+      ];
+      for (const [move, want] of moves) {
+        await (move === 'back' ? page.goBack() : page.goForward());
+        await page.waitForFunction(
+          (n) => document.querySelector('[data-testid="tour-player"]')?.dataset.step === String(n),
+          want,
+        );
+        await page.waitForTimeout(800);
+      }
       // past the end: stays on the last step; ← goes back
       await page.keyboard.press('ArrowRight');
       assert((await counter(page))[0] === total, 'no step after the last');
@@ -431,13 +446,14 @@ test(
       );
       await expectRuns(page, steps[runsAt].runs, 'the tour step after the reload');
       await screenshot(page, 'tour-after-reload');
-      // the browser's Back goes to the step before, Next comes back
+      // the browser's Back goes to the step before, Forward comes back
       await page.goBack();
       await page.waitForFunction(
         (n) => document.querySelector('[data-testid="tour-player"]')?.dataset.step === String(n),
         runsAt - 1,
       );
-      await page.keyboard.press('ArrowRight');
+      await page.waitForTimeout(1000); // the step's camera is applied and written into the URL
+      await page.goForward();
       await page.waitForFunction(
         (n) => document.querySelector('[data-testid="tour-player"]')?.dataset.step === String(n),
         runsAt,

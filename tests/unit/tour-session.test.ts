@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseTour, tourJson } from '../../src/ui/tour/tourFormat';
-import { stepUrl } from '../../src/ui/tour/applyStep';
+import { stepUrl, withoutCam } from '../../src/ui/tour/applyStep';
 import {
   clearTourSession,
   readTourSession,
@@ -45,6 +45,14 @@ describe('tour session (a tour survives a reload)', () => {
     expect(
       stepUrl(step, { pathname: '/', search: '?tour=azobenzene&step=2' }, { name: null, step: 1 }),
     ).not.toMatch(/tour=|step=/);
+  });
+
+  it('withoutCam drops only the camera from a URL', () => {
+    expect(withoutCam('/app/?path=a&cam=1_2_3&tour=t&step=2#explore')).toBe(
+      '/app/?path=a&tour=t&step=2#explore',
+    );
+    expect(withoutCam('/?cam=1#study')).toBe('/#study');
+    expect(withoutCam('/')).toBe('/');
   });
 
   it('keeps the tour, step and name in sessionStorage until cleared; a damaged entry is ignored', () => {

@@ -23,11 +23,26 @@ export function stepUrl(step: TourStep, loc: { pathname: string; search: string 
   return `${loc.pathname}${search ? `?${search}` : ''}#${step.tab}`;
 }
 
+/** A URL (path, query, hash) without its &cam= (pure). */
+export function withoutCam(url: string): string {
+  const [head, hash = ''] = url.split('#');
+  const [path, search = ''] = head.split('?');
+  const q = new URLSearchParams(search);
+  q.delete('cam');
+  const s = q.toString();
+  return `${path}${s ? `?${s}` : ''}${hash ? `#${hash}` : ''}`;
+}
+
 /** Moves the page to a step (`at`: the tour's name and the step's index). Returns the element highlighted. */
 export function applyStep(step: TourStep, at?: TourPlace): Element | null {
   const url = stepUrl(step, window.location, at);
   const before = window.location.href;
-  if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) {
+  const here = `${window.location.pathname}${window.location.search}${window.location.hash}`;
+  // back at a step's own history entry (the browser's Back / Forward), which differs only by the camera
+  // written into it since: nothing to push, so the entries after it stay
+  if (url !== here && withoutCam(url) === withoutCam(here))
+    window.history.replaceState(window.history.state, '', url);
+  else if (url !== here) {
     window.history.pushState({ tourStep: step.title }, '', url);
     window.dispatchEvent(new PopStateEvent('popstate', { state: window.history.state }));
     window.dispatchEvent(new HashChangeEvent('hashchange', { oldURL: before, newURL: window.location.href }));
