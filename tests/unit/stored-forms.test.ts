@@ -95,4 +95,17 @@ describe('form settings kept across reloads', () => {
     useDatasets.getState().addUser(rec('user:mine.xyz'), false);
     expect(useDatasets.getState().selectedId).toBe('user:mine.xyz');
   });
+
+  it("a selection shown but not remembered (a tour step's) does not replace the saved choice", async () => {
+    const rec = (id: string) => ({ id, name: id, origin: 'bundled' as const });
+    let { useDatasets } = await import('../../src/state/datasets');
+    useDatasets.getState().setBundled([rec('glycine'), rec('azobenzene-rotation')]);
+    useDatasets.getState().select('azobenzene-rotation');
+    useDatasets.getState().select('glycine', false);
+    expect(useDatasets.getState().selectedId).toBe('glycine');
+    vi.resetModules();
+    ({ useDatasets } = await import('../../src/state/datasets'));
+    useDatasets.getState().setBundled([rec('glycine'), rec('azobenzene-rotation')]);
+    expect(useDatasets.getState().selectedId).toBe('azobenzene-rotation');
+  });
 });
