@@ -659,6 +659,29 @@ test(
         (await page.locator('[data-testid="model-list"] li').count()) === 1,
         'showing it again does not load a second copy',
       );
+      // a GAP model (its sparse descriptors are recomputed in the predictor, seconds): the card says its
+      // profile is being computed until the curve is there
+      const gap = await page.$$eval(
+        '[data-testid="study-model-select"] option',
+        (os) => os.find((o) => /GAP/.test(o.textContent ?? ''))?.value,
+      );
+      assert(gap, 'a GAP model is offered');
+      await page.selectOption('[data-testid="study-model-select"]', gap);
+      await page.evaluate(() => {
+        window.__pendingSeen = false;
+        new MutationObserver(() => {
+          if (document.querySelector('[data-testid^="model-pending-"]')) window.__pendingSeen = true;
+        }).observe(document.body, { childList: true, subtree: true });
+      });
+      await page.click('[data-testid="study-model-load"]');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="profile"]')?.dataset.curves === '2',
+        null,
+        { timeout: 120_000 },
+      );
+      assert(await page.evaluate(() => window.__pendingSeen), 'the pending note was shown while loading');
+      await page.waitForFunction(() => !document.querySelector('[data-testid^="model-pending-"]'));
+      await screenshot(page, 'explorer-study-models-two');
       // on glycine's path only glycine's models are offered
       await page.selectOption('[data-testid="path-select"]', 'glycine');
       await page.waitForFunction(() =>

@@ -38,6 +38,8 @@ export function ModelPanel() {
         {models.map((m) => {
           const p = profiles[m.id];
           const err = p && p.pathId === pathId ? p.error : undefined;
+          // shown, but its curve on this path not there yet: loading into the predictor, predicting
+          const pending = m.visible && pathId !== null && p?.pathId !== pathId;
           return (
             <li key={m.id} data-testid={`model-${m.id}`}>
               <label>
@@ -59,6 +61,11 @@ export function ModelPanel() {
                 ✕
               </button>
               {err && <p className="model-error">{err}</p>}
+              {pending && (
+                <p className="muted small model-pending" role="status" data-testid={`model-pending-${m.id}`}>
+                  <span className="spinner" aria-hidden="true" /> computing its energy profile…
+                </p>
+              )}
             </li>
           );
         })}
