@@ -300,3 +300,55 @@ test(
   },
   { timeoutMs: 600_000 },
 );
+
+test('beyond: the error-flattening and path-search settings survive a reload', async ({ browser, url }) => {
+  const { context, page, errors } = await openApp(browser, url, '?backend=wasm#train');
+  page.setDefaultTimeout(60_000);
+  try {
+    await page.waitForSelector('[data-testid="flatten-panel"]');
+    await page.selectOption('[data-testid="flatten-kind"]', 'gap');
+    await page.fill('[data-testid="flatten-options"]', 'preset=fast n-sparse=80');
+    await page.fill('[data-testid="flatten-nFinal"]', '75');
+    await page.selectOption('[data-testid="flatten-clustering"]', 'phi');
+    await page.uncheck('[data-testid="flatten-baseline"]');
+    await page.click('[data-testid="tab-explore"]');
+    await page.waitForSelector('[data-testid="beyond-mix-boundary"]', { state: 'visible' });
+    await page.fill('[data-testid="beyond-mix-boundary"]', '80');
+    await page.keyboard.press('Tab');
+    await page.waitForTimeout(300);
+
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('[data-testid="beyond-mix-boundary"]', { state: 'visible' });
+    const boundary = await page.inputValue('[data-testid="beyond-mix-boundary"]');
+    assert(boundary === '80', `mixture boundary kept: ${boundary}`);
+    await page.click('[data-testid="tab-train"]');
+    await page.waitForSelector('[data-testid="flatten-panel"]', { state: 'visible' });
+    const kept = await page.$eval('[data-testid="flatten-panel"]', (p) => ({
+      kind: p.querySelector('[data-testid="flatten-kind"]').value,
+      options: p.querySelector('[data-testid="flatten-options"]').value,
+      final: p.querySelector('[data-testid="flatten-nFinal"]').value,
+      clustering: p.querySelector('[data-testid="flatten-clustering"]').value,
+      baseline: p.querySelector('[data-testid="flatten-baseline"]').checked,
+    }));
+    assert(
+      JSON.stringify(kept) ===
+        JSON.stringify({
+          kind: 'gap',
+          options: 'preset=fast n-sparse=80',
+          final: '75',
+          clustering: 'phi',
+          baseline: false,
+        }),
+      `flattening settings kept: ${JSON.stringify(kept)}`,
+    );
+    // the other kinds keep their own options
+    await page.selectOption('[data-testid="flatten-kind"]', 'sgdml');
+    assert(
+      (await page.inputValue('[data-testid="flatten-options"]')) === 'sigma=30',
+      'sGDML options are its defaults',
+    );
+    assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+  } finally {
+    await context.close();
+  }
+});

@@ -18,6 +18,7 @@ import { FlattenChart } from './FlattenChart';
 import { FLATTEN_KINDS, parseOptionText, type FlattenKind } from './flattenOptions';
 import { useFlatten } from './flattenState';
 import { FlattenRounds } from './FlattenRounds';
+import { useStoredForm } from '../useStoredForm';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const DEFAULT_DATASET = 'azobenzene-rotation';
@@ -48,6 +49,29 @@ const DEFAULTS: Record<Num, string> = {
   threshold: '1.1',
 };
 
+const CLUSTERINGS = ['auto', 'phi', 'geometry'] as const;
+/** The panel's settings as kept in localStorage (strings as typed; checked when read back). */
+const FORM_KEY = 'pes.flatten.form';
+const FORM_DEFAULTS = {
+  datasetId: '',
+  kind: 'sgdml' as string,
+  options: Object.fromEntries(FLATTEN_KINDS.map((k) => [k.kind, k.options])) as Record<FlattenKind, string>,
+  nums: DEFAULTS,
+  clustering: 'auto' as string,
+  baseline: true,
+};
+
+/** The string values of `o` under these keys (a saved object may be partial or stale). */
+function stringsOf<K extends string>(o: unknown, keys: readonly K[]): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  if (o && typeof o === 'object')
+    for (const k of keys) {
+      const v = (o as Record<string, unknown>)[k];
+      if (typeof v === 'string') out[k] = v;
+    }
+  return out;
+}
+
 const STATUS_TEXT: Record<string, string> = {
   running: 'Running',
   cancelling: 'Cancelling…',
@@ -60,14 +84,26 @@ export function FlattenPanel() {
   const { datasets } = useDatasets();
   const computeReady = useStore((s) => s.compute.status === 'ready');
   const f = useFlatten();
-  const [datasetId, setDatasetId] = useState<string | null>(null);
-  const [kind, setKind] = useState<FlattenKind>('sgdml');
-  const [options, setOptions] = useState<Record<FlattenKind, string>>(
-    () => Object.fromEntries(FLATTEN_KINDS.map((k) => [k.kind, k.options])) as Record<FlattenKind, string>,
-  );
-  const [nums, setNums] = useState<Record<Num, string>>(DEFAULTS);
-  const [clustering, setClustering] = useState<'auto' | 'phi' | 'geometry'>('auto');
-  const [baseline, setBaseline] = useState(true);
+  // the settings, kept over reloads; each checked against what the form offers
+  const [form, setter] = useStoredForm(FORM_KEY, FORM_DEFAULTS);
+  const datasetId = form.datasetId || null;
+  const kind = FLATTEN_KINDS.find((k) => k.kind === form.kind)?.kind ?? 'sgdml';
+  const options = {
+    ...FORM_DEFAULTS.options,
+    ...stringsOf(
+      form.options,
+      FLATTEN_KINDS.map((k) => k.kind),
+    ),
+  };
+  const nums = {
+    ...DEFAULTS,
+    ...stringsOf(
+      form.nums,
+      FIELDS.map((f) => f.k),
+    ),
+  };
+  const clustering = CLUSTERINGS.find((c) => c === form.clustering) ?? 'auto';
+  const baseline = form.baseline;
   const [formError, setFormError] = useState<string | null>(null);
   const [pick, setPick] = useState<number | null>(null);
   const rec =
@@ -145,7 +181,7 @@ export function FlattenPanel() {
             id="flatten-dataset"
             value={rec?.id ?? ''}
             disabled={busy}
-            onChange={(e) => setDatasetId(e.target.value || null)}
+            onChange={(e) => setter('datasetId')(e.target.value)}
             data-testid="flatten-dataset"
           >
             <DatasetOptions datasets={datasets} />
@@ -157,7 +193,7 @@ export function FlattenPanel() {
             id="flatten-kind"
             value={kind}
             disabled={busy}
-            onChange={(e) => setKind(e.target.value as FlattenKind)}
+            onChange={(e) => setter('kind')(e.target.value)}
             data-testid="flatten-kind"
           >
             {FLATTEN_KINDS.map((k) => (
@@ -174,7 +210,7 @@ export function FlattenPanel() {
             type="text"
             value={options[kind]}
             disabled={busy}
-            onChange={(e) => setOptions((o) => ({ ...o, [kind]: e.target.value }))}
+            onChange={(e) => setter('options')({ ...options, [kind]: e.target.value })}
             aria-describedby="flatten-options-help"
             data-testid="flatten-options"
           />
@@ -192,7 +228,7 @@ export function FlattenPanel() {
               step={fd.int ? 1 : 'any'}
               value={nums[fd.k]}
               disabled={busy}
-              onChange={(e) => setNums((s) => ({ ...s, [fd.k]: e.target.value }))}
+              onChange={(e) => setter('nums')({ ...nums, [fd.k]: e.target.value })}
               data-testid={`flatten-${fd.k}`}
             />
             {fd.hint && <span className="hint">{fd.hint}</span>}
@@ -204,7 +240,7 @@ export function FlattenPanel() {
             id="flatten-clustering"
             value={clustering}
             disabled={busy}
-            onChange={(e) => setClustering(e.target.value as 'auto' | 'phi' | 'geometry')}
+            onChange={(e) => setter('clustering')(e.target.value)}
             data-testid="flatten-clustering"
           >
             <option value="auto">auto (|φ| for azobenzene, else geometry)</option>
@@ -218,7 +254,7 @@ export function FlattenPanel() {
               type="checkbox"
               checked={baseline}
               disabled={busy}
-              onChange={(e) => setBaseline(e.target.checked)}
+              onChange={(e) => setter('baseline')(e.target.checked)}
               data-testid="flatten-baseline"
             />{' '}
             also train the stratified model of every round (comparison)

@@ -14,6 +14,7 @@ import { useBeyond, type RunState } from './state';
 import { cancel, runMd, runNeb, trainMixture } from './controller';
 import { LineChart } from './LineChart';
 import { NumberInput } from '../NumberInput';
+import { useStoredForm } from '../useStoredForm';
 import './beyond.css';
 
 /** Images farther than this (× the training set's own nearest-neighbour spacing) count as outside the data. */
@@ -43,6 +44,21 @@ function usePaths(): PathEntry[] {
 
 /** The molecule a bundled path id belongs to ("azobenzene-rotation" → "azobenzene"). */
 const moleculeOf = (pathId: string) => pathId.split('-')[0];
+
+/** The panel's settings, kept over reloads (a model, path or dataset no longer there falls back). */
+const FORM_KEY = 'pes.beyond.form';
+const FORM_DEFAULTS = {
+  modelId: '',
+  pathId: 'azobenzene-optimized-rotation',
+  steps: 600,
+  climb: true,
+  mdSteps: 400,
+  mdT: 300,
+  dsId: '',
+  nTrain: 60,
+  boundary: 90,
+  width: 20,
+};
 
 const sameZ = (a: ArrayLike<number>, b: ArrayLike<number>) =>
   a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
@@ -79,25 +95,17 @@ export function PathSearchPanel() {
   const { neb, md, mix } = useBeyond();
   const paths = usePaths();
   const usable = useMemo(() => models.filter((m) => !molecule || sameZ(m.z, molecule.z)), [models, molecule]);
-  const [modelId, setModelId] = useState('');
+  const [form, setter] = useStoredForm(FORM_KEY, FORM_DEFAULTS);
+  const { modelId, pathId, steps, climb, mdSteps, mdT, dsId, nTrain, boundary, width } = form;
   const model = usable.find((m) => m.id === modelId) ?? usable[0];
   // the reference paths of the molecule on screen (the explorer's path), the optimized rotation first
   const shownPath = useExplorer((s) => s.pathId);
   const offered = paths.filter((p) => !shownPath || moleculeOf(p.id) === moleculeOf(shownPath));
-  const [pathId, setPathId] = useState('azobenzene-optimized-rotation');
   const path = offered.find((p) => p.id === pathId) ?? offered[0];
-  const [steps, setSteps] = useState(600);
-  const [climb, setClimb] = useState(true);
   const [image, setImage] = useState(0);
-  const [mdSteps, setMdSteps] = useState(400);
-  const [mdT, setMdT] = useState(300);
   const [mdFrame, setMdFrame] = useState(0);
   const azoSets = datasets.filter((d) => d.molecule === 'azobenzene' || /azobenzene/i.test(d.name));
-  const [dsId, setDsId] = useState('');
   const ds = azoSets.find((d) => d.id === dsId) ?? azoSets[0];
-  const [nTrain, setNTrain] = useState(60);
-  const [boundary, setBoundary] = useState(90);
-  const [width, setWidth] = useState(20);
 
   const res = neb.result;
   const far = res?.distanceRel?.map((d, i) => (d > FAR_FROM_DATA ? i : -1)).filter((i) => i >= 0) ?? [];
@@ -128,7 +136,11 @@ export function PathSearchPanel() {
         <div className="beyond-form">
           <label className="field">
             Model
-            <select value={model?.id} onChange={(e) => setModelId(e.target.value)} data-testid="beyond-model">
+            <select
+              value={model?.id}
+              onChange={(e) => setter('modelId')(e.target.value)}
+              data-testid="beyond-model"
+            >
               {usable.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.label} ({m.kind})
@@ -138,7 +150,11 @@ export function PathSearchPanel() {
           </label>
           <label className="field">
             Reference path (start band, ends relaxed on the model)
-            <select value={path?.id} onChange={(e) => setPathId(e.target.value)} data-testid="beyond-path">
+            <select
+              value={path?.id}
+              onChange={(e) => setter('pathId')(e.target.value)}
+              data-testid="beyond-path"
+            >
               {offered.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.id}
@@ -153,13 +169,13 @@ export function PathSearchPanel() {
               max={20000}
               integer
               value={steps}
-              onValue={setSteps}
+              onValue={setter('steps')}
               data-testid="beyond-steps"
             />
           </label>
           <label className="check">
-            <input type="checkbox" checked={climb} onChange={(e) => setClimb(e.target.checked)} /> climbing
-            image
+            <input type="checkbox" checked={climb} onChange={(e) => setter('climb')(e.target.checked)} />{' '}
+            climbing image
           </label>
           <button
             type="button"
@@ -252,13 +268,13 @@ export function PathSearchPanel() {
             max={100000}
             integer
             value={mdSteps}
-            onValue={setMdSteps}
+            onValue={setter('mdSteps')}
             data-testid="beyond-md-steps"
           />
         </label>
         <label className="field">
           Temperature (K)
-          <NumberInput min={0} max={3000} value={mdT} onValue={setMdT} />
+          <NumberInput min={0} max={3000} value={mdT} onValue={setter('mdT')} />
         </label>
         <button
           type="button"
@@ -338,7 +354,11 @@ export function PathSearchPanel() {
       <div className="beyond-form">
         <label className="field">
           Dataset
-          <select value={ds?.id} onChange={(e) => setDsId(e.target.value)} data-testid="beyond-mix-dataset">
+          <select
+            value={ds?.id}
+            onChange={(e) => setter('dsId')(e.target.value)}
+            data-testid="beyond-mix-dataset"
+          >
             {azoSets.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name}
@@ -353,7 +373,7 @@ export function PathSearchPanel() {
             max={2000}
             integer
             value={nTrain}
-            onValue={setNTrain}
+            onValue={setter('nTrain')}
             data-testid="beyond-mix-n"
           />
         </label>
@@ -363,13 +383,13 @@ export function PathSearchPanel() {
             min={5}
             max={175}
             value={boundary}
-            onValue={setBoundary}
+            onValue={setter('boundary')}
             data-testid="beyond-mix-boundary"
           />
         </label>
         <label className="field">
           Blend half-width (°)
-          <NumberInput min={1} max={80} value={width} onValue={setWidth} />
+          <NumberInput min={1} max={80} value={width} onValue={setter('width')} />
         </label>
         <button
           type="button"
