@@ -65,6 +65,11 @@ export interface RunCvOptions {
    * machines; their results files are then merged (`mergeResults`). Default: all folds.
    */
   onlyFolds?: readonly number[];
+  /**
+   * Train at most this many folds not yet in the results, then stop (the results so far are returned,
+   * as when the plan ends): a long plan advanced a little at a time, e.g. one fold of every run.
+   */
+  maxNewFolds?: number;
   /** Pulls model facts (e.g. σ) from a trained model into FoldResult.modelInfo. */
   modelInfo?: (m: ForceField) => Record<string, unknown> | undefined;
 }
@@ -309,7 +314,8 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
     };
   }
 
-  for (const n of spec.sizes) {
+  let trained = 0;
+  sizes: for (const n of spec.sizes) {
     const split = splitForSize(E, n, spec);
     for (const k of foldsToRun) {
       const trainIdx = split.folds[k];
@@ -322,6 +328,8 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
         o.onProgress?.({ size: n, fold: k, stage: 'skip', fraction: frac(0), done, total });
         continue;
       }
+      if (o.maxNewFolds !== undefined && trained >= o.maxNewFolds) break sizes;
+      trained++;
       checkAbort(signal);
       const testIdx = Int32Array.from(split.folds.flatMap((f, j) => (j === k ? [] : Array.from(f)))).sort();
       const t0 = now();

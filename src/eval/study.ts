@@ -212,6 +212,23 @@ export function runCost(r: StudyRun, done: { size: number }[] = []): number {
   return s;
 }
 
+/**
+ * Estimated seconds of the next `k` folds a run would train (sizes in increasing order, as the
+ * cross-validation runs them), given the folds in `done`.
+ */
+export function nextFoldsCost(r: StudyRun, done: { size: number }[], k: number): number {
+  const left = new Map(r.sizes.map((n) => [n, r.folds]));
+  for (const f of done) if (left.has(f.size)) left.set(f.size, Math.max(0, left.get(f.size)! - 1));
+  let s = 0;
+  let todo = k;
+  for (const n of [...r.sizes].sort((a, b) => a - b)) {
+    const m = Math.min(todo, left.get(n)!);
+    s += m * runFoldSeconds(r, n);
+    todo -= m;
+  }
+  return s;
+}
+
 /** A finished fold as results files keep it (only what the time estimate reads). */
 export interface TimedFold {
   size: number;

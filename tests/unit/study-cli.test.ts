@@ -327,6 +327,43 @@ describe('pes study', () => {
   );
 
   it.skipIf(!haveData)(
+    '--new-folds k trains at most k new folds of each run, breadth-first over calls',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pes-study-new-folds-'));
+      const ids = ['glycine-sgdml-inv', 'glycine-gap'];
+      const step = () => studyPiece(dir, ids.join(','), '6,8', '--no-models', '--new-folds', '1');
+      const folds = (id: string) =>
+        parseResults(readFileSync(join(dir, `${id}.json`), 'utf8')).folds.map((f) => `${f.size}/${f.fold}`);
+      expect(await step()).toBe(0);
+      for (const id of ids) expect(folds(id), id).toEqual(['6/0']);
+      expect(await step()).toBe(0);
+      for (const id of ids) expect(folds(id), id).toEqual(['6/0', '6/1']);
+      expect(await step()).toBe(0);
+      for (const id of ids) expect(folds(id), id).toEqual(['6/0', '6/1', '8/0']);
+      const index = parseStudyIndex(readFileSync(join(dir, 'index.json'), 'utf8'));
+      for (const id of ids) {
+        const e = index.runs.find((r) => r.id === id)!;
+        expect([e.status, e.foldsDone, e.foldsPlanned], id).toEqual(['partial', 3, 4]);
+      }
+      // the same folds as one uninterrupted call: the split does not depend on how the run was cut
+      const whole = mkdtempSync(join(tmpdir(), 'pes-study-whole-'));
+      expect(await studyPiece(whole, ids[0], '6,8', '--no-models')).toBe(0);
+      const a = parseResults(readFileSync(join(dir, `${ids[0]}.json`), 'utf8')).folds;
+      const b = parseResults(readFileSync(join(whole, `${ids[0]}.json`), 'utf8')).folds;
+      for (const f of a) {
+        const g = b.find((x) => x.size === f.size && x.fold === f.fold)!;
+        expect(g.trainIdx).toEqual(f.trainIdx);
+        expect(g.test.fRmse).toBeCloseTo(f.test.fRmse, 9);
+      }
+      expect(await main(['study', '--quick', '--out', dir, '--new-folds', '0', '--quiet'])).not.toBe(0);
+      expect(
+        await main(['study', '--quick', '--out', dir, '--redraw', '--new-folds', '1', '--quiet']),
+      ).not.toBe(0);
+    },
+    180_000,
+  );
+
+  it.skipIf(!haveData)(
     'an interrupted run keeps its finished folds in the index as a partial run',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'pes-study-interrupt-'));

@@ -66,6 +66,7 @@ import {
   narrowRun,
   parseStudyIndex,
   plannedSizes,
+  nextFoldsCost,
   runCost,
   runFoldSeconds,
   runSecondsLeft,
@@ -118,6 +119,8 @@ options:
   --sizes a,b,…        override the training sizes of every run
   --folds k            override the number of folds
   --epochs e           override the SchNet/BPNN epochs
+  --new-folds k        train at most k new folds of each run, then go on to the next run (a long plan
+                       advanced breadth-first, e.g. --new-folds 1: one more fold of every run)
   --fresh              start every run over
   --no-models          do not write <run>.model.json
   --max-model-mb M     skip saving models larger than M MB (default 2; GAP keeps its sparse matrices)
@@ -534,12 +537,22 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
     );
   if (saveBest && args['no-models'])
     throw new CliError('--save-best saves models: it cannot go with --no-models');
+  const newFolds = s('new-folds') ? ints(s('new-folds')!, '--new-folds')[0] : undefined;
+  if (newFolds !== undefined && (newFolds < 1 || redraw))
+    throw new CliError('--new-folds takes a count ≥ 1 and trains folds: not with --redraw or --save-best');
   if (redraw) plan = redrawPlan(plan, outDir);
   // φ-cluster, geometry and path figures: at the largest size, and these
   const figureSizesOf = (r: StudyRun) => (redraw ? sizesWithFigures(outDir, r) : figureSizes);
   // the progress bar's work per run: its folds; with --redraw nothing (a token), with --save-best at
   // most one fold of its largest size
-  const workOf = (r: StudyRun) => (!redraw ? runCost(r) : saveBest ? retrainSeconds(outDir, r) : 1);
+  const workOf = (r: StudyRun) =>
+    redraw
+      ? saveBest
+        ? retrainSeconds(outDir, r)
+        : 1
+      : newFolds !== undefined
+        ? nextFoldsCost(r, args.fresh ? [] : doneFolds(outDir, r.id), newFolds)
+        : runCost(r);
   const total = plan.reduce((a, r) => a + workOf(r), 0);
   if (args.list) {
     console.log(planTable(plan, outDir));
@@ -608,7 +621,9 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
       ? `${runs}: training the best fold of the largest size again where its model is not saved (at most ${fmtDuration(total)}: the longest recorded training of those folds), then redrawing`
       : redraw
         ? `${runs}: redrawing figures from their results files (no training)`
-        : `${runs}: estimated ${fmtDuration(left)} left on the reference machine (pes study --list)`,
+        : newFolds !== undefined
+          ? `${runs}: at most ${newFolds} new fold${newFolds === 1 ? '' : 's'} of each, estimated ${fmtDuration((total * left) / Math.max(leftUncalibrated, 1e-9))} on the reference machine (all that is left of them: ${fmtDuration(left)})`
+          : `${runs}: estimated ${fmtDuration(left)} left on the reference machine (pes study --list)`,
   );
   const ac = new AbortController();
   const onSig = () => {
@@ -659,6 +674,12 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
         }
         const paths = loadPaths(run.paths, ds.z);
         const foldsDone: { size: number }[] = [...(previous?.folds ?? [])];
+        // what this invocation has trained of the run, in estimated seconds (the bar's progress in it)
+        const leftAtStart = runCost(run, foldsDone);
+        const trainedCost = () =>
+          newFolds !== undefined
+            ? Math.min(cost, leftAtStart - runCost(run, foldsDone))
+            : cost - runCost(run, foldsDone);
         const trainer = await entry.create();
         const maxSize = Math.max(...spec.sizes);
         const models = new Map<number, SerializedModel>();
@@ -675,6 +696,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
           signal: ac.signal,
           paths,
           ...(redraw ? { onlyFolds: [] } : {}),
+          ...(newFolds !== undefined ? { maxNewFolds: newFolds } : {}),
           modelInfo: entry.modelInfo?.bind(entry),
           environment: {
             host: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`,
@@ -685,7 +707,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
           // the bar advances by each finished fold's estimated seconds (large sizes weigh more)
           onProgress: (p) =>
             bar.update(
-              redraw ? doneCost : doneCost + cost - runCost(run, foldsDone),
+              redraw ? doneCost : doneCost + trainedCost(),
               `run ${ri + 1}/${plan.length} ${run.id} ${p.fold < 0 ? '' : `n=${p.size} fold ${p.fold + 1} `}${p.stage}${p.message && p.stage === 'train' ? ` (${p.message})` : ''}`,
             ),
           onFoldDone: (r, f, model) => {
