@@ -100,11 +100,16 @@ export function readViewQuery(search = window.location.search): ViewQuery {
   return { path, x };
 }
 
+/** x as the URL holds it (2 decimals), so that every writer of ?x= agrees on the same text. */
+export function xParam(x: number): string {
+  return String(Math.round(x * 100) / 100);
+}
+
 /** Writes path and x into the query with replaceState (no history entries), keeping the rest. */
 export function writeViewQuery(v: ViewQuery): void {
   const q = new URLSearchParams(window.location.search);
   if (v.path) q.set('path', v.path);
-  if (v.x !== undefined) q.set('x', String(Math.round(v.x * 100) / 100));
+  if (v.x !== undefined) q.set('x', xParam(v.x));
   const search = q.toString();
   const url = `${window.location.pathname}${search ? `?${search}` : ''}${window.location.hash}`;
   if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`)

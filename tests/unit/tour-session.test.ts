@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseTour, tourJson } from '../../src/ui/tour/tourFormat';
+import { xParam } from '../../src/state/persist';
 import { stepUrl, withoutCam } from '../../src/ui/tour/applyStep';
 import {
   clearTourSession,
@@ -45,6 +46,13 @@ describe('tour session (a tour survives a reload)', () => {
     expect(
       stepUrl(step, { pathname: '/', search: '?tour=azobenzene&step=2' }, { name: null, step: 1 }),
     ).not.toMatch(/tour=|step=/);
+  });
+
+  it('a step writes ?x= rounded as the explorer does, so its history entry is recognised again', () => {
+    const step = { title: 't', text: 'x', tab: 'explore' as const, path: 'glycine', slider: 67.4947 };
+    const url = stepUrl(step, { pathname: '/', search: '?x=67.49&path=glycine' });
+    expect(url).toBe('/?x=67.49&path=glycine#explore');
+    expect(new URL(url, 'http://x').searchParams.get('x')).toBe(xParam(67.4947));
   });
 
   it('withoutCam drops only the camera from a URL', () => {

@@ -4,6 +4,7 @@
  * the explorer's 3D camera (a request the viewer applies once the step's path is on screen), a
  * highlight class on one element, and a 'pes:tour-step' CustomEvent on window carrying the whole step.
  */
+import { xParam } from '../../state/persist';
 import { requestCamera, tourCameraRequest } from '../explorer/cameraLink';
 import type { TourStep } from './tourFormat';
 import { tourQuery, type TourPlace } from './tourSession';
@@ -17,7 +18,8 @@ export const HIGHLIGHT_CLASS = 'tour-highlight';
 export function stepUrl(step: TourStep, loc: { pathname: string; search: string }, at?: TourPlace): string {
   const q = new URLSearchParams(at ? tourQuery(loc.search, at) : loc.search);
   if (step.path !== undefined) q.set('path', step.path);
-  if (step.slider !== undefined) q.set('x', String(step.slider));
+  // rounded like the explorer writes it back, so the step's history entry is recognised on Back/Forward
+  if (step.slider !== undefined) q.set('x', xParam(step.slider));
   if (step.camera) q.delete('cam'); // the step sets its own camera (written back once applied)
   const search = q.toString();
   return `${loc.pathname}${search ? `?${search}` : ''}#${step.tab}`;

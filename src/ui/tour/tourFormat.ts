@@ -5,7 +5,7 @@
  *
  * step: { "title": string, "text": string (blank lines separate paragraphs),
  *         "tab": "explore" | "datasets" | "train" | "evaluate" | "study",
- *         "path"?: bundled path id (explorer ?path=…), "slider"?: number (explorer ?x=…, the path's key
+ *         "path"?: bundled path id (explorer ?path=…), "slider"?: number (explorer ?x=…, to 0.01; the path's key
  *         coordinate, e.g. φ in degrees), "models"?: study run ids whose saved best model is shown in the
  *         explorer, "runs"?: study run ids the Study tab compares (its picked runs), "dataset"?: the id
  *         of the dataset the Datasets tab shows (e.g. "glycine"), "camera"?: { "rotate"?: [x°, y°, z°], "zoom"?: number } or "reset",
