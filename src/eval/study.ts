@@ -302,6 +302,11 @@ export interface StudyIndexEntry {
   note?: string;
   /** Best test errors of the largest finished size (kcal/mol, kcal/mol/Å). */
   best?: { size: number; eRmse: number; fRmse: number };
+  /**
+   * A partial run of the plan: estimated hours of compute left to finish it, on the machine its
+   * folds ran on (runSecondsLeft, as `pes study --list` shows it).
+   */
+  hoursLeft?: number;
 }
 
 export interface StudyIndex {

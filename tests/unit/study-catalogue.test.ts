@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildCatalogue,
   findRun,
+  hoursText,
   normalizePath,
   optionsText,
   type CatalogueRun,
@@ -63,6 +64,18 @@ describe('study catalogue', () => {
     expect(a.figures).toEqual([{ name: 'a-learning-curves.svg', url: '/assets/a.svg' }]);
     expect(runs.find((r) => r.id === 'b')!.modelUrl).toBeUndefined();
     expect(runs.find((r) => r.id === 'other')!.status).toBe('unindexed');
+  });
+  it('passes the hours of compute left of a partial run through, and words them', () => {
+    const { runs } = buildCatalogue(
+      {
+        '/docs/results/study/index.json': idx('full', [
+          run('p', 'p.json', { status: 'partial', foldsDone: 1, hoursLeft: 56.6 }),
+        ]),
+      },
+      { '/docs/results/study/p.json': '/assets/p.json' },
+    );
+    expect(runs[0].hoursLeft).toBe(56.6);
+    expect([0.2, 0.001, 3.46, 56.6].map(hoursText)).toEqual(['12 min', '1 min', '3.5 h', '57 h']);
   });
   it('normalizes paths', () => {
     expect(normalizePath('/docs/results/x/../y/./z.json')).toBe('/docs/results/y/z.json');

@@ -344,6 +344,7 @@ describe('pes study', () => {
       for (const id of ids) {
         const e = index.runs.find((r) => r.id === id)!;
         expect([e.status, e.foldsDone, e.foldsPlanned], id).toEqual(['partial', 3, 4]);
+        expect(e.hoursLeft, `${id}: compute left`).toBeGreaterThan(0);
       }
       // the same folds as one uninterrupted call: the split does not depend on how the run was cut
       const whole = mkdtempSync(join(tmpdir(), 'pes-study-whole-'));

@@ -265,6 +265,18 @@ function entryFromFile(run: StudyRun, outDir: string): StudyIndexEntry | undefin
   } as StudyIndexEntry;
 }
 
+/**
+ * An index entry with the compute its run still needs (`hoursLeft`, as `--list` estimates it from the
+ * finished folds' timings), when it is a partial run of the study's plan; without it otherwise.
+ */
+function withHoursLeft(e: StudyIndexEntry, fullPlan: StudyRun[], outDir: string): StudyIndexEntry {
+  const { hoursLeft: _old, ...rest } = e;
+  const run = fullPlan.find((r) => r.id === e.id);
+  if (!run || e.status !== 'partial') return rest;
+  const { seconds } = runSecondsLeft(run, doneFolds(outDir, run.id));
+  return seconds > 0 ? { ...rest, hoursLeft: Number((seconds / 3600).toPrecision(3)) } : rest;
+}
+
 /** The index entry of a run that did not train: its model could not load (skipped) or it threw (failed). */
 function unfinishedEntry(
   run: StudyRun,
@@ -578,7 +590,8 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
   const earlier = args.fresh
     ? new Map<string, EarlierEntry>()
     : earlierEntries(indexPath, outDir, index.mode);
-  const planOrder = studyPlan(quick ? 'quick' : 'full').map((r) => r.id);
+  const fullPlan = studyPlan(quick ? 'quick' : 'full');
+  const planOrder = fullPlan.map((r) => r.id);
   const rank = (id: string) => (planOrder.includes(id) ? planOrder.indexOf(id) : planOrder.length);
   const setEntry = (e: StudyIndexEntry) => {
     index.runs = [...index.runs.filter((r) => r.id !== e.id), e];
@@ -596,6 +609,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
         const e = entryFromFile(r, outDir);
         if (e) index.runs.push(e);
       }
+    index.runs = index.runs.map((e) => withHoursLeft(e, fullPlan, outDir));
     index.updatedAt = new Date().toISOString();
     index.runs.sort((a, b) => rank(a.id) - rank(b.id));
     writeAtomic(indexPath, JSON.stringify(index, null, 1) + '\n');

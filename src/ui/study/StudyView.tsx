@@ -8,7 +8,7 @@ import type { ExperimentResults } from '../../eval/results';
 import { TourControls } from '../tour/TourControls';
 import { useStore } from '../../state/store';
 import { useTour } from '../../state/tour';
-import { findRun, optionsText, type CatalogueRun } from './catalogue';
+import { findRun, hoursText, optionsText, type CatalogueRun } from './catalogue';
 import {
   allSizes,
   clusterBarsFigure,
@@ -256,6 +256,11 @@ export function StudyView() {
                     <span className="muted study-small">
                       {r.group === '.' ? 'results' : r.group} · {r.status}
                       {r.foldsPlanned ? ` ${r.foldsDone}/${r.foldsPlanned} folds` : ''}
+                      {r.hoursLeft !== undefined && r.status === 'partial' ? (
+                        <span title="Estimated compute left to finish this run of the plan, on the 2-core machine its folds ran on (pes study --list)">
+                          {` (≈ ${hoursText(r.hoursLeft)} left)`}
+                        </span>
+                      ) : null}
                       {optionsText(r.options) ? ` · ${optionsText(r.options)}` : ''}
                       {r.best
                         ? ` · n=${r.best.size}: ${fmt(r.best.eRmse)} kcal/mol, ${fmt(r.best.fRmse)} kcal/mol/Å`

@@ -24,6 +24,8 @@ export interface CatalogueRun {
   note?: string;
   foldsDone?: number;
   foldsPlanned?: number;
+  /** Estimated hours of compute left to finish a partial run (from its index). */
+  hoursLeft?: number;
 }
 
 /** Normalise "a/b/../c/./d" (posix). */
@@ -90,6 +92,7 @@ export function buildCatalogue(
         note: r.file && !urls[file] ? `${r.file} is not in this build` : r.note,
         foldsDone: r.foldsDone,
         foldsPlanned: r.foldsPlanned,
+        hoursLeft: r.hoursLeft,
       });
     }
   }
@@ -142,4 +145,10 @@ export function findRun(
 ): CatalogueRun | undefined {
   const ok = (r: CatalogueRun) => r.id === id && Boolean(need === 'model' ? r.modelUrl : r.resultsUrl);
   return runs.find((r) => ok(r) && r.group !== 'study-quick') ?? runs.find(ok);
+}
+
+/** Hours of compute as a short text: "40 min", "3.5 h", "57 h". */
+export function hoursText(h: number): string {
+  if (h < 1) return `${Math.max(1, Math.round(h * 60))} min`;
+  return h < 10 ? `${h.toFixed(1)} h` : `${Math.round(h)} h`;
 }
