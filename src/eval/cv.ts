@@ -212,7 +212,7 @@ export function predictFrames(
     const k = Math.min(batch, idx.length - s);
     const R = new Float64Array(k * d3);
     for (let i = 0; i < k; i++) R.set(ds.R.subarray(idx[s + i] * d3, (idx[s + i] + 1) * d3), i * d3);
-    const p = model.predict(R, k);
+    const p = model.predict(R, k, { variance: false }); // only E and F are scored
     E.set(p.E.subarray(0, k), s);
     F.set(p.F.subarray(0, k * d3), s * d3);
     onBatch?.(s + k);

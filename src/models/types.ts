@@ -8,11 +8,17 @@ export interface Prediction {
   varE?: Float64Array;
 }
 
+/** What a prediction computes beyond energies and forces. */
+export interface PredictOptions {
+  /** The energy variance, for models that know it (default true); off where nobody reads it (CV tests). */
+  variance?: boolean;
+}
+
 /** A trained model. R is flat (nConf * nAtoms * 3), Å. */
 export interface ForceField {
   readonly kind: ModelKind;
   readonly z: Int32Array;
-  predict(R: Float64Array, nConf: number): Prediction;
+  predict(R: Float64Array, nConf: number, options?: PredictOptions): Prediction;
   /** Compact JSON-safe serialisation (binary arrays base64 or plain arrays are up to the model). */
   serialize(): SerializedModel;
 }

@@ -207,6 +207,16 @@ describe('GAP model', () => {
     expect(far[0]).toBeGreaterThan(10 * near[0]);
   });
 
+  it('without the variance (what CV tests ask for) the energies and forces are the same', () => {
+    const X = ds.R.slice(10 * 27, 13 * 27);
+    const a = model.predict(X, 3);
+    const b = model.predict(X, 3, { variance: false });
+    expect(a.varE).toBeDefined();
+    expect(b.varE).toBeUndefined();
+    expect(Array.from(b.E)).toEqual(Array.from(a.E));
+    expect(Array.from(b.F)).toEqual(Array.from(a.F));
+  });
+
   it('serialises and deserialises to identical predictions', () => {
     const json = JSON.parse(JSON.stringify(model.serialize()));
     const m2 = deserializeGap(json);

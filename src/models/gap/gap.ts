@@ -24,7 +24,15 @@
  */
 
 import type { Dataset } from '../../data/dataset.ts';
-import type { ForceField, ModelKind, Prediction, SerializedModel, TrainOptions, Trainer } from '../types.ts';
+import type {
+  ForceField,
+  ModelKind,
+  Prediction,
+  PredictOptions,
+  SerializedModel,
+  TrainOptions,
+  Trainer,
+} from '../types.ts';
 import { Soap, type SoapExpansion } from './soap.ts';
 import { GAP_PAPER, type GapParams } from './params.ts';
 import { selectSparse, makeRng } from './sparse.ts';
@@ -118,13 +126,13 @@ export class GapModel implements ForceField {
   }
 
   /**
-   * Energies, forces and (with the stored factors) the energy variance. Per geometry: the SOAP expansion of
+   * Energies, forces and (with the stored factors, unless `options.variance` is false) the energy variance. Per geometry: the SOAP expansion of
    * every atom (soap.ts `expand`), then per species block the kernel values of all its atoms against the
    * sparse points (one matrix product), the descriptor-space gradients g_i = Σ_s α_s ∂k/∂q (another), and
    * the forces from g_i pulled back to the density coefficients: F_c −= (J_iᵀ g′_i)·∂c_i/∂R_c with
    * g′_i = (g_i − q_i (g_i·q_i))/‖p_i‖ (the derivative of the normalisation).
    */
-  predict(R: Float64Array, nConf: number): Prediction {
+  predict(R: Float64Array, nConf: number, options: PredictOptions = {}): Prediction {
     const N = this.z.length;
     const nc = 3 * N;
     const soap = this.soap;
@@ -137,7 +145,7 @@ export class GapModel implements ForceField {
     const d2 = delta * delta;
     const E = new Float64Array(nConf);
     const F = new Float64Array(nConf * nc);
-    const withVar = !!(Lmm && Rqr);
+    const withVar = !!(Lmm && Rqr) && options.variance !== false;
     const varE = withVar ? new Float64Array(nConf) : undefined;
     const cache = this.cache();
     const maxAtoms = Math.max(1, ...cache.map((c) => c.atoms.length));

@@ -7,7 +7,7 @@
  * E and F are continuous (w is C² in s) and F = −∇E holds exactly wherever each F_k = −∇E_k. Only the
  * sub-models with a non-zero weight are evaluated.
  */
-import type { ForceField, Prediction, SerializedModel } from '../types';
+import type { ForceField, Prediction, PredictOptions, SerializedModel } from '../types';
 import { checkCoordinate, coordinateRange, coordinateValueGrad, type RegionCoordinate } from './coordinate';
 import { checkPartition, partitionWeights, regionCount, type RegionPartition } from './weights';
 
@@ -65,7 +65,7 @@ export class MixtureModel implements ForceField {
     return { s, w };
   }
 
-  predict(R: Float64Array, nConf: number): Prediction {
+  predict(R: Float64Array, nConf: number, options: PredictOptions = {}): Prediction {
     const n3 = 3 * this.z.length;
     const K = this.data.models.length;
     if (R.length !== nConf * n3) throw new Error(`mixture: R has ${R.length} values, expected ${nConf * n3}`);
@@ -88,14 +88,14 @@ export class MixtureModel implements ForceField {
     const E = new Float64Array(nConf);
     const F = new Float64Array(nConf * n3);
     const dEds = new Float64Array(nConf);
-    let varE: Float64Array | undefined = new Float64Array(nConf);
+    let varE: Float64Array | undefined = options.variance === false ? undefined : new Float64Array(nConf);
     for (let k = 0; k < K; k++) {
       const idx: number[] = [];
       for (let m = 0; m < nConf; m++) if (W[m * K + k] > 0 || DW[m * K + k] !== 0) idx.push(m);
       if (idx.length === 0) continue;
       const Rk = new Float64Array(idx.length * n3);
       idx.forEach((m, i) => Rk.set(R.subarray(m * n3, (m + 1) * n3), i * n3));
-      const p = this.data.models[k].predict(Rk, idx.length);
+      const p = this.data.models[k].predict(Rk, idx.length, options);
       if (!p.varE) varE = undefined;
       const a = cal ? cal.a[k] : 0,
         b = cal ? cal.b[k] : 0;
