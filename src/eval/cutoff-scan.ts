@@ -8,7 +8,7 @@
 import type { ForceField } from '../models/types.ts';
 import { runCrossValidation, type CvProgress, type RunCvOptions } from './cv.ts';
 import { panelsSvg, PALETTE } from './report-svg.ts';
-import type { ExperimentResults, ExperimentSpec, FoldResult } from './results.ts';
+import { bestFold, type ExperimentResults, type ExperimentSpec, type FoldResult } from './results.ts';
 
 /** Largest number of cutoffs one scan may have (a typo such as 3:8:0.01 would otherwise run for days). */
 export const MAX_SCAN_CUTOFFS = 50;
@@ -70,14 +70,33 @@ export function scanSpec(base: ExperimentSpec, rc: number): ExperimentSpec {
 export interface ScanPoint {
   cutoff: number;
   size: number;
+  /** Test errors of the best of the folds below (the run's best-model rule). */
   eRmse: number;
   fRmse: number;
+  /** The folds the point is made of (0-based); the same at every cutoff when the scan is `paired`. */
+  folds: number[];
+  /** Mean and standard deviation (n − 1; 0 for one fold) of the test RMSEs over those folds. */
+  eMean: number;
+  eSd: number;
+  fMean: number;
+  fSd: number;
+  /** Every point uses the same folds, i.e. the same training frames at every cutoff. */
+  paired: boolean;
+}
+
+function spread(v: number[]): { mean: number; sd: number } {
+  const mean = v.reduce((a, x) => a + x, 0) / v.length;
+  const sd = v.length > 1 ? Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / (v.length - 1)) : 0;
+  return { mean, sd };
 }
 
 /**
- * Best test errors against the SOAP cutoff, from GAP results on one dataset (Fig. 6a); the cutoff of each
+ * Test errors against the SOAP cutoff, from GAP results on one dataset (Fig. 6a); the cutoff of each
  * results file is its spec.params.cutoff (Å). At size n (default: the largest size all of them have).
- * Sorted by cutoff; empty when fewer than 2 cutoffs.
+ * While a scan is unfinished its cutoffs may hold different folds; a best of 4 folds against a best of
+ * 1 would then favour the cutoff run longest, so each point uses only the folds that every cutoff has
+ * (`paired`, the same training frames everywhere), or, when they share none, its own folds. Sorted by
+ * cutoff; empty when fewer than 2 cutoffs.
  */
 export function cutoffScanPoints(results: ExperimentResults[], n?: number): ScanPoint[] {
   const gaps = results.filter(
@@ -89,27 +108,74 @@ export function cutoffScanPoints(results: ExperimentResults[], n?: number): Scan
     .reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
   if (n === undefined && !common.size) return [];
   const size = n ?? Math.max(...common);
-  const pts = gaps
-    .flatMap((r) => {
-      const q = r.summary.find((x) => x.size === size);
-      return q
-        ? [{ cutoff: r.spec.params.cutoff as number, size, eRmse: q.best.eRmse, fRmse: q.best.fRmse }]
-        : [];
-    })
-    .sort((a, b) => a.cutoff - b.cutoff);
-  return pts.length >= 2 ? pts : [];
+  const at = gaps.map((r) => ({ r, folds: r.folds.filter((f) => f.size === size) }));
+  if (at.some((x) => !x.folds.length)) return [];
+  const shared = at
+    .map((x) => new Set(x.folds.map((f) => f.fold)))
+    .reduce((a, b) => new Set([...a].filter((k) => b.has(k))));
+  const paired = shared.size > 0;
+  const pts = at.map(({ r, folds }) => {
+    const used = paired ? folds.filter((f) => shared.has(f.fold)) : folds;
+    const best = bestFold(used, r.spec.bestRule);
+    const e = spread(used.map((f) => f.test.eRmse));
+    const f = spread(used.map((x) => x.test.fRmse));
+    return {
+      cutoff: r.spec.params.cutoff as number,
+      size,
+      eRmse: best.test.eRmse,
+      fRmse: best.test.fRmse,
+      folds: used.map((x) => x.fold).sort((a, b) => a - b),
+      eMean: e.mean,
+      eSd: e.sd,
+      fMean: f.mean,
+      fSd: f.sd,
+      paired,
+    };
+  });
+  return pts.sort((a, b) => a.cutoff - b.cutoff);
+}
+
+/** Which folds a scan's points come from, for a caption: "folds 1–2 of 5 at every cutoff". */
+export function scanFoldsText(points: ScanPoint[], folds: number): string {
+  if (!points.length) return '';
+  if (!points[0].paired)
+    return `each cutoff's own folds (${points.map((p) => p.folds.length).join(' / ')} of ${folds})`;
+  const k = points[0].folds;
+  if (k.length === folds) return `all ${folds} folds`;
+  const names = k.map((x) => x + 1).join(', ');
+  return `${k.length === 1 ? 'fold' : 'folds'} ${names} of ${folds}, the same at every cutoff`;
 }
 
 /** Fig. 6a as SVG: test energy and force RMSE of the best fold against the SOAP cutoff. */
 export function cutoffScanSvg(points: ScanPoint[], caption: string): string {
-  const series = (key: 'eRmse' | 'fRmse') => [
-    {
-      name: `best fold, n = ${points[0]?.size ?? '?'}`,
-      color: PALETTE[0],
-      x: points.map((p) => p.cutoff),
-      y: points.map((p) => p[key]),
-    },
-  ];
+  const x = points.map((p) => p.cutoff);
+  const several = points.some((p) => p.folds.length > 1);
+  const series = (key: 'eRmse' | 'fRmse') => {
+    const mean = points.map((p) => (key === 'eRmse' ? p.eMean : p.fMean));
+    const sd = points.map((p) => (key === 'eRmse' ? p.eSd : p.fSd));
+    return [
+      {
+        name: `best fold, n = ${points[0]?.size ?? '?'}`,
+        color: PALETTE[0],
+        x,
+        y: points.map((p) => p[key]),
+      },
+      ...(several
+        ? [
+            {
+              name: 'mean ± sd over the folds',
+              color: PALETTE[0],
+              x,
+              y: mean,
+              lo: mean.map((m, i) => m - sd[i]),
+              hi: mean.map((m, i) => m + sd[i]),
+              dash: true,
+              openMarkers: true,
+            },
+          ]
+        : []),
+    ];
+  };
   return panelsSvg(
     [
       {

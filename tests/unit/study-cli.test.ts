@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../scripts/cli/main.ts';
 import { parseResults, type ExperimentResults } from '../../src/eval/results.ts';
+import { scanFoldsText } from '../../src/eval/cutoff-scan.ts';
 import {
   cutoffScanPoints,
   filterPlan,
@@ -47,18 +48,42 @@ describe('study plan', () => {
     );
   });
 
-  it('cutoff scan points: best errors at n = 600 per GAP cutoff, sorted', () => {
-    const mk = (cutoff: number, e: number) =>
+  it('cutoff scan points: errors at n = 600 per GAP cutoff, sorted, over the folds every cutoff has', () => {
+    // fold k of cutoff rc has energy RMSE e[k], force RMSE 2·e[k]
+    const mk = (cutoff: number, e: number[]) =>
       ({
-        spec: { model: 'gap', params: { cutoff } },
-        summary: [{ size: 600, best: { eRmse: e, fRmse: 2 * e } }],
+        spec: { model: 'gap', params: { cutoff }, bestRule: 'energy', folds: 5 },
+        summary: [{ size: 600 }],
+        folds: e.map((x, k) => ({ size: 600, fold: k, test: { eRmse: x, fRmse: 2 * x } })),
       }) as unknown as ExperimentResults;
-    expect(cutoffScanPoints([mk(6, 1.2), mk(4, 1.0), mk(5, 0.9)])).toEqual([
-      { cutoff: 4, size: 600, eRmse: 1.0, fRmse: 2.0 },
-      { cutoff: 5, size: 600, eRmse: 0.9, fRmse: 1.8 },
-      { cutoff: 6, size: 600, eRmse: 1.2, fRmse: 2.4 },
+    const pts = cutoffScanPoints([mk(6, [1.2, 1.4]), mk(4, [1.0]), mk(5, [0.9, 0.5, 0.4, 0.3])]);
+    // only fold 0 is everywhere: 5 Å's better later folds do not count
+    expect(pts.map((p) => [p.cutoff, p.eRmse, p.fRmse, p.folds.join()])).toEqual([
+      [4, 1.0, 2.0, '0'],
+      [5, 0.9, 1.8, '0'],
+      [6, 1.2, 2.4, '0'],
     ]);
-    expect(cutoffScanPoints([mk(5, 1)])).toEqual([]);
+    expect(pts.every((p) => p.paired && p.eSd === 0)).toBe(true);
+    expect(scanFoldsText(pts, 5)).toBe('fold 1 of 5, the same at every cutoff');
+    // two shared folds: best of them, and their mean ± sd
+    const two = cutoffScanPoints([mk(4, [1.0, 1.2]), mk(5, [0.9, 0.5, 0.4])]);
+    expect(two[1].eRmse).toBe(0.5);
+    expect(two[1].eMean).toBeCloseTo(0.7, 12);
+    expect(two[1].eSd).toBeCloseTo(Math.SQRT2 * 0.2, 12);
+    expect(two[1].fMean).toBeCloseTo(1.4, 12);
+    expect(scanFoldsText(two, 5)).toBe('folds 1, 2 of 5, the same at every cutoff');
+    // no shared fold: each cutoff's own
+    const b = mk(6, [1.1, 1.3]);
+    b.folds[0].fold = 3;
+    b.folds[1].fold = 4;
+    const own = cutoffScanPoints([mk(4, [1.0]), b]);
+    expect(own.map((p) => p.paired)).toEqual([false, false]);
+    expect(own[1].eRmse).toBe(1.1);
+    expect(scanFoldsText(own, 5)).toBe("each cutoff's own folds (1 / 2 of 5)");
+    expect(cutoffScanPoints([mk(5, [1])])).toEqual([]);
+    expect(scanFoldsText(cutoffScanPoints([mk(4, [1, 1, 1, 1, 1]), mk(5, [2, 2, 2, 2, 2])]), 5)).toBe(
+      'all 5 folds',
+    );
   });
 
   it('--only filters by id substring and rejects patterns that match nothing', () => {

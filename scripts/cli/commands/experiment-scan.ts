@@ -13,6 +13,7 @@ import {
   cutoffResultsFile,
   cutoffScanPoints,
   cutoffScanSvg,
+  scanFoldsText,
   cutoffScanTable,
   runCutoffScan,
 } from '../../../src/eval/cutoff-scan.ts';
@@ -106,7 +107,7 @@ export async function runScanCommand(o: ScanCliOptions): Promise<{
       svg,
       cutoffScanSvg(
         points,
-        `GAP/SOAP on ${spec.dataset.name}, n = ${points[0].size}, best of ${spec.folds} folds, against the SOAP cutoff (paper Fig. 6a)`,
+        `GAP/SOAP on ${spec.dataset.name}, n = ${points[0].size}, ${scanFoldsText(points, spec.folds)}, against the SOAP cutoff (paper Fig. 6a)`,
       ),
     );
     files.push(svg);

@@ -84,7 +84,7 @@ import {
   energyHistogramSvg,
 } from '../../../src/eval/study-figures.ts';
 import { isUpperBound } from '../../../src/eval/study-cost.ts';
-import { cutoffScanSvg } from '../../../src/eval/cutoff-scan.ts';
+import { cutoffScanSvg, scanFoldsText } from '../../../src/eval/cutoff-scan.ts';
 import { loadDataset, resolveDatasetPath } from './experiment.ts';
 
 export const summary =
@@ -871,16 +871,16 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
         if (r.dataset === name) r.figures.push(...files.filter((f) => !r.figures.includes(f)));
     }
   // Fig. 6a: GAP cutoff scan on the rotation data, when those runs exist
-  const scan = cutoffScanPoints(
-    finished.filter((f) => f.dataset === 'azobenzene-rotation').map((f) => f.results),
-  );
+  const rotation = finished.filter((f) => f.dataset === 'azobenzene-rotation').map((f) => f.results);
+  const scan = cutoffScanPoints(rotation);
   if (scan.length) {
     const name = 'azobenzene-rotation-gap-cutoff-scan.svg';
+    const folds = rotation.find((r) => r.spec.model === 'gap')?.spec.folds ?? 5;
     writeFileSync(
       join(outDir, name),
       cutoffScanSvg(
         scan,
-        `GAP/SOAP on azobenzene rotation, n = ${scan[0].size}, best fold, against the SOAP cutoff (paper Fig. 6a: n = 600)`,
+        `GAP/SOAP on azobenzene rotation, n = ${scan[0].size}, ${scanFoldsText(scan, folds)}, against the SOAP cutoff (paper Fig. 6a: n = 600, 5 folds)`,
       ),
     );
     for (const r of index.runs) if (r.id.startsWith('azobenzene-rotation-gap')) r.figures.push(name);

@@ -4,7 +4,7 @@
  * and "show" to open one cutoff's full results in the results panel below.
  */
 import { useMemo, useState } from 'react';
-import { cutoffScanPoints, cutoffScanSvg } from '../../eval/cutoff-scan';
+import { cutoffScanPoints, cutoffScanSvg, scanFoldsText } from '../../eval/cutoff-scan';
 import { resultsToJson } from '../../eval/results';
 import { useEvaluate } from '../../state/evaluate';
 import { Chart } from './Chart';
@@ -74,7 +74,7 @@ export function ScanPanel() {
               `${stem}.svg`,
               cutoffScanSvg(
                 points,
-                `GAP/SOAP on ${spec.dataset.name}, n = ${size}, best of ${spec.folds} folds, against the SOAP cutoff (paper Fig. 6a)`,
+                `GAP/SOAP on ${spec.dataset.name}, n = ${size}, ${scanFoldsText(points, spec.folds)}, against the SOAP cutoff (paper Fig. 6a)`,
               ),
               'image/svg+xml',
             )
