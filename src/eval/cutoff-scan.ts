@@ -183,12 +183,14 @@ export function cutoffScanSvg(points: ScanPoint[], caption: string): string {
         xLabel: 'SOAP cutoff (Å)',
         yLabel: 'test energy RMSE (kcal/mol)',
         series: series('eRmse'),
+        legend: 'bottom-left', // the errors sit high above the zero-based axis
       },
       {
         title: 'Forces',
         xLabel: 'SOAP cutoff (Å)',
         yLabel: 'test force RMSE (kcal/mol/Å)',
         series: series('fRmse'),
+        legend: 'bottom-left', // the errors sit high above the zero-based axis
       },
     ],
     { caption },
