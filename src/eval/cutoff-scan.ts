@@ -8,6 +8,7 @@
 import type { ForceField } from '../models/types.ts';
 import { runCrossValidation, type CvProgress, type RunCvOptions } from './cv.ts';
 import { panelsSvg, PALETTE } from './report-svg.ts';
+import { meanStd } from './metrics.ts';
 import { bestFold, type ExperimentResults, type ExperimentSpec, type FoldResult } from './results.ts';
 
 /** Largest number of cutoffs one scan may have (a typo such as 3:8:0.01 would otherwise run for days). */
@@ -84,19 +85,13 @@ export interface ScanPoint {
   paired: boolean;
 }
 
-function spread(v: number[]): { mean: number; sd: number } {
-  const mean = v.reduce((a, x) => a + x, 0) / v.length;
-  const sd = v.length > 1 ? Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / (v.length - 1)) : 0;
-  return { mean, sd };
-}
-
 /**
  * Test errors against the SOAP cutoff, from GAP results on one dataset (Fig. 6a); the cutoff of each
  * results file is its spec.params.cutoff (Å). At size n (default: the largest size all of them have).
  * While a scan is unfinished its cutoffs may hold different folds; a best of 4 folds against a best of
  * 1 would then favour the cutoff run longest, so each point uses only the folds that every cutoff has
- * (`paired`, the same training frames everywhere), or, when they share none, its own folds. Sorted by
- * cutoff; empty when fewer than 2 cutoffs.
+ * (`paired`, the same training frames everywhere), or, when they share none, its own folds. Cutoffs
+ * without folds at that size are left out. Sorted by cutoff; empty when fewer than 2 cutoffs.
  */
 export function cutoffScanPoints(results: ExperimentResults[], n?: number): ScanPoint[] {
   const gaps = results.filter(
@@ -108,8 +103,10 @@ export function cutoffScanPoints(results: ExperimentResults[], n?: number): Scan
     .reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
   if (n === undefined && !common.size) return [];
   const size = n ?? Math.max(...common);
-  const at = gaps.map((r) => ({ r, folds: r.folds.filter((f) => f.size === size) }));
-  if (at.some((x) => !x.folds.length)) return [];
+  const at = gaps
+    .map((r) => ({ r, folds: r.folds.filter((f) => f.size === size) }))
+    .filter((x) => x.folds.length);
+  if (at.length < 2) return [];
   const shared = at
     .map((x) => new Set(x.folds.map((f) => f.fold)))
     .reduce((a, b) => new Set([...a].filter((k) => b.has(k))));
@@ -117,8 +114,8 @@ export function cutoffScanPoints(results: ExperimentResults[], n?: number): Scan
   const pts = at.map(({ r, folds }) => {
     const used = paired ? folds.filter((f) => shared.has(f.fold)) : folds;
     const best = bestFold(used, r.spec.bestRule);
-    const e = spread(used.map((f) => f.test.eRmse));
-    const f = spread(used.map((x) => x.test.fRmse));
+    const e = meanStd(used.map((f) => f.test.eRmse));
+    const f = meanStd(used.map((x) => x.test.fRmse));
     return {
       cutoff: r.spec.params.cutoff as number,
       size,
@@ -126,16 +123,16 @@ export function cutoffScanPoints(results: ExperimentResults[], n?: number): Scan
       fRmse: best.test.fRmse,
       folds: used.map((x) => x.fold).sort((a, b) => a - b),
       eMean: e.mean,
-      eSd: e.sd,
+      eSd: e.std,
       fMean: f.mean,
-      fSd: f.sd,
+      fSd: f.std,
       paired,
     };
   });
   return pts.sort((a, b) => a.cutoff - b.cutoff);
 }
 
-/** Which folds a scan's points come from, for a caption: "folds 1–2 of 5 at every cutoff". */
+/** Which folds a scan's points come from, for a caption: "folds 1, 2 of 5, the same at every cutoff". */
 export function scanFoldsText(points: ScanPoint[], folds: number): string {
   if (!points.length) return '';
   if (!points[0].paired)

@@ -81,6 +81,10 @@ describe('study plan', () => {
     expect(own[1].eRmse).toBe(1.1);
     expect(scanFoldsText(own, 5)).toBe("each cutoff's own folds (1 / 2 of 5)");
     expect(cutoffScanPoints([mk(5, [1])])).toEqual([]);
+    // a cutoff without folds at the size asked for is left out
+    const other = mk(7, [0.8]);
+    other.folds[0].size = 400;
+    expect(cutoffScanPoints([mk(4, [1.0]), mk(5, [0.9]), other], 600).map((p) => p.cutoff)).toEqual([4, 5]);
     expect(scanFoldsText(cutoffScanPoints([mk(4, [1, 1, 1, 1, 1]), mk(5, [2, 2, 2, 2, 2])]), 5)).toBe(
       'all 5 folds',
     );
