@@ -214,6 +214,7 @@ export async function runExperiment(
       signal: ac.signal,
       paths,
       modelInfo: entry.modelInfo?.bind(entry),
+      warmStart: entry.warmStart?.bind(entry),
       environment: { runtime: 'browser (compute worker)', ...req.environment },
       onProgress: (p) => {
         last = { fraction: p.fraction, ...cvFields(p) };
@@ -288,6 +289,7 @@ export async function runCutoffScan(
       signal: ac.signal,
       paths,
       modelInfo: entry.modelInfo?.bind(entry),
+      warmStart: entry.warmStart?.bind(entry),
       environment: { runtime: 'browser (compute worker)', ...req.environment },
       onProgress: (p) => {
         last = {

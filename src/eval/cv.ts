@@ -72,6 +72,19 @@ export interface RunCvOptions {
   maxNewFolds?: number;
   /** Pulls model facts (e.g. σ) from a trained model into FoldResult.modelInfo. */
   modelInfo?: (m: ForceField) => Record<string, unknown> | undefined;
+  /**
+   * Extra trainer parameters for a fold from the same fold's result at the nearest smaller size that has
+   * it (e.g. sGDML's σ search starting at the σ chosen there). They are not part of the spec: they may
+   * change how long a fold takes, not what a fold is (its frames, its settings).
+   */
+  warmStart?: (prior: FoldResult) => Record<string, unknown> | undefined;
+}
+
+/** The same fold's result at the largest size below `n`, if any. */
+export function priorFold(folds: readonly FoldResult[], n: number, k: number): FoldResult | undefined {
+  let prior: FoldResult | undefined;
+  for (const f of folds) if (f.fold === k && f.size < n && (!prior || f.size > prior.size)) prior = f;
+  return prior;
 }
 
 /** A reference path: geometries with reference energies (and forces), same atoms as the dataset. */
@@ -153,12 +166,15 @@ export async function retrainFold(o: {
   fold: number;
   signal?: AbortSignal;
   onProgress?: TrainOptions['onProgress'];
+  /** Extra trainer parameters (as RunCvOptions.warmStart gives), e.g. from the fold's own result. */
+  warm?: Record<string, unknown>;
 }): Promise<{ model: ForceField; trainIdx: Int32Array }> {
   if (!o.ds.E) throw new Error(`${o.ds.name}: the dataset has no energies`);
   const split = splitForSize(o.ds.E, o.size, o.spec);
   const trainIdx = split.folds[o.fold];
   if (!trainIdx) throw new Error(`size ${o.size} has no fold ${o.fold + 1}`);
-  const model = await o.trainer.train(o.ds, trainIdx, o.spec.params, {
+  const params = o.warm ? { ...o.spec.params, ...o.warm } : o.spec.params;
+  const model = await o.trainer.train(o.ds, trainIdx, params, {
     signal: o.signal,
     ...foldTrainOptions(o.spec, o.size, o.fold, split.valid),
     onProgress: o.onProgress,
@@ -332,8 +348,10 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
       trained++;
       checkAbort(signal);
       const testIdx = Int32Array.from(split.folds.flatMap((f, j) => (j === k ? [] : Array.from(f)))).sort();
+      const prior = o.warmStart && priorFold(res.folds, n, k);
+      const warm = prior ? o.warmStart!(prior) : undefined;
       const t0 = now();
-      const model = await trainer.train(ds, trainIdx, spec.params, {
+      const model = await trainer.train(ds, trainIdx, warm ? { ...spec.params, ...warm } : spec.params, {
         signal,
         ...foldTrainOptions(spec, n, k, split.valid),
         onProgress: (p) =>

@@ -13,6 +13,13 @@ export interface FoldCostInput {
   /** Training frames. */
   n: number;
   nAtoms: number;
+  /** sGDML with σ searched: the trials the search made (a finished fold's record), when known. */
+  trials?: number;
+  /**
+   * sGDML with σ searched: the search starts at the σ a smaller size chose (cross-validation's warm
+   * start, every size of a run after its first), so it takes about 3 trials instead of the whole walk.
+   */
+  warmStart?: boolean;
 }
 
 /**
@@ -25,7 +32,8 @@ export interface FoldCostInput {
  * trials with three jobs on the two cores. [1/r + ang] costs 1.35× per trial with Cholesky (glycine
  * n = 200) and 3.2× with CG (rotation n = 1000: 2162 s). Without a fixed σ the grid search stops at the
  * first rise of the validation error: [1/r] needed 2 trials on glycine (σ = 10 best) and 4 on azobenzene
- * (σ = 30 best), [1/r + ang] 7–9 on glycine.
+ * (σ = 30 best), [1/r + ang] 7–9 on glycine. Started at the σ of the size before (the warm start),
+ * it needs 3: that σ and its two neighbours (2 at the ends of the grid).
  */
 function sgdmlSeconds(x: FoldCostInput): number {
   const rows = 3 * x.nAtoms * x.n;
@@ -34,7 +42,8 @@ function sgdmlSeconds(x: FoldCostInput): number {
   const cgPerRow2 = searched ? 4.6e-7 : 1.3e-7;
   const perTrial =
     rows <= 8000 ? 8.3e-11 * rows ** 3 * (ang ? 1.35 : 1) : cgPerRow2 * rows ** 2 * (ang ? 3.2 : 1);
-  const trials = !searched ? 1 : ang ? 7 : x.nAtoms <= 12 ? 2 : 4;
+  const cold = ang ? 7 : x.nAtoms <= 12 ? 2 : 4;
+  const trials = !searched ? 1 : (x.trials ?? (x.warmStart ? Math.min(3, cold) : cold));
   return 1 + perTrial * trials;
 }
 

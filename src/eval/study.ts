@@ -195,9 +195,19 @@ export function narrowRun(r: StudyRun, sizes: number[], folds: number): StudyRun
 /** The sizes the index counts a run's folds against (see `StudyRun.planSizes`). */
 export const plannedSizes = (r: StudyRun): number[] => r.planSizes ?? r.sizes;
 
-/** Estimated seconds of one fold of a run with n training frames (src/eval/study-cost.ts). */
-export function runFoldSeconds(r: StudyRun, n: number): number {
-  return foldSeconds({ model: r.model, options: r.options, n, nAtoms: ATOMS[r.dataset] ?? 24 });
+/**
+ * Estimated seconds of one fold of a run with n training frames (src/eval/study-cost.ts); `trials`: the
+ * σ trials a finished sGDML fold recorded. A size after the run's first starts its σ search warm.
+ */
+export function runFoldSeconds(r: StudyRun, n: number, trials?: number): number {
+  return foldSeconds({
+    model: r.model,
+    options: r.options,
+    n,
+    nAtoms: ATOMS[r.dataset] ?? 24,
+    trials,
+    warmStart: n > Math.min(...plannedSizes(r)),
+  });
 }
 
 /**
@@ -234,7 +244,15 @@ export interface TimedFold {
   size: number;
   trainSeconds?: number;
   testSeconds?: number;
+  /** sGDML: the σ trials of the fold's search */
+  modelInfo?: { sigmaTrials?: unknown };
 }
+
+/** The σ trials a finished fold recorded (sGDML), if any. */
+const trialsOf = (f: TimedFold): number | undefined =>
+  Array.isArray(f.modelInfo?.sigmaTrials) && f.modelInfo.sigmaTrials.length
+    ? f.modelInfo.sigmaTrials.length
+    : undefined;
 
 /**
  * Estimated seconds left of a run, calibrated by its own finished folds: the plan's estimate of the
@@ -244,7 +262,7 @@ export interface TimedFold {
 export function runSecondsLeft(r: StudyRun, done: TimedFold[]): { seconds: number; calibrated: boolean } {
   const ratios = done
     .filter((f) => r.sizes.includes(f.size) && (f.trainSeconds ?? 0) > 0)
-    .map((f) => (f.trainSeconds! + (f.testSeconds ?? 0)) / runFoldSeconds(r, f.size))
+    .map((f) => (f.trainSeconds! + (f.testSeconds ?? 0)) / runFoldSeconds(r, f.size, trialsOf(f)))
     .sort((a, b) => a - b);
   const left = runCost(r, done);
   if (!ratios.length) return { seconds: left, calibrated: false };

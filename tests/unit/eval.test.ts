@@ -422,4 +422,53 @@ describe('cross-validation runner', () => {
       /only folds/,
     );
   });
+  it("warmStart: a fold's trainer gets extra params from the same fold at the nearest smaller size", async () => {
+    const inner = new PairPolyTrainer();
+    const seen: { n: number; params: Record<string, unknown> }[] = [];
+    const trainer: Trainer = {
+      kind: 'sgdml',
+      train: (d, idx, p, opts) => {
+        seen.push({ n: idx.length, params: p });
+        return inner.train(d, idx, p, opts ?? {});
+      },
+    };
+    const three = { ...spec, sizes: [10, 20, 30], folds: 2, geometryClusters: false };
+    const priors: [number, number][] = [];
+    const res = await runCrossValidation({
+      ds,
+      trainer,
+      spec: three,
+      onlyFolds: [1],
+      modelInfo: () => ({ tag: seen.length }),
+      warmStart: (prior) => {
+        priors.push([prior.size, prior.fold]);
+        return { start: prior.modelInfo?.tag };
+      },
+    });
+    expect(priors).toEqual([
+      [10, 1],
+      [20, 1],
+    ]);
+    expect(seen.map((x) => x.params)).toEqual([
+      { note: 'pair polynomial' },
+      { note: 'pair polynomial', start: 1 },
+      { note: 'pair polynomial', start: 2 },
+    ]);
+    // the spec stays as it was: the extra params are not part of what a fold is
+    expect(res.spec.params).toEqual({ note: 'pair polynomial' });
+    // a resumed run takes the prior from the results it continues (fold 0 of size 20 and 30)
+    priors.length = 0;
+    const more = await runCrossValidation({
+      ds,
+      trainer,
+      spec: three,
+      previous: res,
+      warmStart: (prior) => (priors.push([prior.size, prior.fold]), undefined),
+    });
+    expect(priors).toEqual([
+      [10, 0],
+      [20, 0],
+    ]);
+    expect(more.folds).toHaveLength(6);
+  });
 });

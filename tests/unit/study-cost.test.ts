@@ -117,4 +117,36 @@ describe('study time estimate', () => {
     // an absurd measurement is clamped to 20× either way
     expect(runSecondsLeft(run, [at(50, 1e-6)]).seconds).toBeCloseTo(runCost(run, [{ size: 50 }]) / 20, 6);
   });
+  it("counts 3 σ trials where the search starts warm, and a finished fold's recorded trials", () => {
+    const run = studyPlan('full').find((r) => r.id === 'azobenzene-rotation-sgdml-inv-ang')!;
+    const first = Math.min(...run.sizes);
+    const cold = (n: number) => foldSeconds({ model: 'sgdml', options: run.options, n, nAtoms: 24 });
+    const perTrial = (n: number) => (cold(n) - 1) / 7; // [1/r + ang]: 7 trials from the smallest σ
+    // the run's first size has no σ to start from; every later one starts at the size before's
+    expect(runFoldSeconds(run, first)).toBeCloseTo(cold(first), 6);
+    expect(runFoldSeconds(run, 500)).toBeCloseTo(1 + 3 * perTrial(500), 6);
+    // a finished fold is judged by the trials it made: 7 trials that took as long as the cold estimate
+    // are on pace, so the rest (warm) is left at the plain estimate
+    const done = [
+      {
+        size: first,
+        trainSeconds: cold(first),
+        testSeconds: 0,
+        modelInfo: { sigmaTrials: [1, 2, 3, 4, 5, 6, 7] },
+      },
+    ];
+    expect(runSecondsLeft(run, done).seconds).toBeCloseTo(runCost(run, done), 3);
+    // the same fold with 3 recorded trials took 7/3 of what 3 trials should: the rest is scaled by that
+    const slow = [{ ...done[0], modelInfo: { sigmaTrials: [1, 2, 3] } }];
+    expect(runSecondsLeft(run, slow).seconds / runCost(run, slow)).toBeCloseTo(
+      cold(first) / (1 + 3 * perTrial(first)),
+      3,
+    );
+    // σ fixed: one trial, nothing warm about it
+    const fixed = { ...run, options: { ...run.options, sigma: '60' } };
+    expect(runFoldSeconds(fixed, 500)).toBeCloseTo(
+      foldSeconds({ model: 'sgdml', options: fixed.options, n: 500, nAtoms: 24 }),
+      6,
+    );
+  });
 });

@@ -397,6 +397,7 @@ export async function run(argv: string[]): Promise<number> {
       paths,
       onProgress: (p) => bar.update(p),
       modelInfo: entry.modelInfo?.bind(entry),
+      warmStart: entry.warmStart?.bind(entry),
       environment,
       onFoldDone: (r, f) => {
         save(r);

@@ -712,6 +712,7 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
           ...(redraw ? { onlyFolds: [] } : {}),
           ...(newFolds !== undefined ? { maxNewFolds: newFolds } : {}),
           modelInfo: entry.modelInfo?.bind(entry),
+          warmStart: entry.warmStart?.bind(entry),
           environment: {
             host: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB`,
             node: process.version,
@@ -754,6 +755,8 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
               spec,
               size: maxSize,
               fold: best.fold,
+              // e.g. sGDML: the σ search starts at the σ this fold chose, so it finds it in 2–3 trials
+              warm: entry.warmStart?.(best),
               signal: ac.signal,
               onProgress: (p) =>
                 bar.update(

@@ -63,7 +63,12 @@ async function trainSgdml(
         : Math.floor(totalmem() * 0.6),
   };
   if (str(a, 'sigma') !== undefined) params.sigma = num(a, 'sigma');
-  else params.sigmaGrid = parseGrid(str(a, 'sigma-grid') ?? '10:90:10');
+  else {
+    params.sigmaGrid = parseGrid(str(a, 'sigma-grid') ?? '10:90:10');
+    const start = num(a, 'sigma-start');
+    if (start !== undefined && !(start > 0)) throw new CliError(`--sigma-start must be positive`);
+    params.sigmaStart = start;
+  }
   const ac = new AbortController();
   const onInt = () => {
     process.stderr.write('\ninterrupted: stopping training…\n');
@@ -112,6 +117,8 @@ const HELP = `usage: pes train <dataset> --model sgdml --out model.(npz|json) [o
 sGDML:
   --sigma S              fixed kernel length scale
   --sigma-grid A:B:STEP  σ candidates (default 10:90:10), chosen by validation force RMSE (early stop)
+  --sigma-start S        start the σ search at the grid value nearest S and walk up or down from there
+                         (default: up from the smallest)
   --no-sym               plain GDML (no permutation symmetries)
   --descriptor D         inv (1/r, default) | inv+ang (the paper's [1/r + ang])
   --solver S             auto (default) | cholesky | cg

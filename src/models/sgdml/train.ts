@@ -11,7 +11,7 @@
  *   enough (`choleskyMaxN`) for the O(n³) factorisation to beat CG;
  * - descriptor-space coefficients a_j = J_j α_j (the reference's `R_d_desc_alpha`);
  * - σ: fixed, or chosen from a grid by the lowest force RMSE on the validation frames, stopping once the
- *   validation error rises;
+ *   validation error rises (sigmaSearch.ts; optionally starting from a given σ);
  * - energy constant c = mean(E_ref − E_pred) over the training frames (reference `_recov_int_const`).
  */
 import type { Dataset } from '../../data/dataset';
@@ -36,6 +36,7 @@ import { ExtendedDescriptor, InvDistDescriptor, type Descriptor, type Descriptor
 import { computeDescSet, jacTVecAdd, jacVec, kernelBlock, permuteRows, type DescSet } from './kernel';
 import { SgdmlModel } from './model';
 import { findPerms, identityPerms } from './perms';
+import { searchSigmaGrid } from './sigmaSearch';
 
 export type SgdmlSolver = 'auto' | 'cholesky' | 'cg';
 
@@ -59,6 +60,11 @@ export interface SgdmlParams {
   sigma?: number;
   /** σ candidates (default 10, 20 … 90, the reference's grid) */
   sigmaGrid?: number[];
+  /**
+   * where the σ search starts (the grid value nearest to it), e.g. the σ chosen for a smaller training
+   * set: the search then walks up or down from there (sigmaSearch.ts); default: up from the smallest σ
+   */
+  sigmaStart?: number;
   /** regulariser λ (default 1e-10) */
   lambda?: number;
   /** plain GDML (identity permutation only) */
@@ -561,12 +567,13 @@ export class SgdmlTrainer implements Trainer<SgdmlParams> {
     const ctx: SolveContext = { desc, S, maps, lambda, y, signal, report };
     const buf: { A?: TiledSym } = {};
     const trials: SigmaTrial[] = [];
-    let best: { model: SgdmlModel; err: number } | null = null;
     const solverInfo: Record<string, number> = {};
-    for (let s = 0; s < sigmas.length; s++) {
-      const sigma = sigmas[s];
-      stageBase = 0.05 + (0.9 * s) / sigmas.length;
-      stageSpan = 0.9 / sigmas.length;
+    // progress: each trial gets an equal share of 5…95 %, sized for the trials the search expects
+    const expectedTrials =
+      sigmas.length === 1 ? 1 : params.sigmaStart !== undefined ? Math.min(3, sigmas.length) : sigmas.length;
+    const trainAt = async (sigma: number, trial: number): Promise<SgdmlModel> => {
+      stageSpan = 0.9 / expectedTrials;
+      stageBase = 0.05 + Math.min(trial, expectedTrials - 1) * stageSpan;
       await tick();
       let alpha: Float64Array;
       if (solver === 'cholesky') alpha = await solveCholesky(ctx, sigma, buf, params.tiled);
@@ -599,32 +606,38 @@ export class SgdmlTrainer implements Trainer<SgdmlParams> {
       let c = 0;
       for (let i = 0; i < M; i++) c += Et[i] - Etp[i];
       c /= M;
-      const model = new SgdmlModel({
+      return new SgdmlModel({
         ...model0.data,
         c,
         idxsTrain: trainIdx,
         idxsValid: validIdx,
         solver: solver === 'cholesky' ? 'analytic' : 'cg',
       });
-      if (sigmas.length === 1) {
-        best = { model, err: NaN };
-        break;
-      }
-      const pv = model.predict(Rv as Float64Array, (validIdx as Int32Array).length);
-      const fErr = rmse(pv.F, Fv as Float64Array),
-        eErr = rmse(pv.E, Ev as Float64Array);
-      trials.push({ sigma, validForceRmse: fErr, validEnergyRmse: eErr });
-      report('sigma', 1, `σ=${sigma}: validation force RMSE ${fErr.toFixed(4)}`, {
-        sigma,
-        validForceRmse: fErr,
-        validEnergyRmse: eErr,
-      });
-      if (!best || fErr < best.err) best = { model, err: fErr };
-      else break; // validation error rises: stop early
+    };
+    let chosenModel: SgdmlModel;
+    if (sigmas.length === 1) chosenModel = await trainAt(sigmas[0], 0);
+    else {
+      const search = await searchSigmaGrid(
+        sigmas,
+        async (sigma, trial) => {
+          const model = await trainAt(sigma, trial);
+          const pv = model.predict(Rv as Float64Array, (validIdx as Int32Array).length);
+          const fErr = rmse(pv.F, Fv as Float64Array),
+            eErr = rmse(pv.E, Ev as Float64Array);
+          trials.push({ sigma, validForceRmse: fErr, validEnergyRmse: eErr });
+          report('sigma', 1, `σ=${sigma}: validation force RMSE ${fErr.toFixed(4)}`, {
+            sigma,
+            validForceRmse: fErr,
+            validEnergyRmse: eErr,
+          });
+          return { err: fErr, value: model };
+        },
+        params.sigmaStart,
+      );
+      chosenModel = search.value;
     }
     buf.A = undefined;
-    const chosen = best as { model: SgdmlModel; err: number };
-    chosen.model.data.info = {
+    chosenModel.data.info = {
       trainSeconds: (Date.now() - t0) / 1000,
       solver,
       choleskyMemoryBytes: memChol,
@@ -637,7 +650,7 @@ export class SgdmlTrainer implements Trainer<SgdmlParams> {
     };
     stageBase = 1;
     stageSpan = 0;
-    report('done', 1, `σ=${chosen.model.data.sigma}, ${maps.length} permutations, ${solver}`);
-    return chosen.model;
+    report('done', 1, `σ=${chosenModel.data.sigma}, ${maps.length} permutations, ${solver}`);
+    return chosenModel;
   }
 }
