@@ -84,6 +84,11 @@ const sgdmlOptions: ModelOption[] = [
     help: 'σ candidates, chosen by validation force RMSE (default 10,20,…,90)',
   },
   {
+    name: 'sigma-start',
+    type: 'number',
+    help: 'start the σ search at the grid value nearest this and walk up or down (default: up from the smallest)',
+  },
+  {
     name: 'valid',
     type: 'number',
     help: 'validation frames for the σ search, drawn outside the CV subset (default 200)',
@@ -132,6 +137,10 @@ const entries: Partial<Record<ModelKind, ModelEntry>> = {
       const p: Record<string, unknown> = {};
       if (o.sigma !== undefined) p.sigma = o.sigma;
       if (o['sigma-grid'] !== undefined) p.sigmaGrid = o['sigma-grid'];
+      if (o['sigma-start'] !== undefined) {
+        if (!((o['sigma-start'] as number) > 0)) throw new Error('--sigma-start must be positive');
+        p.sigmaStart = o['sigma-start'];
+      }
       if (o.lambda !== undefined) p.lambda = o.lambda;
       if (o.descriptor !== undefined) p.descriptor = o.descriptor;
       if (o.gdml) p.noSym = true;

@@ -11,6 +11,8 @@ describe('model registry', () => {
     expect(e.validSize(p)).toBe(0);
     const g = e.parseOptions({ 'sigma-grid': '10,20,30', valid: '150' });
     expect(g.sigmaGrid).toEqual([10, 20, 30]);
+    expect(e.parseOptions({ 'sigma-start': '30' })).toEqual({ sigmaStart: 30 });
+    expect(() => e.parseOptions({ 'sigma-start': '0' })).toThrow(/positive/);
     expect(e.validSize(g)).toBe(150);
     expect(e.validSize(e.parseOptions({}))).toBe(200);
     expect(() => e.parseOptions({ sigma: '30', 'sigma-grid': '10,20' })).toThrow(/either/);

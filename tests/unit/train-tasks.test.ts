@@ -247,6 +247,11 @@ describe('Train form options', () => {
         const fixed = entry.parseOptions(toOptions(kind, { ...v, 'sigma-mode': 'fixed', sigma: '25' }));
         expect(fixed.sigma).toBe(25);
         expect(fixed.sigmaGrid).toBeUndefined();
+        // the search's start: blank = from the smallest σ; hidden with a fixed σ
+        expect(entry.parseOptions(toOptions(kind, v)).sigmaStart).toBeUndefined();
+        expect(entry.parseOptions(toOptions(kind, { ...v, 'sigma-start': '40' })).sigmaStart).toBe(40);
+        const fixedStart = toOptions(kind, { ...v, 'sigma-mode': 'fixed', 'sigma-start': '40' });
+        expect(fixedStart['sigma-start']).toBeUndefined();
       }
     }
     const gap = toOptions('gap', { ...defaultValues('gap'), 'sigma-f': '0.1', 'n-max': '' });

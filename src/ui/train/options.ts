@@ -78,6 +78,15 @@ export const FIELDS: Record<TrainKind, FieldSpec[]> = {
       when: { field: 'sigma-mode', values: ['grid'] },
     },
     {
+      name: 'sigma-start',
+      label: 'Start the search at σ',
+      type: 'number',
+      default: '',
+      step: 'any',
+      help: 'empty: from the smallest; e.g. the σ a previous training chose — tries it and its neighbours first, skipping the slow small σ',
+      when: { field: 'sigma-mode', values: ['grid'] },
+    },
+    {
       name: 'sigma',
       label: 'σ',
       type: 'number',
