@@ -174,6 +174,11 @@ const entries: Partial<Record<ModelKind, ModelEntry>> = {
         solver: d.solver,
       };
       if (d.info?.sigmaTrials) info.sigmaTrials = d.info.sigmaTrials;
+      // CG solves: iterations per σ tried (what a trial costs; the study's time estimate is fitted to it)
+      const iterations = Object.entries(d.info ?? {})
+        .filter(([k, v]) => k.startsWith('cgIterations_sigma') && typeof v === 'number')
+        .map(([k, v]) => [k.slice('cgIterations_sigma'.length), v]);
+      if (iterations.length) info.cgIterations = Object.fromEntries(iterations);
       return info;
     },
     // the σ search starts at the σ chosen for the fold at the smaller size (sgdml/sigmaSearch.ts)

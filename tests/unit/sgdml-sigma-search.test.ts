@@ -117,4 +117,22 @@ describe.skipIf(!existsSync(azoPath))('sGDML training with a σ start', () => {
     for (const w of [...trialsOf(warm), ...trialsOf(below)])
       expect(w).toEqual(trialsOf(plain).find((x) => x.sigma === w.sigma));
   });
+  it("a fold's model info records the CG iterations of every σ tried", async () => {
+    const ds = readDatasetFile('azobenzene-rotation.npz', readFileSync(azoPath)).dataset;
+    const train = Int32Array.from([5, 900, 1800, 2700]),
+      valid = Int32Array.from([100, 1000, 2000]);
+    const m = await new SgdmlTrainer().trainModel(
+      ds,
+      train,
+      { sigmaGrid: [30, 40], solver: 'cg' },
+      { validIdx: valid },
+    );
+    const info = getModelEntry('sgdml').modelInfo!(m)!;
+    const its = info.cgIterations as Record<string, number>;
+    expect(Object.keys(its).sort()).toEqual(
+      (info.sigmaTrials as { sigma: number }[]).map((t) => String(t.sigma)).sort(),
+    );
+    for (const k of Object.values(its)) expect(k).toBeGreaterThan(0);
+    expect(info.solver).toBe('cg');
+  });
 });
