@@ -530,7 +530,10 @@ export function dot(a: Float64Array, b: Float64Array): number {
 
 /**
  * B ← L⁻¹ B in place, for a dense lower-triangular L (k × k, row-major) and B (k × n, row-major):
- * forward substitution on all n columns at once, blocked over column chunks so the working set stays in cache.
+ * forward substitution on all n columns. Each pass copies a strip of columns transposed (one column of B
+ * per row, length k), so that, for four unknowns of four columns at a time, the sum over the unknowns
+ * already solved is a 4 × 4 register block of contiguous dot products (as in the matrix products here);
+ * only the small 4 × 4 triangle is then solved one by one.
  */
 export function trsmLowerRows(
   L: Float64Array,
@@ -539,30 +542,50 @@ export function trsmLowerRows(
   n: number,
   signal?: AbortSignal,
 ): void {
-  const CH = 256;
+  const CH = 64;
+  const T = new Float64Array(CH * k);
+  const acc = new Float64Array(16);
   for (let c0 = 0; c0 < n; c0 += CH) {
     throwIfAborted(signal);
-    const c1 = Math.min(n, c0 + CH);
+    const w = Math.min(CH, n - c0);
     for (let a = 0; a < k; a++) {
-      const ra = a * n;
-      const la = a * k;
-      // B[a] −= Σ_{b<a} L[a][b] B[b], two rows of B at a time
-      let b = 0;
-      for (; b + 1 < a; b += 2) {
-        const l0 = L[la + b],
-          l1 = L[la + b + 1];
-        if (l0 === 0 && l1 === 0) continue;
-        const r0 = b * n,
-          r1 = r0 + n;
-        for (let c = c0; c < c1; c++) B[ra + c] -= l0 * B[r0 + c] + l1 * B[r1 + c];
+      const ra = a * n + c0;
+      for (let j = 0; j < w; j++) T[j * k + a] = B[ra + j];
+    }
+    for (let j0 = 0; j0 < w; j0 += 4) {
+      const jn = Math.min(4, w - j0);
+      for (let a0 = 0; a0 < k; a0 += 4) {
+        const an = Math.min(4, k - a0);
+        // acc[r][c] = Σ_{b < a0} L[a0 + r][b] · x_{j0 + c}[b], over the unknowns already solved
+        acc.fill(0);
+        if (a0 > 0) {
+          if (an === 4 && jn === 4) addBlock4x4(L, a0 * k, k, T, j0 * k, k, 0, a0, acc, 0, 4);
+          else
+            for (let r = 0; r < an; r++)
+              for (let c = 0; c < jn; c++) {
+                let sum = 0;
+                const lr = (a0 + r) * k,
+                  tc = (j0 + c) * k;
+                for (let b = 0; b < a0; b++) sum += L[lr + b] * T[tc + b];
+                acc[r * 4 + c] = sum;
+              }
+        }
+        // the 4 × 4 triangle
+        for (let c = 0; c < jn; c++) {
+          const tc = (j0 + c) * k;
+          for (let r = 0; r < an; r++) {
+            const a = a0 + r,
+              la = a * k;
+            let x = T[tc + a] - acc[r * 4 + c];
+            for (let b = a0; b < a; b++) x -= L[la + b] * T[tc + b];
+            T[tc + a] = x / L[la + a];
+          }
+        }
       }
-      for (; b < a; b++) {
-        const l0 = L[la + b];
-        const r0 = b * n;
-        for (let c = c0; c < c1; c++) B[ra + c] -= l0 * B[r0 + c];
-      }
-      const inv = 1 / L[la + a];
-      for (let c = c0; c < c1; c++) B[ra + c] *= inv;
+    }
+    for (let a = 0; a < k; a++) {
+      const ra = a * n + c0;
+      for (let j = 0; j < w; j++) B[ra + j] = T[j * k + a];
     }
   }
 }

@@ -8,6 +8,7 @@ import {
   symEig,
   conjugateGradient,
   NotPositiveDefiniteError,
+  trsmLowerRows,
 } from '../../src/compute/linalg';
 
 /** Deterministic pseudo-random numbers (mulberry32). */
@@ -158,4 +159,41 @@ describe('parallel tiled Cholesky (worker threads, Node CLI)', () => {
     for (let i = 0; i < A.data.length; i++) d = Math.max(d, Math.abs(A.data[i] - B.data[i]));
     expect(d).toBe(0);
   }, 60_000);
+});
+
+describe('trsmLowerRows (Nyström preconditioner)', () => {
+  it('solves L X = B for every column, whatever k and n modulo the blocks', () => {
+    let seed = 3;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    for (const [k, n] of [
+      [1, 1],
+      [3, 5],
+      [4, 64],
+      [11, 150],
+      [37, 131],
+    ]) {
+      const L = new Float64Array(k * k);
+      for (let a = 0; a < k; a++) {
+        for (let b = 0; b < a; b++) L[a * k + b] = rand() / Math.sqrt(k);
+        L[a * k + a] = 1.5 + rand() * 0.5;
+      }
+      const B = Float64Array.from({ length: k * n }, rand);
+      const X = Float64Array.from(B);
+      trsmLowerRows(L, k, X, n);
+      let worst = 0;
+      for (let a = 0; a < k; a++)
+        for (let c = 0; c < n; c++) {
+          let s = 0;
+          for (let b = 0; b <= a; b++) s += L[a * k + b] * X[b * n + c];
+          worst = Math.max(worst, Math.abs(s - B[a * n + c]));
+        }
+      expect(worst, `k=${k} n=${n}`).toBeLessThan(1e-12);
+    }
+  });
+
+  it('stops when cancelled', () => {
+    const ac = new AbortController();
+    ac.abort();
+    expect(() => trsmLowerRows(new Float64Array([1]), 1, new Float64Array(4), 4, ac.signal)).toThrow();
+  });
 });
