@@ -83,7 +83,7 @@ export const FIELDS: Record<TrainKind, FieldSpec[]> = {
       type: 'number',
       default: '',
       step: 'any',
-      help: 'empty: from the smallest; e.g. the σ a previous training chose — tries it and its neighbours first, skipping the slow small σ',
+      help: 'empty: the smallest. From a σ chosen before: 2–3 trials, skipping the slow small σ',
       when: { field: 'sigma-mode', values: ['grid'] },
     },
     {
