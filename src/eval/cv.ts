@@ -153,6 +153,14 @@ function foldTrainOptions(
   return { seed: mixSeed(spec.seed, n * 131 + k), validIdx: valid ?? undefined };
 }
 
+/** The trainer parameters of one fold: the spec's, with a warm start's overrides (if any) on top. */
+function foldParams(
+  spec: ExperimentSpec,
+  warm: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  return warm ? { ...spec.params, ...warm } : spec.params;
+}
+
 /**
  * Trains fold `fold` of size `size` again as {@link runCrossValidation} did (same split, seed and
  * validation frames), e.g. to save the model of a fold run earlier. A deterministic trainer gives the same
@@ -173,8 +181,7 @@ export async function retrainFold(o: {
   const split = splitForSize(o.ds.E, o.size, o.spec);
   const trainIdx = split.folds[o.fold];
   if (!trainIdx) throw new Error(`size ${o.size} has no fold ${o.fold + 1}`);
-  const params = o.warm ? { ...o.spec.params, ...o.warm } : o.spec.params;
-  const model = await o.trainer.train(o.ds, trainIdx, params, {
+  const model = await o.trainer.train(o.ds, trainIdx, foldParams(o.spec, o.warm), {
     signal: o.signal,
     ...foldTrainOptions(o.spec, o.size, o.fold, split.valid),
     onProgress: o.onProgress,
@@ -351,7 +358,7 @@ export async function runCrossValidation(o: RunCvOptions): Promise<ExperimentRes
       const prior = o.warmStart && priorFold(res.folds, n, k);
       const warm = prior ? o.warmStart!(prior) : undefined;
       const t0 = now();
-      const model = await trainer.train(ds, trainIdx, warm ? { ...spec.params, ...warm } : spec.params, {
+      const model = await trainer.train(ds, trainIdx, foldParams(spec, warm), {
         signal,
         ...foldTrainOptions(spec, n, k, split.valid),
         onProgress: (p) =>

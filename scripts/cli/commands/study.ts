@@ -886,7 +886,8 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
         `GAP/SOAP on azobenzene rotation, n = ${scan[0].size}, ${scanFoldsText(scan, folds)}, against the SOAP cutoff (paper Fig. 6a: n = 600, 5 folds)`,
       ),
     );
-    for (const r of index.runs) if (r.id.startsWith('azobenzene-rotation-gap')) r.figures.push(name);
+    for (const r of index.runs)
+      if (r.id.startsWith('azobenzene-rotation-gap') && !r.figures.includes(name)) r.figures.push(name);
   }
   saveIndex();
   bar.line(
