@@ -10,6 +10,7 @@ import { initNodeBackend } from '../../src/compute/tfjs-node';
 import { BpnnNet, bpnnTrainer, deserializeBpnn } from '../../src/models/bpnn/index';
 import { NNTrainingJob } from '../../src/models/nn-common/job';
 import {
+  columnsSideBySide,
   symmetryFunctions,
   sfContext,
   tripletsFromPairs,
@@ -45,6 +46,29 @@ describeNNContract({
 });
 
 describe('BPNN symmetry functions', () => {
+  it('puts column vectors side by side exactly as concat along axis 1, gradient included', async () => {
+    await initNodeBackend('wasm');
+    const cols = [0, 1, 2, 3].map((c) =>
+      tf.tensor2d(
+        Array.from({ length: 7 }, (_, q) => Math.sin(q + 10 * c)),
+        [7, 1],
+      ),
+    );
+    const weights = tf.tensor2d(
+      Array.from({ length: 28 }, (_, q) => Math.cos(q)),
+      [7, 4],
+    );
+    const ours = columnsSideBySide(cols);
+    expect(ours.shape).toEqual([7, 4]);
+    expect(Array.from(ours.dataSync())).toEqual(Array.from(tf.concat(cols, 1).dataSync()));
+    // the gradient reaches each column as that column of the upstream gradient
+    const grads = tf.grads((...c: tf.Tensor[]) => tf.sum(tf.mul(columnsSideBySide(c), weights)))(cols);
+    grads.forEach((g, c) => {
+      expect(g.shape).toEqual([7, 1]);
+      expect(Array.from(g.dataSync())).toEqual(Array.from(weights.slice([0, c], [7, 1]).dataSync()));
+    });
+  });
+
   it('symmetry functions equal a direct float64 evaluation of G2 and G4', async () => {
     await initNodeBackend('cpu');
     const z = ds.z;

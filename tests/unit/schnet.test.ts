@@ -1,5 +1,9 @@
 /** SchNet: the network contract shared with BPNN (tests/unit/nn-contract.ts). */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { initNodeBackend } from '../../src/compute/tfjs-node';
 import { deserializeSchNet, SchNetNet, schnetTrainer } from '../../src/models/schnet/index';
+import { gaussianRbf, RBF_FLUSH_EXPONENT } from '../../src/models/schnet/schnet';
 import { describeNNContract, nnToySetup } from './nn-contract';
 
 const { ds, all, stats } = nnToySetup();
@@ -26,4 +30,47 @@ describeNNContract({
   // gradients: its θ-dependent nonlinearity is softplus, whose gradient is input-based, and exp only
   // acts on distances. The fix still matters for its ∂F/∂R (see tfjs-fixes.test.ts).
   needsTfjsFix: false,
+});
+
+describe('SchNet Gaussian radial basis', () => {
+  it('equals exp(−γ(r − μ)²), with exact zeros instead of float32 subnormals, and the same gradient', async () => {
+    await initNodeBackend('wasm');
+    const spacing = 5 / 24; // the default basis: 25 centres on [0, 5] Å
+    const gamma = 0.5 / spacing ** 2;
+    const r = Array.from({ length: 61 }, (_, q) => 0.5 + q * 0.08); // 0.5 … 5.3 Å
+    const mu = Array.from({ length: 25 }, (_, k) => k * spacing);
+    const dist = tf.tensor2d(r, [r.length, 1]);
+    const centers = tf.tensor2d(mu, [1, mu.length]);
+    const rbf = gaussianRbf(dist, centers, gamma).dataSync();
+    // d/dr Σ_k rbf_k(r) per distance
+    const grad = tf
+      .grad((d: tf.Tensor) => tf.sum(gaussianRbf(d as tf.Tensor2D, centers, gamma)))(dist)
+      .dataSync();
+    let subnormal = 0;
+    let flushed = 0;
+    let worst = 0;
+    let worstGrad = 0;
+    r.forEach((ri, i) => {
+      let g = 0;
+      mu.forEach((m, k) => {
+        const ex = -gamma * (ri - m) ** 2;
+        const got = rbf[i * mu.length + k];
+        if (got !== 0 && Math.abs(got) < 2 ** -126) subnormal++;
+        if (ex < RBF_FLUSH_EXPONENT) {
+          if (got === 0 && Math.exp(ex) > 0) flushed++;
+          expect(got).toBe(0);
+        } else {
+          worst = Math.max(worst, Math.abs(got - Math.exp(ex)) / Math.exp(ex));
+          g += -2 * gamma * (ri - m) * Math.exp(ex);
+        }
+      });
+      worstGrad = Math.max(worstGrad, Math.abs(grad[i] - g) / Math.max(1, Math.abs(g)));
+    });
+    expect(subnormal).toBe(0);
+    expect(flushed).toBeGreaterThan(0); // the grid does reach the flushed range
+    expect(worst).toBeLessThan(5e-5); // float32 exponents up to 80 carry ≈ 5·10⁻⁶
+    expect(worstGrad).toBeLessThan(1e-4);
+    dist.dispose();
+    centers.dispose();
+  });
 });

@@ -164,6 +164,22 @@ function intPow(x: tf.Tensor, n: number): tf.Tensor {
 }
 
 /**
+ * Column vectors [n, 1] side by side as [n, k], the same as tf.concat(cols, 1). On wasm, concat along
+ * the last axis (and the split its gradient makes) copies row by row in JavaScript: 14 ms each for
+ * eight columns of 23 140 rows, a quarter of a BPNN force-training step on azobenzene. Stacking the
+ * columns as rows (contiguous copies) and transposing once takes 0.7 ms.
+ */
+export function columnsSideBySide(cols: tf.Tensor[]): tf.Tensor2D {
+  const n = cols[0].shape[0];
+  return tf.transpose(
+    tf.concat(
+      cols.map((c) => tf.reshape(c, [1, n])),
+      0,
+    ),
+  ) as tf.Tensor2D;
+}
+
+/**
  * Symmetry functions of all atoms for positions R [B, N, 3]: returns [N, B, D] with
  * D = nElements·nRadial + nElementPairs·nAngular (radial blocks by neighbour element first).
  */
@@ -219,7 +235,7 @@ export function symmetryFunctions(
         tf.exp(tf.mul(-s.eta, r2sum)),
       ),
     );
-    const g = tf.mul(tf.concat(cols, 1), fc3); // [T·B, nA]
+    const g = tf.mul(columnsSideBySide(cols), fc3); // [T·B, nA]
     const gt = tf.reshape(g, [T, B * nA]) as tf.Tensor2D;
     for (const S of ctx.angularSum) blocks.push(tf.reshape(tf.matMul(S, gt), [N, B, nA]));
   } else if (nA > 0) blocks.push(tf.zeros([N, B, ctx.angularSum.length * nA]));
