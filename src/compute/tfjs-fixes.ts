@@ -25,6 +25,13 @@
  *    adjoint, the segment sum) as a matmul with a constant one-hot matrix. Matmul differentiates to
  *    matmul at every order, runs on every backend, and on the cpu backend is also ~7× faster than
  *    the cpu gather gradient.
+ *
+ * 4. Copies on wasm. The tape keeps a clone (kernel Identity) of every tensor a gradient needs, and
+ *    tfjs's gradients cast float32 tensors to float32 (kernel Cast); the wasm backend copies the data
+ *    for both, where the cpu backend shares it (as wasm's own Reshape does). Both are re-registered
+ *    on wasm to share the buffer when nothing changes (same dtype); no tfjs kernel writes into its
+ *    inputs, so a shared buffer is never modified. Measured: a force-training step beside two other
+ *    jobs, SchNet on azobenzene ≈ 10 % faster, results bit-identical (tests/unit/tfjs-fixes.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -125,8 +132,37 @@ fixedGradConfigs.push({
 let applied = false;
 const originals = new Map<string, tf.GradConfig>();
 
+const sharedWasmKernels = new Set<string>();
+
+/**
+ * Fix 4: Identity and same-dtype Cast on wasm return the input's buffer (reference-counted) instead
+ * of a copy. Needs the wasm kernels registered (importing @tensorflow/tfjs-backend-wasm does that);
+ * without them it does nothing. Idempotent.
+ */
+export function shareBuffersOnWasm(): void {
+  for (const kernelName of ['Identity', 'Cast']) {
+    if (sharedWasmKernels.has(kernelName)) continue;
+    const original = tf.getKernel(kernelName, 'wasm');
+    if (!original) continue;
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({
+      kernelName,
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const x = args.inputs.x as tf.TensorInfo;
+        const dtype = kernelName === 'Cast' ? (args.attrs as { dtype: tf.DataType }).dtype : x.dtype;
+        if (dtype !== x.dtype || dtype === 'string') return original.kernelFunc(args);
+        (args.backend as unknown as { incRef(id: tf.TensorInfo['dataId']): void }).incRef(x.dataId);
+        return { dataId: x.dataId, shape: x.shape, dtype };
+      },
+    });
+    sharedWasmKernels.add(kernelName);
+  }
+}
+
 /** Re-registers the input-based gradients above (idempotent). */
 export function applyTfjsFixes(): void {
+  shareBuffersOnWasm();
   if (applied) return;
   for (const cfg of fixedGradConfigs) {
     const orig = tf.getGradient(cfg.kernelName);

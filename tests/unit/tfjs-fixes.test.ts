@@ -168,3 +168,23 @@ describe('second-order gradient fix (force-loss parameter gradients vs finite di
     });
   }
 });
+
+describe('wasm Identity and Cast share the buffer (fix 4)', () => {
+  it('clones and same-dtype casts share data yet survive their source; casts to another dtype convert', async () => {
+    await initNodeBackend('wasm');
+    const backend = tf.backend() as unknown as { refCount(id: object): number };
+    const x = tf.tensor1d([1.5, -2.25, 3]);
+    const c = tf.clone(x);
+    const f = tf.cast(x, 'float32');
+    expect(backend.refCount(x.dataId)).toBe(3); // one buffer for x, its clone and its cast
+    const i = tf.cast(x, 'int32');
+    expect(Array.from(i.dataSync())).toEqual([1, -2, 3]);
+    x.dispose();
+    expect(Array.from(c.dataSync())).toEqual([1.5, -2.25, 3]);
+    expect(Array.from(f.dataSync())).toEqual([1.5, -2.25, 3]);
+    c.dispose();
+    expect(backend.refCount(f.dataId)).toBe(1);
+    f.dispose();
+    i.dispose();
+  });
+});
