@@ -9,6 +9,8 @@ import {
   conjugateGradient,
   NotPositiveDefiniteError,
   trsmLowerRows,
+  matVecRows,
+  subTransMatVecRows,
 } from '../../src/compute/linalg';
 
 /** Deterministic pseudo-random numbers (mulberry32). */
@@ -195,5 +197,32 @@ describe('trsmLowerRows (Nyström preconditioner)', () => {
     const ac = new AbortController();
     ac.abort();
     expect(() => trsmLowerRows(new Float64Array([1]), 1, new Float64Array(4), 4, ac.signal)).toThrow();
+  });
+});
+
+describe('matVecRows / subTransMatVecRows (Nyström preconditioner apply)', () => {
+  it('equal the plain row loops bit for bit, whatever m modulo 4', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    for (const [m, n] of [
+      [1, 5],
+      [4, 9],
+      [7, 13],
+      [10, 101],
+    ]) {
+      const A = Float64Array.from({ length: m * n }, () => rand() * 1e3);
+      const x = Float64Array.from({ length: n }, rand);
+      const t = Float64Array.from({ length: m }, rand);
+      const tRef = new Float64Array(m);
+      for (let a = 0; a < m; a++) for (let i = 0; i < n; i++) tRef[a] += A[a * n + i] * x[i];
+      const tGot = new Float64Array(m);
+      matVecRows(A, m, n, x, tGot);
+      expect(Array.from(tGot), `A·x, m=${m}`).toEqual(Array.from(tRef));
+      const zRef = Float64Array.from(x);
+      for (let a = 0; a < m; a++) for (let i = 0; i < n; i++) zRef[i] -= A[a * n + i] * t[a];
+      const zGot = Float64Array.from(x);
+      subTransMatVecRows(A, m, n, t, zGot);
+      expect(Array.from(zGot), `z − Aᵀt, m=${m}`).toEqual(Array.from(zRef));
+    }
   });
 });

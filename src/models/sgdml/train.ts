@@ -31,6 +31,8 @@ import {
   trsmLowerRows,
   type FactorOptions,
   gemmNTRows,
+  matVecRows,
+  subTransMatVecRows,
 } from '../../compute/linalg';
 import { ExtendedDescriptor, InvDistDescriptor, type Descriptor, type DescriptorKind } from './descriptor';
 import { computeDescSet, jacTVecAdd, jacVec, kernelBlock, permuteRows, type DescSet } from './kernel';
@@ -340,20 +342,11 @@ function nystromPreconditioner(
   ctx.report('precond', 1, `Nyström rank ${kc}, μ=${mu.toExponential(2)}`);
   const t = new Float64Array(kc);
   return (r, z) => {
-    for (let a = 0; a < kc; a++) {
-      let s = 0;
-      const o = a * n;
-      for (let i = 0; i < n; i++) s += Zt[o + i] * r[i];
-      t[a] = s;
-    }
+    matVecRows(Zt, kc, n, r, t); // t = Zᵀ r
     solveLowerDense(inner, kc, t);
     solveLowerTransDense(inner, kc, t);
-    for (let i = 0; i < n; i++) z[i] = r[i];
-    for (let a = 0; a < kc; a++) {
-      const ta = t[a],
-        o = a * n;
-      for (let i = 0; i < n; i++) z[i] -= Zt[o + i] * ta;
-    }
+    z.set(r);
+    subTransMatVecRows(Zt, kc, n, t, z); // z = r − Z t
     const im = 1 / mu;
     for (let i = 0; i < n; i++) z[i] *= im;
   };
