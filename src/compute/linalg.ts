@@ -9,9 +9,11 @@
  * - dense row-major helpers (`choleskyDense`, `choSolveDense`, `solveLowerDense`, `solveLowerTransDense`)
  *   for small matrices, `symEig` (cyclic Jacobi) for small symmetric eigenproblems,
  *   `conjugateGradient` (preconditioned CG on a matrix-free operator).
+ * - `gemmNTRows` (C = A·Bᵀ), through the WebAssembly SIMD kernel of ./wasmGemm where available.
  *
  * Everything is float64: the sGDML systems have λ = 1e-10 and coefficients of ~1e9, which float32 cannot carry.
  */
+import { gemmNNWasm, gemmNTWasm } from './wasmGemm';
 
 /** Thrown when the matrix is not (numerically) positive definite. */
 export class NotPositiveDefiniteError extends Error {
@@ -707,9 +709,13 @@ export function syrkRows(B: Float64Array, k: number, n: number, signal?: AbortSi
   return G;
 }
 
+/** The k-chunk of gemmNTRows (both implementations sum each chunk, then add it to C). */
+const GEMM_NT_CHUNK = 256;
+
 /**
- * C = A Bᵀ for row-major A (m × k) and B (n × k); C is m × n row-major (overwritten). 4×4 register blocks,
- * k in chunks so the eight rows in flight stay in L1.
+ * C = A Bᵀ for row-major A (m × k) and B (n × k); C is m × n row-major (overwritten). Uses the
+ * WebAssembly SIMD kernel (./wasmGemm) where it is available and the product is not tiny, else
+ * {@link gemmNTRowsJs}; both give the same result bit for bit.
  */
 export function gemmNTRows(
   A: Float64Array,
@@ -719,8 +725,43 @@ export function gemmNTRows(
   k: number,
   C: Float64Array,
 ): void {
+  if (m >= 4 && n >= 4 && m * n * k >= 32768 && gemmNTWasm(A, B, m, n, k, C, GEMM_NT_CHUNK)) return;
+  gemmNTRowsJs(A, B, m, n, k, C);
+}
+
+/**
+ * C = A B for row-major A (m × k) and B (k × n); C is m × n row-major (overwritten). The same sums,
+ * bit for bit, as gemmNTRows with Bᵀ: the WebAssembly kernel where available, else B is transposed
+ * and {@link gemmNTRowsJs} does it.
+ */
+export function gemmNNRows(
+  A: Float64Array,
+  B: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  C: Float64Array,
+): void {
+  if (m >= 4 && n >= 4 && m * n * k >= 32768 && gemmNNWasm(A, B, m, n, k, C, GEMM_NT_CHUNK)) return;
+  const Bt = new Float64Array(n * k);
+  for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) Bt[j * k + q] = B[q * n + j];
+  gemmNTRowsJs(A, Bt, m, n, k, C);
+}
+
+/**
+ * gemmNTRows in plain JavaScript: 4×4 register blocks, k in chunks so the eight rows in flight stay
+ * in L1.
+ */
+export function gemmNTRowsJs(
+  A: Float64Array,
+  B: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  C: Float64Array,
+): void {
   C.fill(0, 0, m * n);
-  const CH = 256;
+  const CH = GEMM_NT_CHUNK;
   const m4 = m - (m % 4),
     n4 = n - (n % 4);
   for (let q0 = 0; q0 < k; q0 += CH) {

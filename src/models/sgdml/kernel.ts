@@ -85,8 +85,20 @@ export function jacTVecAdd(
 
 /** Rows (j, p) of permuted training descriptors: out[(j·P + p)·dim + k] = src[j·dim + maps[p][k]]. */
 export function permuteRows(src: Float64Array, M: number, dim: number, maps: Int32Array[]): Float64Array {
+  const out = new Float64Array(M * maps.length * dim);
+  permuteRowsInto(src, M, dim, maps, out);
+  return out;
+}
+
+/** {@link permuteRows} into `out` (M·P·dim entries). */
+export function permuteRowsInto(
+  src: Float64Array,
+  M: number,
+  dim: number,
+  maps: Int32Array[],
+  out: Float64Array,
+): void {
   const P = maps.length;
-  const out = new Float64Array(M * P * dim);
   for (let j = 0; j < M; j++)
     for (let p = 0; p < P; p++) {
       const mp = maps[p],
@@ -94,7 +106,6 @@ export function permuteRows(src: Float64Array, M: number, dim: number, maps: Int
         s = j * dim;
       for (let k = 0; k < dim; k++) out[o + k] = src[s + mp[k]];
     }
-  return out;
 }
 
 /**

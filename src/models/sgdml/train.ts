@@ -30,12 +30,21 @@ import {
   throwIfAborted,
   trsmLowerRows,
   type FactorOptions,
+  gemmNNRows,
   gemmNTRows,
   matVecRows,
   subTransMatVecRows,
 } from '../../compute/linalg';
 import { ExtendedDescriptor, InvDistDescriptor, type Descriptor, type DescriptorKind } from './descriptor';
-import { computeDescSet, jacTVecAdd, jacVec, kernelBlock, permuteRows, type DescSet } from './kernel';
+import {
+  computeDescSet,
+  jacTVecAdd,
+  jacVec,
+  kernelBlock,
+  permuteRows,
+  permuteRowsInto,
+  type DescSet,
+} from './kernel';
 import { SgdmlModel } from './model';
 import { findPerms, identityPerms } from './perms';
 import { searchSigmaGrid } from './sigmaSearch';
@@ -221,36 +230,41 @@ function makeOperator(ctx: SolveContext, sigma: number): (v: Float64Array, out: 
     }
   const W = new Float64Array(M * dim);
   const Q = new Float64Array(M * MP);
+  // [G | H] (M × 2MP): the H half is fixed for this σ, the G half is rewritten by every product
   const GH = new Float64Array(M * 2 * MP);
-  const BT = new Float64Array(dim * 2 * MP); // [X′; W]ᵀ
-  for (let r = 0; r < MP; r++) for (let k = 0; k < dim; k++) BT[k * 2 * MP + r] = XP[r * dim + k];
+  for (let i = 0; i < M; i++) GH.set(Hs.subarray(i * MP, (i + 1) * MP), i * 2 * MP + MP);
+  // [X′; W′] (2MP × dim): X′ fixed, W′ (the permuted J v) rewritten by every product
+  const XW = new Float64Array(2 * MP * dim);
+  XW.set(XP);
+  const WP = XW.subarray(MP * dim);
   const Fx = new Float64Array(M * dim);
   const sw = new Float64Array(MP);
+  const gs = new Float64Array(M);
   return (v, out) => {
     for (let j = 0; j < M; j++) jacVec(desc, G, j * g3, v, j * n3, W, j * dim);
-    const WP = permuteRows(W, M, dim, maps);
+    permuteRowsInto(W, M, dim, maps, WP);
     for (let r = 0; r < MP; r++) {
       let s = 0;
       for (let k = 0; k < dim; k++) s += XP[r * dim + k] * WP[r * dim + k];
       sw[r] = s;
-      for (let k = 0; k < dim; k++) BT[k * 2 * MP + MP + r] = WP[r * dim + k];
     }
     gemmNTRows(S.X, WP, M, MP, dim, Q);
     for (let i = 0; i < M; i++) {
       const o = i * MP,
         og = i * 2 * MP;
+      let g = 0;
       for (let r = 0; r < MP; r++) {
-        GH[og + r] = C1[o + r] * (Q[o + r] - sw[r]);
-        GH[og + MP + r] = Hs[o + r];
+        const x = C1[o + r] * (Q[o + r] - sw[r]);
+        GH[og + r] = x;
+        g += x;
       }
+      gs[i] = g;
     }
-    gemmNTRows(GH, BT, M, dim, 2 * MP, Fx); // Fx = [G | H]·[X′; W]
+    gemmNNRows(GH, XW, M, dim, 2 * MP, Fx); // Fx = [G | H]·[X′; W′]
     out.fill(0);
     for (let i = 0; i < M; i++) {
-      let gs = 0;
-      for (let r = 0; r < MP; r++) gs += GH[i * 2 * MP + r];
       const fo = i * dim;
-      for (let k = 0; k < dim; k++) Fx[fo + k] = gs * S.X[fo + k] - Fx[fo + k];
+      for (let k = 0; k < dim; k++) Fx[fo + k] = gs[i] * S.X[fo + k] - Fx[fo + k];
       jacTVecAdd(desc, G, i * g3, Fx, fo, -1, out, i * n3);
     }
     for (let r = 0; r < out.length; r++) out[r] += lambda * v[r];

@@ -1,0 +1,88 @@
+(module
+  (memory (export "memory") 1)
+  ;; C[i, j] += Σ_{q0 ≤ q < q1} A[i, q] · B[j, q] for the full 4 × 4 blocks i < m4, j < n4.
+  ;; A: m × k row-major at byte offset $a. B: packed in panels of four columns, panel p holding
+  ;; B[4p + jj, q] at ((p·k + q)·4 + jj). C: m × n row-major at $c. All f64.
+  ;; Each C element gets its products added in q order into a sum that starts at 0, and the sum is then
+  ;; added to C: the same arithmetic as the scalar JavaScript loop (no fused multiply-add).
+  (func (export "gemmBlocks")
+    (param $a i32) (param $bp i32) (param $c i32)
+    (param $m4 i32) (param $n4 i32) (param $n i32) (param $k i32) (param $q0 i32) (param $q1 i32)
+    (local $i i32) (local $j i32) (local $q i32)
+    (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32) (local $pc i32)
+    (local $rowa i32) (local $rowc i32)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $rowa (i32.shl (local.get $k) (i32.const 3)))
+    (local.set $rowc (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $i (i32.const 0))
+    (block $iend
+      (loop $iloop
+        (br_if $iend (i32.ge_u (local.get $i) (local.get $m4)))
+        (local.set $j (i32.const 0))
+        (block $jend
+          (loop $jloop
+            (br_if $jend (i32.ge_u (local.get $j) (local.get $n4)))
+            (local.set $pa0
+              (i32.add (local.get $a)
+                (i32.shl (i32.add (i32.mul (local.get $i) (local.get $k)) (local.get $q0)) (i32.const 3))))
+            (local.set $pa1 (i32.add (local.get $pa0) (local.get $rowa)))
+            (local.set $pa2 (i32.add (local.get $pa1) (local.get $rowa)))
+            (local.set $pa3 (i32.add (local.get $pa2) (local.get $rowa)))
+            ;; panel j/4 starts at (j/4)·k·4 doubles = j·k·8 bytes; row q at q·32 bytes
+            (local.set $pb
+              (i32.add (local.get $bp)
+                (i32.add (i32.shl (i32.mul (local.get $j) (local.get $k)) (i32.const 3))
+                         (i32.shl (local.get $q0) (i32.const 5)))))
+            (local.set $c00 (v128.const i64x2 0 0))
+            (local.set $c01 (v128.const i64x2 0 0))
+            (local.set $c10 (v128.const i64x2 0 0))
+            (local.set $c11 (v128.const i64x2 0 0))
+            (local.set $c20 (v128.const i64x2 0 0))
+            (local.set $c21 (v128.const i64x2 0 0))
+            (local.set $c30 (v128.const i64x2 0 0))
+            (local.set $c31 (v128.const i64x2 0 0))
+            (local.set $q (local.get $q0))
+            (block $qend
+              (loop $qloop
+                (br_if $qend (i32.ge_u (local.get $q) (local.get $q1)))
+                (local.set $b0 (v128.load (local.get $pb)))
+                (local.set $b1 (v128.load offset=16 (local.get $pb)))
+                (local.set $x (v128.load64_splat (local.get $pa0)))
+                (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load64_splat (local.get $pa1)))
+                (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load64_splat (local.get $pa2)))
+                (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load64_splat (local.get $pa3)))
+                (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
+                (local.set $pa0 (i32.add (local.get $pa0) (i32.const 8)))
+                (local.set $pa1 (i32.add (local.get $pa1) (i32.const 8)))
+                (local.set $pa2 (i32.add (local.get $pa2) (i32.const 8)))
+                (local.set $pa3 (i32.add (local.get $pa3) (i32.const 8)))
+                (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $qloop)))
+            (local.set $pc
+              (i32.add (local.get $c)
+                (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))
+            (v128.store (local.get $pc) (f64x2.add (v128.load (local.get $pc)) (local.get $c00)))
+            (v128.store offset=16 (local.get $pc) (f64x2.add (v128.load offset=16 (local.get $pc)) (local.get $c01)))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowc)))
+            (v128.store (local.get $pc) (f64x2.add (v128.load (local.get $pc)) (local.get $c10)))
+            (v128.store offset=16 (local.get $pc) (f64x2.add (v128.load offset=16 (local.get $pc)) (local.get $c11)))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowc)))
+            (v128.store (local.get $pc) (f64x2.add (v128.load (local.get $pc)) (local.get $c20)))
+            (v128.store offset=16 (local.get $pc) (f64x2.add (v128.load offset=16 (local.get $pc)) (local.get $c21)))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowc)))
+            (v128.store (local.get $pc) (f64x2.add (v128.load (local.get $pc)) (local.get $c30)))
+            (v128.store offset=16 (local.get $pc) (f64x2.add (v128.load offset=16 (local.get $pc)) (local.get $c31)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $jloop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iloop)))))

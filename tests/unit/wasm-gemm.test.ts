@@ -1,0 +1,70 @@
+/**
+ * The WebAssembly SIMD GEMM (src/compute/wasm/gemm.wat via src/compute/wasmGemm.ts): the committed
+ * binary is what the committed source assembles to, and its products equal the JavaScript loops'
+ * bit for bit (the sGDML CG relies on that: the same model with either).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { gemmNNRows, gemmNTRows, gemmNTRowsJs } from '../../src/compute/linalg';
+import { gemmNNWasm, gemmNTWasm, wasmGemmKernel } from '../../src/compute/wasmGemm';
+
+function randomArray(n: number, seed: number): Float64Array {
+  let s = seed;
+  return Float64Array.from({ length: n }, () => {
+    s = (s * 16807) % 2147483647;
+    return (s / 2147483647 - 0.5) * 10 ** ((s % 7) - 3); // mixed magnitudes, so rounding order shows
+  });
+}
+
+const SHAPES: [number, number, number][] = [
+  [4, 4, 2048], // one block, eight k-chunks
+  [37, 41, 300], // leftover rows and columns, two chunks
+  [64, 9, 600],
+  [3, 50, 400], // fewer than four rows: all JavaScript edges
+];
+
+describe('WebAssembly SIMD GEMM', () => {
+  it('is built from the committed .wat source', async () => {
+    const { assembleGemm } = await import('../../scripts/build-wasm.mjs');
+    const assembled = await assembleGemm();
+    const committed = readFileSync(new URL('../../src/compute/wasm/gemm.wasm.ts', import.meta.url), 'utf8');
+    const b64 = /'([A-Za-z0-9+/=]+)'/.exec(committed)?.[1];
+    expect(b64).toBe(Buffer.from(assembled).toString('base64'));
+  });
+
+  it('runs here (Node has WebAssembly SIMD)', () => {
+    expect(wasmGemmKernel()).not.toBeNull();
+  });
+
+  it('A·Bᵀ equals the JavaScript loop bit for bit', () => {
+    for (const [m, n, k] of SHAPES) {
+      const A = randomArray(m * k, 11 + m);
+      const B = randomArray(n * k, 17 + n);
+      const ref = new Float64Array(m * n);
+      gemmNTRowsJs(A, B, m, n, k, ref);
+      const got = new Float64Array(m * n).fill(NaN);
+      expect(gemmNTWasm(A, B, m, n, k, got, 256)).toBe(true);
+      expect(Array.from(got), `${m}×${n}×${k}`).toEqual(Array.from(ref));
+      const viaLinalg = new Float64Array(m * n);
+      gemmNTRows(A, B, m, n, k, viaLinalg);
+      expect(Array.from(viaLinalg)).toEqual(Array.from(ref));
+    }
+  });
+
+  it('A·B (B not transposed) equals the JavaScript loop on Bᵀ bit for bit', () => {
+    for (const [m, n, k] of SHAPES) {
+      const A = randomArray(m * k, 23 + m);
+      const B = randomArray(k * n, 29 + n); // k × n
+      const Bt = new Float64Array(n * k);
+      for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) Bt[j * k + q] = B[q * n + j];
+      const ref = new Float64Array(m * n);
+      gemmNTRowsJs(A, Bt, m, n, k, ref);
+      const got = new Float64Array(m * n).fill(NaN);
+      expect(gemmNNWasm(A, B, m, n, k, got, 256)).toBe(true);
+      expect(Array.from(got), `${m}×${n}×${k}`).toEqual(Array.from(ref));
+      const viaLinalg = new Float64Array(m * n);
+      gemmNNRows(A, B, m, n, k, viaLinalg);
+      expect(Array.from(viaLinalg)).toEqual(Array.from(ref));
+    }
+  });
+});
