@@ -13,7 +13,7 @@
  *
  * Everything is float64: the sGDML systems have λ = 1e-10 and coefficients of ~1e9, which float32 cannot carry.
  */
-import { gemmNNWasm, gemmNTWasm } from './wasmGemm';
+import { gemmNNWasm, gemmNTWasm, syrkWasm } from './wasmGemm';
 
 /** Thrown when the matrix is not (numerically) positive definite. */
 export class NotPositiveDefiniteError extends Error {
@@ -683,10 +683,25 @@ function addBlock4x4(
   out[c3 + 3] += scale * s33;
 }
 
-/** G = B Bᵀ (k × k, full symmetric, row-major) for B (k × n, row-major); 4×4 register blocks over column chunks. */
+/**
+ * G = B Bᵀ (k × k, full symmetric, row-major) for B (k × n, row-major): the WebAssembly kernel of
+ * ./wasmGemm where available, else {@link syrkRowsJs}; the same result bit for bit.
+ */
 export function syrkRows(B: Float64Array, k: number, n: number, signal?: AbortSignal): Float64Array {
+  if (k >= 4) {
+    const G = syrkWasm(B, k, n, SYRK_CHUNK, () => throwIfAborted(signal));
+    if (G) return G;
+  }
+  return syrkRowsJs(B, k, n, signal);
+}
+
+/** syrkRows's column chunk (both implementations sum each chunk, then add it to G). */
+const SYRK_CHUNK = 512;
+
+/** syrkRows in plain JavaScript: 4×4 register blocks over column chunks (the same result bit for bit). */
+export function syrkRowsJs(B: Float64Array, k: number, n: number, signal?: AbortSignal): Float64Array {
   const G = new Float64Array(k * k);
-  const CH = 512;
+  const CH = SYRK_CHUNK;
   const k4 = k - (k % 4);
   for (let c0 = 0; c0 < n; c0 += CH) {
     throwIfAborted(signal);

@@ -173,3 +173,49 @@ export function gemmNNWasm(
     (j, q) => B[q * n + j],
   );
 }
+
+/**
+ * G = B·Bᵀ (k × k, full) for B (k × n, row-major), summed over B's columns in chunks of `chunk`
+ * exactly as linalg.ts's syrkRows (whose upper triangle mirrors its lower one; products commute, so
+ * the full product here is the same matrix). B goes into the module one column slab at a time, so
+ * the memory holds two k × chunk slabs and G, not B. `beforeChunk` runs before each slab (e.g. to
+ * honour an abort). Null when the kernel is unavailable.
+ */
+export function syrkWasm(
+  B: Float64Array,
+  k: number,
+  n: number,
+  chunk: number,
+  beforeChunk?: () => void,
+): Float64Array | null {
+  const kern = wasmGemmKernel();
+  if (!kern) return null;
+  const k4 = k - (k % 4);
+  const aOff = 0,
+    bOff = k * chunk * 8,
+    cOff = bOff + k4 * chunk * 8;
+  if (!ensureMemory(kern, cOff + k * k * 8)) return null;
+  const heap = new Float64Array(kern.memory.buffer);
+  const c0 = cOff / 8;
+  heap.fill(0, c0, c0 + k * k);
+  for (let col0 = 0; col0 < n; col0 += chunk) {
+    beforeChunk?.();
+    const len = Math.min(n, col0 + chunk) - col0;
+    for (let i = 0; i < k; i++) heap.set(B.subarray(i * n + col0, i * n + col0 + len), i * len);
+    for (let p = 0; p < k4 / 4; p++) {
+      const base = bOff / 8 + p * len * 4;
+      for (let jj = 0; jj < 4; jj++) {
+        const src = (4 * p + jj) * n + col0;
+        for (let q = 0; q < len; q++) heap[base + q * 4 + jj] = B[src + q];
+      }
+    }
+    kern.gemmBlocks(aOff, bOff, cOff, k4, k4, k, len, 0, len);
+    for (let i = 0; i < k; i++)
+      for (let j = i < k4 ? k4 : 0; j < k; j++) {
+        let s = 0;
+        for (let q = col0; q < col0 + len; q++) s += B[i * n + q] * B[j * n + q];
+        heap[c0 + i * k + j] += s;
+      }
+  }
+  return heap.slice(c0, c0 + k * k);
+}

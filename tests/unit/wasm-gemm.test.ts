@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { gemmNNRows, gemmNTRows, gemmNTRowsJs } from '../../src/compute/linalg';
-import { gemmNNWasm, gemmNTWasm, wasmGemmKernel } from '../../src/compute/wasmGemm';
+import { gemmNNRows, gemmNTRows, gemmNTRowsJs, syrkRows, syrkRowsJs } from '../../src/compute/linalg';
+import { gemmNNWasm, gemmNTWasm, syrkWasm, wasmGemmKernel } from '../../src/compute/wasmGemm';
 
 function randomArray(n: number, seed: number): Float64Array {
   let s = seed;
@@ -66,5 +66,26 @@ describe('WebAssembly SIMD GEMM', () => {
       gemmNNRows(A, B, m, n, k, viaLinalg);
       expect(Array.from(viaLinalg)).toEqual(Array.from(ref));
     }
+  });
+
+  it('B·Bᵀ (the Nyström Gram matrix) equals the JavaScript loop bit for bit', () => {
+    for (const [k, n] of [
+      [4, 1500], // three column slabs
+      [13, 700], // leftover rows
+      [40, 512],
+    ]) {
+      const B = randomArray(k * n, 31 + k);
+      const ref = syrkRowsJs(B, k, n);
+      const got = syrkWasm(B, k, n, 512);
+      expect(got).not.toBeNull();
+      expect(Array.from(got!), `${k}×${n}`).toEqual(Array.from(ref));
+      expect(Array.from(syrkRows(B, k, n))).toEqual(Array.from(ref));
+    }
+  });
+
+  it('the Gram matrix stops when cancelled', () => {
+    const ac = new AbortController();
+    ac.abort();
+    expect(() => syrkRows(randomArray(8 * 600, 3), 8, 600, ac.signal)).toThrow();
   });
 });
