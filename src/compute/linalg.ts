@@ -727,6 +727,9 @@ export function syrkRowsJs(B: Float64Array, k: number, n: number, signal?: Abort
 /** The k-chunk of gemmNTRows (both implementations sum each chunk, then add it to C). */
 const GEMM_NT_CHUNK = 256;
 
+/** Whether a product is big enough for the WebAssembly kernel (its copies cost O(mk + nk)). */
+const wasmWorthIt = (m: number, n: number, k: number) => m >= 4 && n >= 4 && m * n * k >= 32768;
+
 /**
  * C = A Bᵀ for row-major A (m × k) and B (n × k); C is m × n row-major (overwritten). Uses the
  * WebAssembly SIMD kernel (./wasmGemm) where it is available and the product is not tiny, else
@@ -740,7 +743,7 @@ export function gemmNTRows(
   k: number,
   C: Float64Array,
 ): void {
-  if (m >= 4 && n >= 4 && m * n * k >= 32768 && gemmNTWasm(A, B, m, n, k, C, GEMM_NT_CHUNK)) return;
+  if (wasmWorthIt(m, n, k) && gemmNTWasm(A, B, m, n, k, C, GEMM_NT_CHUNK)) return;
   gemmNTRowsJs(A, B, m, n, k, C);
 }
 
@@ -757,7 +760,7 @@ export function gemmNNRows(
   k: number,
   C: Float64Array,
 ): void {
-  if (m >= 4 && n >= 4 && m * n * k >= 32768 && gemmNNWasm(A, B, m, n, k, C, GEMM_NT_CHUNK)) return;
+  if (wasmWorthIt(m, n, k) && gemmNNWasm(A, B, m, n, k, C, GEMM_NT_CHUNK)) return;
   const Bt = new Float64Array(n * k);
   for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) Bt[j * k + q] = B[q * n + j];
   gemmNTRowsJs(A, Bt, m, n, k, C);
