@@ -13,7 +13,7 @@
  *
  * Everything is float64: the sGDML systems have λ = 1e-10 and coefficients of ~1e9, which float32 cannot carry.
  */
-import { gemmNNWasm, gemmNTWasm, syrkWasm } from './wasmGemm';
+import { gemmNNWasm, gemmNTWasm, syrkWasm, trsmLowerRowsWasm } from './wasmGemm';
 
 /** Thrown when the matrix is not (numerically) positive definite. */
 export class NotPositiveDefiniteError extends Error {
@@ -535,7 +535,8 @@ export function dot(a: Float64Array, b: Float64Array): number {
  * forward substitution on all n columns. Each pass copies a strip of columns transposed (one column of B
  * per row, length k), so that, for four unknowns of four columns at a time, the sum over the unknowns
  * already solved is a 4 × 4 register block of contiguous dot products (as in the matrix products here);
- * only the small 4 × 4 triangle is then solved one by one.
+ * only the small 4 × 4 triangle is then solved one by one. Those blocks run in the WebAssembly kernel
+ * of ./wasmGemm where available (the same result bit for bit).
  */
 export function trsmLowerRows(
   L: Float64Array,
@@ -544,7 +545,22 @@ export function trsmLowerRows(
   n: number,
   signal?: AbortSignal,
 ): void {
-  const CH = 64;
+  if (k >= 8 && trsmLowerRowsWasm(L, k, B, n, TRSM_STRIP, () => throwIfAborted(signal))) return;
+  trsmLowerRowsJs(L, k, B, n, signal);
+}
+
+/** trsmLowerRows's strip of columns (both implementations). */
+const TRSM_STRIP = 64;
+
+/** trsmLowerRows in plain JavaScript (the same result bit for bit). */
+export function trsmLowerRowsJs(
+  L: Float64Array,
+  k: number,
+  B: Float64Array,
+  n: number,
+  signal?: AbortSignal,
+): void {
+  const CH = TRSM_STRIP;
   const T = new Float64Array(CH * k);
   const acc = new Float64Array(16);
   for (let c0 = 0; c0 < n; c0 += CH) {

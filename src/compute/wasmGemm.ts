@@ -219,3 +219,74 @@ export function syrkWasm(
   }
   return heap.slice(c0, c0 + k * k);
 }
+
+/**
+ * B ← L⁻¹ B in place (L lower-triangular k × k, B k × n, row-major): linalg.ts's trsmLowerRows with
+ * its 4 × 4 sums over the unknowns already solved done by the kernel, and everything else (the
+ * strips, the small triangles, the blocks at the edges) in the same order as there, so the result is
+ * the same bit for bit. Per strip of `strip` columns, the strip lives in the module's memory as
+ * panels of four columns (panel p: row a at ((p·k + a)·4 + c)), which is the kernel's B layout.
+ * False (B untouched) when the kernel is unavailable.
+ */
+export function trsmLowerRowsWasm(
+  L: Float64Array,
+  k: number,
+  B: Float64Array,
+  n: number,
+  strip: number,
+  beforeStrip?: () => void,
+): boolean {
+  const kern = wasmGemmKernel();
+  if (!kern || strip % 4 !== 0) return false;
+  const lOff = 0,
+    tOff = k * k * 8,
+    accOff = tOff + strip * k * 8;
+  if (!ensureMemory(kern, accOff + 16 * 8)) return false;
+  const heap = new Float64Array(kern.memory.buffer);
+  heap.set(L.subarray(0, k * k), 0);
+  const T = tOff / 8,
+    acc = accOff / 8;
+  const at = (col: number, a: number) => T + ((col >> 2) * k + a) * 4 + (col & 3); // strip column col, row a
+  for (let c0 = 0; c0 < n; c0 += strip) {
+    beforeStrip?.();
+    const w = Math.min(strip, n - c0);
+    for (let a = 0; a < k; a++) {
+      const ra = a * n + c0;
+      for (let j = 0; j < w; j++) heap[at(j, a)] = B[ra + j];
+    }
+    for (let j0 = 0; j0 < w; j0 += 4) {
+      const jn = Math.min(4, w - j0);
+      for (let a0 = 0; a0 < k; a0 += 4) {
+        const an = Math.min(4, k - a0);
+        heap.fill(0, acc, acc + 16);
+        if (a0 > 0) {
+          if (an === 4 && jn === 4)
+            // acc[r][c] = Σ_{b < a0} L[a0 + r][b] · x_{j0 + c}[b]
+            kern.gemmBlocks(lOff + a0 * k * 8, (T + (j0 >> 2) * k * 4) * 8, accOff, 4, 4, 4, k, 0, a0);
+          else
+            for (let r = 0; r < an; r++)
+              for (let c = 0; c < jn; c++) {
+                let sum = 0;
+                const lr = (a0 + r) * k;
+                for (let b = 0; b < a0; b++) sum += L[lr + b] * heap[at(j0 + c, b)];
+                heap[acc + r * 4 + c] = sum;
+              }
+        }
+        // the 4 × 4 triangle
+        for (let c = 0; c < jn; c++)
+          for (let r = 0; r < an; r++) {
+            const a = a0 + r,
+              la = a * k;
+            let x = heap[at(j0 + c, a)] - heap[acc + r * 4 + c];
+            for (let b = a0; b < a; b++) x -= L[la + b] * heap[at(j0 + c, b)];
+            heap[at(j0 + c, a)] = x / L[la + a];
+          }
+      }
+    }
+    for (let a = 0; a < k; a++) {
+      const ra = a * n + c0;
+      for (let j = 0; j < w; j++) B[ra + j] = heap[at(j, a)];
+    }
+  }
+  return true;
+}

@@ -5,8 +5,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { gemmNNRows, gemmNTRows, gemmNTRowsJs, syrkRows, syrkRowsJs } from '../../src/compute/linalg';
-import { gemmNNWasm, gemmNTWasm, syrkWasm, wasmGemmKernel } from '../../src/compute/wasmGemm';
+import {
+  gemmNNRows,
+  gemmNTRows,
+  gemmNTRowsJs,
+  syrkRows,
+  syrkRowsJs,
+  trsmLowerRows,
+  trsmLowerRowsJs,
+} from '../../src/compute/linalg';
+import {
+  gemmNNWasm,
+  gemmNTWasm,
+  syrkWasm,
+  trsmLowerRowsWasm,
+  wasmGemmKernel,
+} from '../../src/compute/wasmGemm';
 
 function randomArray(n: number, seed: number): Float64Array {
   let s = seed;
@@ -87,5 +101,28 @@ describe('WebAssembly SIMD GEMM', () => {
     const ac = new AbortController();
     ac.abort();
     expect(() => syrkRows(randomArray(8 * 600, 3), 8, 600, ac.signal)).toThrow();
+  });
+
+  it('L⁻¹B (the Nyström triangular solve) equals the JavaScript loop bit for bit', () => {
+    for (const [k, n] of [
+      [8, 64],
+      [13, 150], // leftover rows, a partial strip and a partial column block
+      [40, 203],
+    ]) {
+      const L = randomArray(k * k, 41 + k);
+      for (let a = 0; a < k; a++) {
+        for (let b = a + 1; b < k; b++) L[a * k + b] = 0;
+        L[a * k + a] = 2 + Math.abs(L[a * k + a]);
+      }
+      const B = randomArray(k * n, 43 + n);
+      const ref = Float64Array.from(B);
+      trsmLowerRowsJs(L, k, ref, n);
+      const got = Float64Array.from(B);
+      expect(trsmLowerRowsWasm(L, k, got, n, 64)).toBe(true);
+      expect(Array.from(got), `${k}×${n}`).toEqual(Array.from(ref));
+      const viaLinalg = Float64Array.from(B);
+      trsmLowerRows(L, k, viaLinalg, n);
+      expect(Array.from(viaLinalg)).toEqual(Array.from(ref));
+    }
   });
 });
