@@ -199,7 +199,7 @@ export const plannedSizes = (r: StudyRun): number[] => r.planSizes ?? r.sizes;
  * Estimated seconds of one fold of a run with n training frames (src/eval/study-cost.ts); `trials`: the
  * σ trials a finished sGDML fold recorded. A size after the run's first starts its σ search warm.
  */
-export function runFoldSeconds(r: StudyRun, n: number, trials?: number): number {
+export function runFoldSeconds(r: StudyRun, n: number, trials?: number, slowLinalg?: boolean): number {
   return foldSeconds({
     model: r.model,
     options: r.options,
@@ -207,6 +207,7 @@ export function runFoldSeconds(r: StudyRun, n: number, trials?: number): number 
     nAtoms: ATOMS[r.dataset] ?? 24,
     trials,
     warmStart: n > Math.min(...plannedSizes(r)),
+    slowLinalg,
   });
 }
 
@@ -244,8 +245,8 @@ export interface TimedFold {
   size: number;
   trainSeconds?: number;
   testSeconds?: number;
-  /** sGDML: the σ trials of the fold's search */
-  modelInfo?: { sigmaTrials?: unknown };
+  /** sGDML: the σ trials of the fold's search, and the linear algebra it ran on (none before the 17th session) */
+  modelInfo?: { sigmaTrials?: unknown; linalg?: unknown };
 }
 
 /** The σ trials a finished fold recorded (sGDML), if any. */
@@ -253,6 +254,9 @@ const trialsOf = (f: TimedFold): number | undefined =>
   Array.isArray(f.modelInfo?.sigmaTrials) && f.modelInfo.sigmaTrials.length
     ? f.modelInfo.sigmaTrials.length
     : undefined;
+
+/** Whether a finished (sGDML) fold ran on the linear algebra before the 17th session (no record). */
+const slowLinalgOf = (f: TimedFold): boolean => f.modelInfo?.linalg === undefined;
 
 /**
  * Estimated seconds left of a run, calibrated by its own finished folds: the plan's estimate of the
@@ -262,7 +266,10 @@ const trialsOf = (f: TimedFold): number | undefined =>
 export function runSecondsLeft(r: StudyRun, done: TimedFold[]): { seconds: number; calibrated: boolean } {
   const ratios = done
     .filter((f) => r.sizes.includes(f.size) && (f.trainSeconds ?? 0) > 0)
-    .map((f) => (f.trainSeconds! + (f.testSeconds ?? 0)) / runFoldSeconds(r, f.size, trialsOf(f)))
+    .map(
+      (f) =>
+        (f.trainSeconds! + (f.testSeconds ?? 0)) / runFoldSeconds(r, f.size, trialsOf(f), slowLinalgOf(f)),
+    )
     .sort((a, b) => a - b);
   const left = runCost(r, done);
   if (!ratios.length) return { seconds: left, calibrated: false };

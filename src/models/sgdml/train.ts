@@ -35,6 +35,7 @@ import {
   matVecRows,
   subTransMatVecRows,
 } from '../../compute/linalg';
+import { wasmGemmKernel } from '../../compute/wasmGemm';
 import { ExtendedDescriptor, InvDistDescriptor, type Descriptor, type DescriptorKind } from './descriptor';
 import {
   computeDescSet,
@@ -652,6 +653,7 @@ export class SgdmlTrainer implements Trainer<SgdmlParams> {
       sigmaTrials: trials,
       warnings,
       descriptor: desc.kind,
+      linalg: wasmGemmKernel() ? 'wasm-simd' : 'js',
       ...(solver === 'cg' ? { kernelCompute } : {}),
       ...solverInfo,
     };
