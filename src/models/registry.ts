@@ -174,6 +174,8 @@ const entries: Partial<Record<ModelKind, ModelEntry>> = {
         solver: d.solver,
       };
       if (d.info?.sigmaTrials) info.sigmaTrials = d.info.sigmaTrials;
+      // which linear algebra the solve ran on (the study's time estimate reads it)
+      if (typeof d.info?.linalg === 'string') info.linalg = d.info.linalg;
       // CG solves: iterations per σ tried (what a trial costs; the study's time estimate is fitted to it)
       const iterations = Object.entries(d.info ?? {})
         .filter(([k, v]) => k.startsWith('cgIterations_sigma') && typeof v === 'number')
