@@ -176,6 +176,7 @@ const entries: Partial<Record<ModelKind, ModelEntry>> = {
       if (d.info?.sigmaTrials) info.sigmaTrials = d.info.sigmaTrials;
       // which linear algebra the solve ran on (the study's time estimate reads it)
       if (typeof d.info?.linalg === 'string') info.linalg = d.info.linalg;
+      if (typeof d.info?.precondLinalg === 'string') info.precondLinalg = d.info.precondLinalg;
       // CG solves: iterations per σ tried (what a trial costs; the study's time estimate is fitted to it)
       const iterations = Object.entries(d.info ?? {})
         .filter(([k, v]) => k.startsWith('cgIterations_sigma') && typeof v === 'number')

@@ -32,10 +32,9 @@ import {
   type FactorOptions,
   gemmNNRows,
   gemmNTRows,
-  matVecRows,
-  subTransMatVecRows,
 } from '../../compute/linalg';
 import { wasmGemmKernel } from '../../compute/wasmGemm';
+import { rowMatrix, type RowMatrix } from '../../compute/wasmMatVec';
 import { ExtendedDescriptor, InvDistDescriptor, type Descriptor, type DescriptorKind } from './descriptor';
 import {
   computeDescSet,
@@ -308,7 +307,7 @@ function nystromPreconditioner(
   ctx: SolveContext,
   sigma: number,
   kPts: number,
-): (r: Float64Array, z: Float64Array) => void {
+): { apply: (r: Float64Array, z: Float64Array) => void; kernel: RowMatrix['kind'] } {
   const { desc, S, maps, lambda } = ctx;
   const n3 = 3 * desc.nAtoms,
     M = S.M,
@@ -319,8 +318,10 @@ function nystromPreconditioner(
     d = new Float64Array(desc.dim),
     u = new Float64Array(n3),
     w = new Float64Array(n3);
-  // Zt (kc × n), first Cᵀ: row (q, a), column (i, b) = A[(pts[q], a), (i, b)]
-  const Zt = new Float64Array(kc * n);
+  // Zt (kc × n), first Cᵀ: row (q, a), column (i, b) = A[(pts[q], a), (i, b)]; kept in WebAssembly
+  // memory where possible, for the two SIMD products per CG iteration
+  const Zm = rowMatrix(kc, n);
+  const Zt = Zm.data;
   let diagSum = 0;
   for (let i = 0; i < M; i++) {
     throwIfAborted(ctx.signal);
@@ -356,15 +357,16 @@ function nystromPreconditioner(
   choleskyDense(inner, kc);
   ctx.report('precond', 1, `Nyström rank ${kc}, μ=${mu.toExponential(2)}`);
   const t = new Float64Array(kc);
-  return (r, z) => {
-    matVecRows(Zt, kc, n, r, t); // t = Zᵀ r
+  const apply = (r: Float64Array, z: Float64Array) => {
+    Zm.matVec(r, t); // t = Zᵀ r
     solveLowerDense(inner, kc, t);
     solveLowerTransDense(inner, kc, t);
     z.set(r);
-    subTransMatVecRows(Zt, kc, n, t, z); // z = r − Z t
+    Zm.subTransMatVec(t, z); // z = r − Z t
     const im = 1 / mu;
     for (let i = 0; i < n; i++) z[i] *= im;
   };
+  return { apply, kernel: Zm.kind };
 }
 
 async function solveCg(
@@ -377,10 +379,11 @@ async function solveCg(
   relResidual: number;
   exactApplies?: number;
   fellBackAt?: number | null;
+  precondKernel: RowMatrix['kind'];
 }> {
   const M = ctx.S.M;
   const kPts = params.nystromPoints ?? Math.min(20, Math.max(2, Math.round(2 * Math.sqrt(M))));
-  const pre = nystromPreconditioner(ctx, sigma, kPts);
+  const { apply: pre, kernel: precondKernel } = nystromPreconditioner(ctx, sigma, kPts);
   const tol = params.cgTol ?? 1e-4;
   const maxIter = params.cgMaxIter ?? 2000;
   const cgOpts = {
@@ -437,6 +440,7 @@ async function solveCg(
     relResidual: res.relResidual,
     exactApplies: res.exactApplies,
     fellBackAt: res.fellBackAt,
+    precondKernel,
   };
 }
 
@@ -576,6 +580,7 @@ export class SgdmlTrainer implements Trainer<SgdmlParams> {
     const buf: { A?: TiledSym } = {};
     const trials: SigmaTrial[] = [];
     const solverInfo: Record<string, number> = {};
+    let precondKernel: RowMatrix['kind'] | undefined;
     // progress: each trial gets an equal share of 5…95 %, sized for the trials the search expects
     const expectedTrials =
       sigmas.length === 1 ? 1 : params.sigmaStart !== undefined ? Math.min(3, sigmas.length) : sigmas.length;
@@ -588,6 +593,7 @@ export class SgdmlTrainer implements Trainer<SgdmlParams> {
       else {
         const r = await solveCg(ctx, sigma, params);
         alpha = r.alpha;
+        precondKernel = r.precondKernel;
         solverInfo[`cgIterations_sigma${sigma}`] = r.iterations;
         solverInfo[`cgRelResidual_sigma${sigma}`] = r.relResidual;
         if (r.exactApplies !== undefined) solverInfo[`cgExactProducts_sigma${sigma}`] = r.exactApplies;
@@ -654,6 +660,8 @@ export class SgdmlTrainer implements Trainer<SgdmlParams> {
       warnings,
       descriptor: desc.kind,
       linalg: wasmGemmKernel() ? 'wasm-simd' : 'js',
+      // where the CG preconditioner's products ran (from the 18th session: 'wasm-simd' is faster)
+      ...(precondKernel ? { precondLinalg: precondKernel } : {}),
       ...(solver === 'cg' ? { kernelCompute } : {}),
       ...solverInfo,
     };
