@@ -199,7 +199,13 @@ export const plannedSizes = (r: StudyRun): number[] => r.planSizes ?? r.sizes;
  * Estimated seconds of one fold of a run with n training frames (src/eval/study-cost.ts); `trials`: the
  * σ trials a finished sGDML fold recorded. A size after the run's first starts its σ search warm.
  */
-export function runFoldSeconds(r: StudyRun, n: number, trials?: number, slowLinalg?: boolean): number {
+export function runFoldSeconds(
+  r: StudyRun,
+  n: number,
+  trials?: number,
+  slowLinalg?: boolean,
+  slowPrecond?: boolean,
+): number {
   return foldSeconds({
     model: r.model,
     options: r.options,
@@ -208,6 +214,7 @@ export function runFoldSeconds(r: StudyRun, n: number, trials?: number, slowLina
     trials,
     warmStart: n > Math.min(...plannedSizes(r)),
     slowLinalg,
+    slowPrecond,
   });
 }
 
@@ -246,7 +253,7 @@ export interface TimedFold {
   trainSeconds?: number;
   testSeconds?: number;
   /** sGDML: the σ trials of the fold's search, and the linear algebra it ran on (none before the 17th session) */
-  modelInfo?: { sigmaTrials?: unknown; linalg?: unknown };
+  modelInfo?: { sigmaTrials?: unknown; linalg?: unknown; precondLinalg?: unknown };
 }
 
 /** The σ trials a finished fold recorded (sGDML), if any. */
@@ -258,6 +265,9 @@ const trialsOf = (f: TimedFold): number | undefined =>
 /** Whether a finished (sGDML) fold ran on the linear algebra before the 17th session (no record). */
 const slowLinalgOf = (f: TimedFold): boolean => f.modelInfo?.linalg === undefined;
 
+/** Whether a finished (sGDML) fold's CG preconditioner ran before the 18th session's SIMD products. */
+const slowPrecondOf = (f: TimedFold): boolean => f.modelInfo?.precondLinalg !== 'wasm-simd';
+
 /**
  * Estimated seconds left of a run, calibrated by its own finished folds: the plan's estimate of the
  * missing folds times the median of measured / estimated over the finished ones (clamped to 1/20…20).
@@ -268,7 +278,8 @@ export function runSecondsLeft(r: StudyRun, done: TimedFold[]): { seconds: numbe
     .filter((f) => r.sizes.includes(f.size) && (f.trainSeconds ?? 0) > 0)
     .map(
       (f) =>
-        (f.trainSeconds! + (f.testSeconds ?? 0)) / runFoldSeconds(r, f.size, trialsOf(f), slowLinalgOf(f)),
+        (f.trainSeconds! + (f.testSeconds ?? 0)) /
+        runFoldSeconds(r, f.size, trialsOf(f), slowLinalgOf(f), slowPrecondOf(f)),
     )
     .sort((a, b) => a - b);
   const left = runCost(r, done);

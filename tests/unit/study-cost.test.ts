@@ -20,10 +20,16 @@ function measured(rel: string) {
   const by = new Map<number, number[]>();
   const trialsBy = new Map<number, number[]>();
   const slowBy = new Map<number, boolean[]>();
+  const slowPrecondBy = new Map<number, boolean[]>();
   for (const f of res.folds) {
     by.set(f.size, [...(by.get(f.size) ?? []), f.trainSeconds + f.testSeconds]);
     // sGDML folds before the 17th session's faster linear algebra have no `linalg` record
     slowBy.set(f.size, [...(slowBy.get(f.size) ?? []), f.modelInfo?.linalg === undefined]);
+    // … and those before the 18th session's SIMD preconditioner products have no `precondLinalg`
+    slowPrecondBy.set(f.size, [
+      ...(slowPrecondBy.get(f.size) ?? []),
+      f.modelInfo?.precondLinalg !== 'wasm-simd',
+    ]);
     // sGDML: the σ trials each fold's search made (fewer once it starts warm)
     const trials = (f.modelInfo?.sigmaTrials as unknown[] | undefined)?.length;
     if (trials) trialsBy.set(f.size, [...(trialsBy.get(f.size) ?? []), trials]);
@@ -37,6 +43,7 @@ function measured(rel: string) {
       trials: trialsBy.has(n) ? median(trialsBy.get(n)!) : undefined,
       // the majority of the size's folds
       slowLinalg: slowBy.get(n)!.filter(Boolean).length * 2 > slowBy.get(n)!.length,
+      slowPrecond: slowPrecondBy.get(n)!.filter(Boolean).length * 2 > slowPrecondBy.get(n)!.length,
     })),
   };
 }
@@ -98,9 +105,17 @@ describe('study time estimate', () => {
     const model = res.spec.model as 'sgdml' | 'gap';
     const logs = sizes
       .filter((s) => s.n >= 200)
-      .map(({ n, seconds, trials, slowLinalg }) =>
+      .map(({ n, seconds, trials, slowLinalg, slowPrecond }) =>
         Math.log(
-          foldSeconds({ model, options, n, nAtoms: res.spec.dataset.nAtoms, trials, slowLinalg }) / seconds,
+          foldSeconds({
+            model,
+            options,
+            n,
+            nAtoms: res.spec.dataset.nAtoms,
+            trials,
+            slowLinalg,
+            slowPrecond,
+          }) / seconds,
         ),
       );
     expect(logs.length).toBeGreaterThan(0);
