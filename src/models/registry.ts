@@ -182,6 +182,11 @@ const entries: Partial<Record<ModelKind, ModelEntry>> = {
         .filter(([k, v]) => k.startsWith('cgIterations_sigma') && typeof v === 'number')
         .map(([k, v]) => [k.slice('cgIterations_sigma'.length), v]);
       if (iterations.length) info.cgIterations = Object.fromEntries(iterations);
+      // … and the relative residual each solve reached (above the tolerance: stopped at the iteration cap)
+      const residuals = Object.entries(d.info ?? {})
+        .filter(([k, v]) => k.startsWith('cgRelResidual_sigma') && typeof v === 'number')
+        .map(([k, v]) => [k.slice('cgRelResidual_sigma'.length), v]);
+      if (residuals.length) info.cgRelResidual = Object.fromEntries(residuals);
       return info;
     },
     // the σ search starts at the σ chosen for the fold at the smaller size (sgdml/sigmaSearch.ts)

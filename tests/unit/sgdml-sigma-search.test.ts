@@ -117,7 +117,7 @@ describe.skipIf(!existsSync(azoPath))('sGDML training with a σ start', () => {
     for (const w of [...trialsOf(warm), ...trialsOf(below)])
       expect(w).toEqual(trialsOf(plain).find((x) => x.sigma === w.sigma));
   });
-  it("a fold's model info records the CG iterations of every σ tried", async () => {
+  it("a fold's model info records the CG iterations and residual of every σ tried", async () => {
     const ds = readDatasetFile('azobenzene-rotation.npz', readFileSync(azoPath)).dataset;
     const train = Int32Array.from([5, 900, 1800, 2700]),
       valid = Int32Array.from([100, 1000, 2000]);
@@ -133,6 +133,11 @@ describe.skipIf(!existsSync(azoPath))('sGDML training with a σ start', () => {
       (info.sigmaTrials as { sigma: number }[]).map((t) => String(t.sigma)).sort(),
     );
     for (const k of Object.values(its)) expect(k).toBeGreaterThan(0);
+    // and the relative residual each solve stopped at (at most the 1e-4 tolerance when not capped)
+    const res = info.cgRelResidual as Record<string, number>;
+    expect(Object.keys(res).sort()).toEqual(Object.keys(its).sort());
+    for (const [s, r] of Object.entries(res)) if (its[s] < 2000) expect(r).toBeLessThanOrEqual(1e-4);
+    expect(info.precondLinalg).toBe('wasm-simd');
     expect(info.solver).toBe('cg');
   });
 });
