@@ -5,13 +5,16 @@
  * (azobenzene rotation by default: 24 atoms, descriptor dimension 276, 4 permutations):
  *   Q  = X·W′ᵀ          (M × MP × dim)
  *   Fx = [G | H]·[X′; W′] (M × dim × 2MP)
- * and one whole operator product y = (−K + λI)·v (`sgdmlOperatorF64`). Reports the median time of
- * `reps` runs, GFLOP/s, and whether the kernel's result equals the loop's bit for bit.
+ * one whole operator product y = (−K + λI)·v (`sgdmlOperatorF64`), and the Nyström preconditioner's
+ * two passes per CG iteration over its Zᵀ (kc × 3N·M, kc = 20 frames · 3N; src/compute/wasmMatVec.ts):
+ * t = Zᵀ·r and z −= Z·t, in JavaScript and in WebAssembly SIMD. Reports the median time of `reps` runs,
+ * GFLOP/s (GB/s of Zᵀ read for the passes), and whether each kernel's result equals the loop's bit for bit.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from '../scripts/cli/args.ts';
 import { gemmNNRows, gemmNTRows, gemmNTRowsJs } from '../src/compute/linalg.ts';
 import { wasmGemmKernel } from '../src/compute/wasmGemm.ts';
+import { jsRowMatrix, rowMatrix } from '../src/compute/wasmMatVec.ts';
 import { readDatasetFile } from '../src/data/io/index.ts';
 import { InvDistDescriptor } from '../src/models/sgdml/descriptor.ts';
 import { computeDescSet } from '../src/models/sgdml/kernel.ts';
@@ -87,6 +90,26 @@ export async function run(argv: string[]): Promise<number> {
     const v = filled(S.M * 3 * ds.nAtoms, 11);
     const y = new Float64Array(v.length);
     const tOp = medianMs(reps, () => op(v, y));
+    // the preconditioner's two passes over Zᵀ (kc × n)
+    const n = S.M * n3,
+      kc = Math.min(20, S.M) * n3;
+    const zJs = jsRowMatrix(kc, n),
+      zWasm = rowMatrix(kc, n);
+    zJs.data.set(filled(kc * n, 13));
+    zWasm.data.set(zJs.data);
+    const r = filled(n, 17);
+    const tJs = new Float64Array(kc),
+      tWasm = new Float64Array(kc);
+    const outJs = new Float64Array(n),
+      outWasm = new Float64Array(n);
+    const pass = (z: typeof zJs, t: Float64Array, out: Float64Array) => () => {
+      z.matVec(r, t);
+      out.set(r);
+      z.subTransMatVec(t, out);
+    };
+    const tPjs = medianMs(reps, pass(zJs, tJs, outJs));
+    const tPwasm = medianMs(reps, pass(zWasm, tWasm, outWasm));
+    const gbRead = (2 * kc * n * 8) / 1e9;
     const gflop = (2 * S.M * MP * dim) / 1e9;
     rows.push({
       M: S.M,
@@ -97,8 +120,11 @@ export async function run(argv: string[]): Promise<number> {
       fxWasmMs: +tFwasm.toFixed(1),
       jsGflops: +((3 * gflop * 1e3) / (tQjs + tFjs)).toFixed(2),
       wasmGflops: +((3 * gflop * 1e3) / (tQwasm + tFwasm)).toFixed(2),
-      bitIdentical: same(qJs, qWasm) && same(fJs, fWasm),
+      bitIdentical: same(qJs, qWasm) && same(fJs, fWasm) && same(tJs, tWasm) && same(outJs, outWasm),
       operatorMs: +tOp.toFixed(1),
+      precondJsMs: +tPjs.toFixed(1),
+      precondWasmMs: +tPwasm.toFixed(1),
+      precondWasmGBs: +((gbRead * 1e3) / tPwasm).toFixed(1),
     });
   }
   const head = [
@@ -112,6 +138,9 @@ export async function run(argv: string[]): Promise<number> {
     'wasm GFLOP/s',
     'identical',
     'operator ms',
+    'precond js ms',
+    'precond wasm ms',
+    'precond wasm GB/s',
   ];
   const lines = rows.map((r) => Object.values(r).map(String));
   const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
