@@ -16,6 +16,7 @@
  * All give the same energies and forces, because pairs beyond the cutoff contribute exactly zero.
  */
 import * as tf from '@tensorflow/tfjs';
+import { gatherRowsKernel, rowKernelsActive, segmentSumRowsKernel } from './rowKernels';
 
 export type PairMode = 'dense' | 'neighbour' | 'auto';
 
@@ -130,6 +131,26 @@ export function pairTensors(list: PairList): PairTensors {
       D.dispose();
     },
   };
+}
+
+/**
+ * Each pair's row of its second atom: h [N, C] (atom rows) → [P, C], h[j] for pair (i, j). The row
+ * kernels on wasm (rowKernels.ts), else the selector matmul Sj·h; the same numbers either way.
+ */
+export function rowsOfSecondAtom(pt: PairTensors, h: tf.Tensor2D): tf.Tensor2D {
+  return rowKernelsActive()
+    ? gatherRowsKernel(h, pt.list.j, pt.list.nAtoms)
+    : (tf.matMul(pt.Sj, h) as tf.Tensor2D);
+}
+
+/**
+ * Pair rows summed into their first atom: m [P, C] → [N, C], Σ_{pairs (i, ·)} m. The row kernels on
+ * wasm, else the selector matmul Siᵀ·m; the same numbers either way.
+ */
+export function sumIntoFirstAtom(pt: PairTensors, m: tf.Tensor2D): tf.Tensor2D {
+  return rowKernelsActive()
+    ? segmentSumRowsKernel(m, pt.list.i, pt.list.nAtoms)
+    : (tf.matMul(pt.SiT, m) as tf.Tensor2D);
 }
 
 /**

@@ -14,8 +14,9 @@
  * Forces are −∂E/∂R by autodiff; training on them differentiates that again (second order through
  * exp/sigmoid/softplus, correct only with applyTfjsFixes()).
  *
- * Layout: atom features are [N·B, F] rows (atom-major, then frame) so that pair gathers/scatters are
- * matmuls with constant one-hot selectors [P, N] on the [N, B·F] view (no tf.gather: see tfjs-fixes).
+ * Layout: atom features are [N·B, F] rows (atom-major, then frame) so that pair gathers/scatters work
+ * on the [N, B·F] view: our row kernels on wasm, matmuls with constant one-hot selectors [P, N]
+ * elsewhere (no tf.gather: see tfjs-fixes and nn-common/rowKernels).
  */
 import * as tf from '@tensorflow/tfjs';
 import { glorotUniform, Rng } from '../nn-common/rng';
@@ -26,6 +27,8 @@ import {
   neighbourPairs,
   pairGeometry,
   pairTensors,
+  rowsOfSecondAtom,
+  sumIntoFirstAtom,
   type PairMode,
   type PairTensors,
 } from '../nn-common/pairs';
@@ -174,9 +177,9 @@ export class SchNetNet implements AtomisticNet {
       for (const blk of this.blocks) {
         const W = tf.mul(this.apply(blk.f2, ssp(this.apply(blk.f1, rbf)) as tf.Tensor2D), fc); // [P·B, F]
         const h = tf.reshape(this.apply(blk.in2f, x), [N, B * F]) as tf.Tensor2D;
-        const hj = tf.matMul(pt.Sj, h); // [P, B·F]
+        const hj = rowsOfSecondAtom(pt, h); // [P, B·F]
         const msg = tf.mul(hj, tf.reshape(W, [P, B * F])) as tf.Tensor2D;
-        const agg = tf.reshape(tf.matMul(pt.SiT, msg), [N * B, F]) as tf.Tensor2D; // Σ_j
+        const agg = tf.reshape(sumIntoFirstAtom(pt, msg), [N * B, F]) as tf.Tensor2D; // Σ_j
         const v = this.apply(blk.o2, ssp(this.apply(blk.o1, agg)) as tf.Tensor2D);
         x = tf.add(x, v) as tf.Tensor2D;
       }

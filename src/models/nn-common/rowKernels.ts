@@ -1,0 +1,113 @@
+/**
+ * Gathering rows by index and its adjoint, summing rows into segments, as tfjs kernels of our own on
+ * the wasm backend — the pair gathers and scatters of SchNet's continuous-filter convolution.
+ *
+ * tfjs's wasm backend has no UnsortedSegmentSum (the gradient of tf.gather), so the networks express
+ * both as matmuls with constant one-hot selectors (tfjs-fixes.ts, fix 3). Those matmuls multiply
+ * mostly zeros: on azobenzene they were ≈ 19 % of a SchNet force-training step. These kernels do the
+ * same in plain loops over the wasm heap. Each is the other's gradient, so they differentiate to any
+ * order. The sums keep the matmul's arithmetic: float32, rows added in index order starting from 0
+ * (an add of two float32 numbers in float64, stored to float32, is the float32 add), so the results
+ * are the same bit for bit (tests/unit/row-kernels.test.ts).
+ *
+ * Other backends keep the selector matmuls (webgl and webgpu run them on the GPU).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export const GATHER_ROWS = 'PesGatherRows';
+export const SEGMENT_SUM_ROWS = 'PesSegmentSumRows';
+
+interface RowAttrs {
+  /** gather: the source row of each output row; segment sum: the segment of each input row */
+  indices: Int32Array;
+  /** gather: rows of the source; segment sum: number of segments (rows of the output) */
+  rows: number;
+}
+
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+
+let registered = false;
+let enabled = true;
+
+/** Whether the kernels are used where available (tests switch them off to compare). */
+export function setRowKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+
+function register(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({
+    kernelName: GATHER_ROWS,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const b = backend as unknown as WasmBackendLike;
+      const x = inputs.x as tf.TensorInfo;
+      const { indices } = attrs as unknown as RowAttrs;
+      const d = x.shape[1];
+      const out = b.makeOutput([indices.length, d], 'float32');
+      // views after the allocation (it may grow the heap)
+      const xs = b.typedArrayFromHeap(x);
+      const os = b.typedArrayFromHeap(out);
+      for (let r = 0; r < indices.length; r++)
+        os.set(xs.subarray(indices[r] * d, (indices[r] + 1) * d), r * d);
+      return out;
+    },
+  });
+  tf.registerKernel({
+    kernelName: SEGMENT_SUM_ROWS,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const b = backend as unknown as WasmBackendLike;
+      const x = inputs.x as tf.TensorInfo;
+      const { indices, rows } = attrs as unknown as RowAttrs;
+      const d = x.shape[1];
+      const out = b.makeOutput([rows, d], 'float32');
+      const xs = b.typedArrayFromHeap(x);
+      const os = b.typedArrayFromHeap(out);
+      os.fill(0);
+      for (let r = 0; r < indices.length; r++) {
+        const o = indices[r] * d,
+          i = r * d;
+        for (let k = 0; k < d; k++) os[o + k] += xs[i + k];
+      }
+      return out;
+    },
+  });
+  tf.registerGradient({
+    kernelName: GATHER_ROWS,
+    gradFunc: (dy, _saved, attrs) => {
+      const { indices, rows } = attrs as unknown as RowAttrs;
+      return { x: () => segmentSumRowsKernel(dy as tf.Tensor2D, indices, rows) };
+    },
+  });
+  tf.registerGradient({
+    kernelName: SEGMENT_SUM_ROWS,
+    gradFunc: (dy, _saved, attrs) => {
+      const { indices } = attrs as unknown as RowAttrs;
+      return { x: () => gatherRowsKernel(dy as tf.Tensor2D, indices, (dy as tf.Tensor).shape[0]) };
+    },
+  });
+}
+
+/** True where the kernels run: the wasm backend (and not switched off). */
+export function rowKernelsActive(): boolean {
+  if (!enabled || tf.getBackend() !== 'wasm') return false;
+  register();
+  return true;
+}
+
+/** out[r] = x[indices[r]] for x [rows, d] (float32); only where {@link rowKernelsActive}. */
+export function gatherRowsKernel(x: tf.Tensor2D, indices: Int32Array, rows: number): tf.Tensor2D {
+  const attrs: RowAttrs = { indices, rows };
+  return tf.engine().runKernel(GATHER_ROWS, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}
+
+/** out[s] = Σ_{r: indices[r] = s} x[r], out [rows, d] (float32); only where {@link rowKernelsActive}. */
+export function segmentSumRowsKernel(x: tf.Tensor2D, indices: Int32Array, rows: number): tf.Tensor2D {
+  const attrs: RowAttrs = { indices, rows };
+  return tf.engine().runKernel(SEGMENT_SUM_ROWS, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}

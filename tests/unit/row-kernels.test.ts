@@ -1,0 +1,108 @@
+/**
+ * The row gather / segment sum kernels of nn-common/rowKernels.ts (SchNet's pair gathers and
+ * scatters on wasm): the same numbers, bit for bit, as the one-hot selector matmuls they replace —
+ * forward, in first and second derivatives, and through whole SchNet training steps.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initNodeBackend } from '../../src/compute/tfjs-node';
+import { oneHotMatrix } from '../../src/compute/tfjs-fixes';
+import {
+  gatherRowsKernel,
+  rowKernelsActive,
+  segmentSumRowsKernel,
+  setRowKernelsEnabled,
+} from '../../src/models/nn-common/rowKernels';
+import { SchNetNet } from '../../src/models/schnet/index';
+import { Adam, trainStep } from '../../src/models/nn-common/train';
+import { nnToySetup } from './nn-contract';
+
+function values(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 16807) % 2147483647;
+    return (s / 2147483647 - 0.5) * 10 ** ((s % 5) - 2); // mixed magnitudes, so rounding order shows
+  });
+}
+
+// 9 pairs over 5 atoms, first atoms ascending (as pair lists are), atom 3 in no pair as first atom
+const first = Int32Array.from([0, 0, 1, 1, 1, 2, 4, 4, 4]);
+const second = Int32Array.from([1, 4, 0, 2, 3, 1, 0, 2, 3]);
+const N = 5,
+  C = 7;
+
+describe('row kernels on wasm', () => {
+  beforeAll(async () => {
+    await initNodeBackend('wasm');
+    setRowKernelsEnabled(true);
+  });
+
+  it('are active on wasm only while enabled', () => {
+    expect(rowKernelsActive()).toBe(true);
+    setRowKernelsEnabled(false);
+    expect(rowKernelsActive()).toBe(false);
+    setRowKernelsEnabled(true);
+  });
+
+  it('gather and segment sum equal the selector matmuls bit for bit', () => {
+    const h = tf.tensor2d(values(N * C, 3), [N, C]);
+    const m = tf.tensor2d(values(first.length * C, 5), [first.length, C]);
+    const Sj = oneHotMatrix(second, N);
+    const SiT = tf.transpose(oneHotMatrix(first, N)) as tf.Tensor2D;
+    expect(Array.from(gatherRowsKernel(h, second, N).dataSync())).toEqual(
+      Array.from(tf.matMul(Sj, h).dataSync()),
+    );
+    const summed = segmentSumRowsKernel(m, first, N);
+    expect(summed.shape).toEqual([N, C]);
+    expect(Array.from(summed.dataSync())).toEqual(Array.from(tf.matMul(SiT, m).dataSync()));
+    // the row no pair sums into is zero
+    expect(Array.from(summed.dataSync().slice(3 * C, 4 * C))).toEqual(new Array(C).fill(0));
+  });
+
+  it('differentiate like the matmuls, to second order', () => {
+    const h = tf.tensor2d(values(N * C, 7), [N, C]);
+    const w = tf.tensor2d(values(first.length * C, 9), [first.length, C]);
+    const Sj = oneHotMatrix(second, N);
+    const SiT = tf.transpose(oneHotMatrix(first, N)) as tf.Tensor2D;
+    // a message-passing step and a scalar of it; then the gradient of a function of its gradient
+    const viaKernels = (x: tf.Tensor) =>
+      tf.sum(
+        tf.sin(
+          segmentSumRowsKernel(
+            tf.mul(gatherRowsKernel(x as tf.Tensor2D, second, N), w) as tf.Tensor2D,
+            first,
+            N,
+          ),
+        ),
+      );
+    const viaMatmul = (x: tf.Tensor) =>
+      tf.sum(tf.sin(tf.matMul(SiT, tf.mul(tf.matMul(Sj, x as tf.Tensor2D), w) as tf.Tensor2D)));
+    const g1k = tf.grad(viaKernels)(h).dataSync();
+    const g1m = tf.grad(viaMatmul)(h).dataSync();
+    expect(Array.from(g1k)).toEqual(Array.from(g1m));
+    const second2 = (f: (x: tf.Tensor) => tf.Tensor) =>
+      tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.grad(f)(x))));
+    const g2k = second2(viaKernels)(h).dataSync();
+    const g2m = second2(viaMatmul)(h).dataSync();
+    expect(Array.from(g2k)).toEqual(Array.from(g2m));
+    expect(g2k.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('SchNet trains to the same weights with them as with the matmuls', () => {
+    const { ds, all, stats } = nnToySetup();
+    const run = (kernels: boolean) => {
+      setRowKernelsEnabled(kernels);
+      const net = new SchNetNet(ds.z, stats, { features: 16, nGaussians: 10, interactions: 2, cutoff: 5 }, 3);
+      const adam = new Adam(net.weights.map((w) => w.v));
+      const frames = Array.from(all).slice(0, 6);
+      for (let s = 0; s < 4; s++) trainStep(net, adam, ds, frames, 0.1).dispose();
+      const out = net.weights.map((w) => Array.from(w.v.dataSync()));
+      net.dispose();
+      return out;
+    };
+    const withKernels = run(true);
+    const withMatmuls = run(false);
+    setRowKernelsEnabled(true);
+    expect(withKernels).toEqual(withMatmuls);
+  });
+});
