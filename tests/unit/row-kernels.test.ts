@@ -1,7 +1,7 @@
 /**
  * The row gather / segment sum kernels of nn-common/rowKernels.ts (SchNet's pair gathers and
- * scatters on wasm): the same numbers, bit for bit, as the one-hot selector matmuls they replace —
- * forward, in first and second derivatives, and through whole SchNet training steps.
+ * scatters, BPNN's neighbour sums, on wasm): the same numbers, bit for bit, as the one-hot selector
+ * matmuls they replace — forward, in first and second derivatives, and through whole training steps.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +12,10 @@ import {
   rowKernelsActive,
   segmentSumRowsKernel,
   setRowKernelsEnabled,
+  sumRowsInto,
 } from '../../src/models/nn-common/rowKernels';
 import { SchNetNet } from '../../src/models/schnet/index';
+import { BpnnNet } from '../../src/models/bpnn/index';
 import { Adam, trainStep } from '../../src/models/nn-common/train';
 import { nnToySetup } from './nn-contract';
 
@@ -59,6 +61,22 @@ describe('row kernels on wasm', () => {
     expect(Array.from(summed.dataSync().slice(3 * C, 4 * C))).toEqual(new Array(C).fill(0));
   });
 
+  it('a negative index is a zero column of the selector: left out of the sums, a zero row gathered', () => {
+    const seg = Int32Array.from([2, -1, 0, 2, -1, 4]);
+    const x = tf.tensor2d(values(seg.length * C, 13), [seg.length, C]);
+    const S = tf.tensor2d(
+      Float32Array.from({ length: N * seg.length }, (_, q) =>
+        seg[q % seg.length] === Math.floor(q / seg.length) ? 1 : 0,
+      ),
+      [N, seg.length],
+    );
+    expect(Array.from(sumRowsInto(S, seg, x).dataSync())).toEqual(Array.from(tf.matMul(S, x).dataSync()));
+    const h = tf.tensor2d(values(N * C, 17), [N, C]);
+    const back = gatherRowsKernel(h, seg, N);
+    expect(Array.from(back.dataSync())).toEqual(Array.from(tf.matMul(S, h, true, false).dataSync()));
+    expect(Array.from(back.dataSync().slice(C, 2 * C))).toEqual(new Array(C).fill(0));
+  });
+
   it('differentiate like the matmuls, to second order', () => {
     const h = tf.tensor2d(values(N * C, 7), [N, C]);
     const w = tf.tensor2d(values(first.length * C, 9), [first.length, C]);
@@ -88,11 +106,14 @@ describe('row kernels on wasm', () => {
     expect(g2k.some((v) => v !== 0)).toBe(true);
   });
 
-  it('SchNet trains to the same weights with them as with the matmuls', () => {
+  it.each(['SchNet', 'BPNN'])('%s trains to the same weights with them as with the matmuls', (model) => {
     const { ds, all, stats } = nnToySetup();
     const run = (kernels: boolean) => {
       setRowKernelsEnabled(kernels);
-      const net = new SchNetNet(ds.z, stats, { features: 16, nGaussians: 10, interactions: 2, cutoff: 5 }, 3);
+      const net =
+        model === 'SchNet'
+          ? new SchNetNet(ds.z, stats, { features: 16, nGaussians: 10, interactions: 2, cutoff: 5 }, 3)
+          : new BpnnNet(ds.z, stats, {}, 3, ds, all);
       const adam = new Adam(net.weights.map((w) => w.v));
       const frames = Array.from(all).slice(0, 6);
       for (let s = 0; s < 4; s++) trainStep(net, adam, ds, frames, 0.1).dispose();

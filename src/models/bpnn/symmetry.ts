@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { cosineCutoff, pairGeometry, type PairList, type PairTensors } from '../nn-common/pairs';
+import { sumRowsInto } from '../nn-common/rowKernels';
 
 export interface RadialSF {
   /** Width parameter η, Å⁻². */
@@ -92,6 +93,9 @@ export interface SFContext {
   radialSum: tf.Tensor2D[];
   /** Per element pair class c: [N, T] summing triplet terms into centre i. */
   angularSum: tf.Tensor2D[];
+  /** The same selectors as the centre atom of each pair / triplet column (−1 where it is not summed). */
+  radialSegments: Int32Array[];
+  angularSegments: Int32Array[];
   dispose(): void;
 }
 
@@ -118,20 +122,26 @@ export function sfContext(z: Int32Array, elements: number[], pt: PairTensors, tr
     djk[t * N + trip.k[t]] += 1;
     djk[t * N + trip.j[t]] -= 1;
   }
-  const radialSum = elements.map((e) => {
-    const m = new Float32Array(N * P);
-    for (let p = 0; p < P; p++) if (z[pt.list.j[p]] === e) m[pt.list.i[p] * P + p] = 1;
-    return tf.tensor2d(m, [N, P]);
-  });
-  const angularSum = elementPairs(elements).map(([e1, e2]) => {
-    const m = new Float32Array(N * T);
-    for (let t = 0; t < T; t++) {
+  // selectors [N, P] / [N, T], and the same as one atom index per column (−1: a zero column)
+  const radialSegments = elements.map((e) =>
+    Int32Array.from({ length: P }, (_, p) => (z[pt.list.j[p]] === e ? pt.list.i[p] : -1)),
+  );
+  const angularSegments = elementPairs(elements).map(([e1, e2]) =>
+    Int32Array.from({ length: T }, (_, t) => {
       const a = z[trip.j[t]];
       const b = z[trip.k[t]];
-      if ((a === e1 && b === e2) || (a === e2 && b === e1)) m[trip.i[t] * T + t] = 1;
-    }
-    return tf.tensor2d(m, [N, T]);
-  });
+      return (a === e1 && b === e2) || (a === e2 && b === e1) ? trip.i[t] : -1;
+    }),
+  );
+  const selector = (seg: Int32Array) => {
+    const m = new Float32Array(N * seg.length);
+    seg.forEach((i, c) => {
+      if (i >= 0) m[i * seg.length + c] = 1;
+    });
+    return tf.tensor2d(m, [N, seg.length]);
+  };
+  const radialSum = radialSegments.map(selector);
+  const angularSum = angularSegments.map(selector);
   const Dij = tf.tensor2d(dij, [Math.max(T, 0), N]);
   const Dik = tf.tensor2d(dik, [T, N]);
   const Djk = tf.tensor2d(djk, [T, N]);
@@ -143,6 +153,8 @@ export function sfContext(z: Int32Array, elements: number[], pt: PairTensors, tr
     Djk,
     radialSum,
     angularSum,
+    radialSegments,
+    angularSegments,
     dispose() {
       pt.dispose();
       for (const t of [Dij, Dik, Djk, ...radialSum, ...angularSum]) t.dispose();
@@ -207,7 +219,9 @@ export function symmetryFunctions(
     );
     const g = tf.mul(tf.exp(tf.neg(tf.mul(eta, tf.square(tf.sub(dist, rs))))), fc); // [P·B, nR]
     const gp = tf.reshape(g, [ctx.pt.nPairs, B * nR]);
-    for (const S of ctx.radialSum) blocks.push(tf.reshape(tf.matMul(S, gp as tf.Tensor2D), [N, B, nR]));
+    ctx.radialSum.forEach((S, e) =>
+      blocks.push(tf.reshape(sumRowsInto(S, ctx.radialSegments[e], gp as tf.Tensor2D), [N, B, nR])),
+    );
   } else if (nR > 0) blocks.push(tf.zeros([N, B, ctx.radialSum.length * nR]));
   if (ctx.nTriplets > 0 && nA > 0) {
     const T = ctx.nTriplets;
@@ -237,7 +251,9 @@ export function symmetryFunctions(
     );
     const g = tf.mul(columnsSideBySide(cols), fc3); // [T·B, nA]
     const gt = tf.reshape(g, [T, B * nA]) as tf.Tensor2D;
-    for (const S of ctx.angularSum) blocks.push(tf.reshape(tf.matMul(S, gt), [N, B, nA]));
+    ctx.angularSum.forEach((S, q) =>
+      blocks.push(tf.reshape(sumRowsInto(S, ctx.angularSegments[q], gt), [N, B, nA])),
+    );
   } else if (nA > 0) blocks.push(tf.zeros([N, B, ctx.angularSum.length * nA]));
   return tf.concat(blocks, 2) as tf.Tensor3D;
 }

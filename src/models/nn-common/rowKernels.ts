@@ -1,6 +1,7 @@
 /**
  * Gathering rows by index and its adjoint, summing rows into segments, as tfjs kernels of our own on
- * the wasm backend — the pair gathers and scatters of SchNet's continuous-filter convolution.
+ * the wasm backend — the pair gathers and scatters of SchNet's continuous-filter convolution and
+ * BPNN's sums of symmetry-function terms over neighbours.
  *
  * tfjs's wasm backend has no UnsortedSegmentSum (the gradient of tf.gather), so the networks express
  * both as matmuls with constant one-hot selectors (tfjs-fixes.ts, fix 3). Those matmuls multiply
@@ -18,7 +19,10 @@ export const GATHER_ROWS = 'PesGatherRows';
 export const SEGMENT_SUM_ROWS = 'PesSegmentSumRows';
 
 interface RowAttrs {
-  /** gather: the source row of each output row; segment sum: the segment of each input row */
+  /**
+   * gather: the source row of each output row; segment sum: the segment of each input row. A negative
+   * index stands for a zero column of the selector: a zero output row, an input row left out of every sum.
+   */
   indices: Int32Array;
   /** gather: rows of the source; segment sum: number of segments (rows of the output) */
   rows: number;
@@ -52,8 +56,11 @@ function register(): void {
       // views after the allocation (it may grow the heap)
       const xs = b.typedArrayFromHeap(x);
       const os = b.typedArrayFromHeap(out);
-      for (let r = 0; r < indices.length; r++)
-        os.set(xs.subarray(indices[r] * d, (indices[r] + 1) * d), r * d);
+      for (let r = 0; r < indices.length; r++) {
+        const j = indices[r];
+        if (j >= 0) os.set(xs.subarray(j * d, (j + 1) * d), r * d);
+        else os.fill(0, r * d, (r + 1) * d);
+      }
       return out;
     },
   });
@@ -70,6 +77,7 @@ function register(): void {
       const os = b.typedArrayFromHeap(out);
       os.fill(0);
       for (let r = 0; r < indices.length; r++) {
+        if (indices[r] < 0) continue;
         const o = indices[r] * d,
           i = r * d;
         for (let k = 0; k < d; k++) os[o + k] += xs[i + k];
@@ -100,7 +108,7 @@ export function rowKernelsActive(): boolean {
   return true;
 }
 
-/** out[r] = x[indices[r]] for x [rows, d] (float32); only where {@link rowKernelsActive}. */
+/** out[r] = x[indices[r]] (0 where indices[r] < 0) for x [rows, d] (float32); only where {@link rowKernelsActive}. */
 export function gatherRowsKernel(x: tf.Tensor2D, indices: Int32Array, rows: number): tf.Tensor2D {
   const attrs: RowAttrs = { indices, rows };
   return tf.engine().runKernel(GATHER_ROWS, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
@@ -110,4 +118,12 @@ export function gatherRowsKernel(x: tf.Tensor2D, indices: Int32Array, rows: numb
 export function segmentSumRowsKernel(x: tf.Tensor2D, indices: Int32Array, rows: number): tf.Tensor2D {
   const attrs: RowAttrs = { indices, rows };
   return tf.engine().runKernel(SEGMENT_SUM_ROWS, { x }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}
+
+/**
+ * S·x for a selector S [rows, m] with at most one 1 per column (column r: row indices[r], none when
+ * negative): the segment-sum kernel on wasm, else the matmul with S. The same numbers either way.
+ */
+export function sumRowsInto(S: tf.Tensor2D, indices: Int32Array, x: tf.Tensor2D): tf.Tensor2D {
+  return rowKernelsActive() ? segmentSumRowsKernel(x, indices, S.shape[0]) : (tf.matMul(S, x) as tf.Tensor2D);
 }
