@@ -41,50 +41,62 @@ export function setRowKernelsEnabled(on: boolean): void {
   enabled = on;
 }
 
+/**
+ * A wasm kernel over one float32 input x [m, d] and an output of `outRows` × d rows: `fill` gets
+ * heap views of both (taken after the output's allocation, which may grow the heap), the attributes
+ * and d.
+ */
+function rowKernel(
+  kernelName: string,
+  outRows: (a: RowAttrs) => number,
+  fill: (xs: Float32Array, os: Float32Array, a: RowAttrs, d: number) => void,
+): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const b = backend as unknown as WasmBackendLike;
+      const x = inputs.x as tf.TensorInfo;
+      const a = attrs as unknown as RowAttrs;
+      const d = x.shape[1];
+      const out = b.makeOutput([outRows(a), d], 'float32');
+      fill(b.typedArrayFromHeap(x), b.typedArrayFromHeap(out), a, d);
+      return out;
+    },
+  };
+}
+
 function register(): void {
   if (registered) return;
   registered = true;
-  tf.registerKernel({
-    kernelName: GATHER_ROWS,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as WasmBackendLike;
-      const x = inputs.x as tf.TensorInfo;
-      const { indices } = attrs as unknown as RowAttrs;
-      const d = x.shape[1];
-      const out = b.makeOutput([indices.length, d], 'float32');
-      // views after the allocation (it may grow the heap)
-      const xs = b.typedArrayFromHeap(x);
-      const os = b.typedArrayFromHeap(out);
-      for (let r = 0; r < indices.length; r++) {
-        const j = indices[r];
-        if (j >= 0) os.set(xs.subarray(j * d, (j + 1) * d), r * d);
-        else os.fill(0, r * d, (r + 1) * d);
-      }
-      return out;
-    },
-  });
-  tf.registerKernel({
-    kernelName: SEGMENT_SUM_ROWS,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const b = backend as unknown as WasmBackendLike;
-      const x = inputs.x as tf.TensorInfo;
-      const { indices, rows } = attrs as unknown as RowAttrs;
-      const d = x.shape[1];
-      const out = b.makeOutput([rows, d], 'float32');
-      const xs = b.typedArrayFromHeap(x);
-      const os = b.typedArrayFromHeap(out);
-      os.fill(0);
-      for (let r = 0; r < indices.length; r++) {
-        if (indices[r] < 0) continue;
-        const o = indices[r] * d,
-          i = r * d;
-        for (let k = 0; k < d; k++) os[o + k] += xs[i + k];
-      }
-      return out;
-    },
-  });
+  tf.registerKernel(
+    rowKernel(
+      GATHER_ROWS,
+      (a) => a.indices.length,
+      (xs, os, { indices }, d) => {
+        for (let r = 0; r < indices.length; r++) {
+          const j = indices[r];
+          if (j >= 0) os.set(xs.subarray(j * d, (j + 1) * d), r * d);
+          else os.fill(0, r * d, (r + 1) * d);
+        }
+      },
+    ),
+  );
+  tf.registerKernel(
+    rowKernel(
+      SEGMENT_SUM_ROWS,
+      (a) => a.rows,
+      (xs, os, { indices }, d) => {
+        os.fill(0);
+        for (let r = 0; r < indices.length; r++) {
+          if (indices[r] < 0) continue;
+          const o = indices[r] * d,
+            i = r * d;
+          for (let k = 0; k < d; k++) os[o + k] += xs[i + k];
+        }
+      },
+    ),
+  );
   tf.registerGradient({
     kernelName: GATHER_ROWS,
     gradFunc: (dy, _saved, attrs) => {
