@@ -31,7 +31,8 @@ interface GemmKernel {
 
 let kernel: GemmKernel | null | undefined;
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+/** The bytes of a base64 string (the embedded WebAssembly modules). */
+export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);

@@ -9,6 +9,7 @@
  * {@link rowMatrix} hands out a plain Float64Array with the JavaScript products instead.
  */
 import { matVecRows, subTransMatVecRows } from './linalg';
+import { decodeBase64 } from './wasmGemm';
 import { MATVEC_WASM_BASE64 } from './wasm/matvec.wasm';
 
 /** An m × n row-major matrix with its two products. */
@@ -31,13 +32,6 @@ interface MatVecExports {
 }
 
 let compiled: WebAssembly.Module | null | undefined;
-
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
 
 /** The compiled kernel module, or null where WebAssembly SIMD is unavailable (decided once). */
 export function matVecModule(): WebAssembly.Module | null {
