@@ -16,7 +16,7 @@
  * All give the same energies and forces, because pairs beyond the cutoff contribute exactly zero.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gatherRowsKernel, rowKernelsActive, segmentSumRowsKernel } from './rowKernels';
+import { gatherRowsKernel, rowKernelsActive, sumRowsInto } from './rowKernels';
 
 export type PairMode = 'dense' | 'neighbour' | 'auto';
 
@@ -148,9 +148,7 @@ export function rowsOfSecondAtom(pt: PairTensors, h: tf.Tensor2D): tf.Tensor2D {
  * wasm, else the selector matmul Siᵀ·m; the same numbers either way.
  */
 export function sumIntoFirstAtom(pt: PairTensors, m: tf.Tensor2D): tf.Tensor2D {
-  return rowKernelsActive()
-    ? segmentSumRowsKernel(m, pt.list.i, pt.list.nAtoms)
-    : (tf.matMul(pt.SiT, m) as tf.Tensor2D);
+  return sumRowsInto(pt.SiT, pt.list.i, m);
 }
 
 /**
