@@ -18,13 +18,10 @@ import { SchNetNet } from '../../src/models/schnet/index';
 import { BpnnNet } from '../../src/models/bpnn/index';
 import { Adam, trainStep } from '../../src/models/nn-common/train';
 import { nnToySetup } from './nn-contract';
+import { mixedMagnitudeValues } from './seeded-values';
 
 function values(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 16807) % 2147483647;
-    return (s / 2147483647 - 0.5) * 10 ** ((s % 5) - 2); // mixed magnitudes, so rounding order shows
-  });
+  return Float32Array.from(mixedMagnitudeValues(n, seed, 5));
 }
 
 // 9 pairs over 5 atoms, first atoms ascending (as pair lists are), atom 3 in no pair as first atom

@@ -21,13 +21,10 @@ import {
   trsmLowerRowsWasm,
   wasmGemmKernel,
 } from '../../src/compute/wasmGemm';
+import { mixedMagnitudeValues } from './seeded-values';
 
 function randomArray(n: number, seed: number): Float64Array {
-  let s = seed;
-  return Float64Array.from({ length: n }, () => {
-    s = (s * 16807) % 2147483647;
-    return (s / 2147483647 - 0.5) * 10 ** ((s % 7) - 3); // mixed magnitudes, so rounding order shows
-  });
+  return Float64Array.from(mixedMagnitudeValues(n, seed));
 }
 
 const SHAPES: [number, number, number][] = [
