@@ -17,6 +17,13 @@ import {
 import { SchNetNet } from '../../src/models/schnet/index';
 import { BpnnNet } from '../../src/models/bpnn/index';
 import { Adam, trainStep } from '../../src/models/nn-common/train';
+import {
+  pairTensors,
+  rowsOfFirstAtom,
+  rowsOfSecondAtom,
+  sumIntoFirstAtom,
+  sumIntoSecondAtom,
+} from '../../src/models/nn-common/pairs';
 import { nnToySetup } from './nn-contract';
 import { mixedMagnitudeValues } from './seeded-values';
 
@@ -56,6 +63,27 @@ describe('row kernels on wasm', () => {
     expect(Array.from(summed.dataSync())).toEqual(Array.from(tf.matMul(SiT, m).dataSync()));
     // the row no pair sums into is zero
     expect(Array.from(summed.dataSync().slice(3 * C, 4 * C))).toEqual(new Array(C).fill(0));
+  });
+
+  it("pair helpers (each atom's rows and sums into either atom) give the same with kernels as with selectors", () => {
+    const pt = pairTensors({ nAtoms: N, i: first, j: second });
+    const h = tf.tensor2d(values(N * C, 19), [N, C]);
+    const m = tf.tensor2d(values(first.length * C, 23), [first.length, C]);
+    const all = () =>
+      [
+        rowsOfFirstAtom(pt, h),
+        rowsOfSecondAtom(pt, h),
+        sumIntoFirstAtom(pt, m),
+        sumIntoSecondAtom(pt, m),
+      ].map((t) => Array.from(t.dataSync()));
+    const withKernels = all();
+    setRowKernelsEnabled(false);
+    const withMatmuls = all();
+    setRowKernelsEnabled(true);
+    expect(withKernels).toEqual(withMatmuls);
+    // pair 2 is (1, 0): its first atom's row is h[1], and atom 0 receives it as a second atom
+    expect(withKernels[0].slice(2 * C, 3 * C)).toEqual(Array.from(h.dataSync().slice(C, 2 * C)));
+    pt.dispose();
   });
 
   it('a negative index is a zero column of the selector: left out of the sums, a zero row gathered', () => {

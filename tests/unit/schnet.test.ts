@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../src/compute/tfjs-node';
 import { deserializeSchNet, SchNetNet, schnetTrainer } from '../../src/models/schnet/index';
 import { gaussianRbf, RBF_FLUSH_EXPONENT } from '../../src/models/schnet/schnet';
+import { neighbourPairs, pairsOnce } from '../../src/models/nn-common/pairs';
 import { describeNNContract, nnToySetup } from './nn-contract';
 
 const { ds, all, stats } = nnToySetup();
@@ -72,5 +73,22 @@ describe('SchNet Gaussian radial basis', () => {
     expect(worstGrad).toBeLessThan(1e-4);
     dist.dispose();
     centers.dispose();
+  });
+});
+
+describe('SchNet pairs', () => {
+  it('pairsOnce keeps every unordered pair of a neighbour list exactly once, as (i < j)', () => {
+    const list = neighbourPairs(ds.R as Float64Array, ds.nAtoms, [0, 1], 2.5);
+    const once = pairsOnce(list);
+    expect(once.i.length * 2).toBe(list.i.length);
+    const keys = new Set<string>();
+    once.i.forEach((a, q) => {
+      expect(a).toBeLessThan(once.j[q]);
+      keys.add(`${a},${once.j[q]}`);
+    });
+    list.i.forEach((a, q) =>
+      expect(keys.has(`${Math.min(a, list.j[q])},${Math.max(a, list.j[q])}`)).toBe(true),
+    );
+    expect(keys.size).toBe(once.i.length);
   });
 });

@@ -87,9 +87,22 @@ export function neighbourPairs(
 }
 
 /**
+ * Each unordered pair of a list once: its pairs (i, j) with i < j, in list order. For functions of the
+ * distance alone, which both orders share (SchNet's filters).
+ */
+export function pairsOnce(list: PairList): PairList {
+  const keep = Array.from(list.i, (a, q) => a < list.j[q]);
+  return {
+    nAtoms: list.nAtoms,
+    i: list.i.filter((_, q) => keep[q]),
+    j: list.j.filter((_, q) => keep[q]),
+  };
+}
+
+/**
  * Selector matrices of a pair list: Si, Sj [P, N] one-hot rows, D = Sj − Si (r_j − r_i = D·R), and
- * SiT = Siᵀ [N, P] for sums over pairs into their first atom (explicit, because matmuls with a
- * transpose flag are slow on wasm).
+ * SiT = Siᵀ, SjT = Sjᵀ [N, P] for sums over pairs into their first or second atom (explicit, because
+ * matmuls with a transpose flag are slow on wasm).
  */
 export interface PairTensors {
   list: PairList;
@@ -97,6 +110,7 @@ export interface PairTensors {
   Si: tf.Tensor2D;
   SiT: tf.Tensor2D;
   Sj: tf.Tensor2D;
+  SjT: tf.Tensor2D;
   D: tf.Tensor2D;
   dispose(): void;
 }
@@ -116,6 +130,7 @@ export function pairTensors(list: PairList): PairTensors {
   const Si = tf.tensor2d(si, [P, N]);
   const SiT = tf.transpose(Si) as tf.Tensor2D;
   const Sj = tf.tensor2d(sj, [P, N]);
+  const SjT = tf.transpose(Sj) as tf.Tensor2D;
   const D = tf.tensor2d(d, [P, N]);
   return {
     list,
@@ -123,14 +138,21 @@ export function pairTensors(list: PairList): PairTensors {
     Si,
     SiT,
     Sj,
+    SjT,
     D,
     dispose() {
       Si.dispose();
       SiT.dispose();
       Sj.dispose();
+      SjT.dispose();
       D.dispose();
     },
   };
+}
+
+/** Rows of h [N, C] picked by a selector S [P, N] with atom indices `atoms`: the row kernel on wasm, else S·h. */
+function pickRows(S: tf.Tensor2D, atoms: Int32Array, h: tf.Tensor2D): tf.Tensor2D {
+  return rowKernelsActive() ? gatherRowsKernel(h, atoms, S.shape[1]) : (tf.matMul(S, h) as tf.Tensor2D);
 }
 
 /**
@@ -138,9 +160,12 @@ export function pairTensors(list: PairList): PairTensors {
  * kernels on wasm (rowKernels.ts), else the selector matmul Sj·h; the same numbers either way.
  */
 export function rowsOfSecondAtom(pt: PairTensors, h: tf.Tensor2D): tf.Tensor2D {
-  return rowKernelsActive()
-    ? gatherRowsKernel(h, pt.list.j, pt.list.nAtoms)
-    : (tf.matMul(pt.Sj, h) as tf.Tensor2D);
+  return pickRows(pt.Sj, pt.list.j, h);
+}
+
+/** Each pair's row of its first atom: h [N, C] → [P, C], h[i] for pair (i, j) (kernel or Si·h). */
+export function rowsOfFirstAtom(pt: PairTensors, h: tf.Tensor2D): tf.Tensor2D {
+  return pickRows(pt.Si, pt.list.i, h);
 }
 
 /**
@@ -149,6 +174,11 @@ export function rowsOfSecondAtom(pt: PairTensors, h: tf.Tensor2D): tf.Tensor2D {
  */
 export function sumIntoFirstAtom(pt: PairTensors, m: tf.Tensor2D): tf.Tensor2D {
   return sumRowsInto(pt.SiT, pt.list.i, m);
+}
+
+/** Pair rows summed into their second atom: m [P, C] → [N, C], Σ_{pairs (·, j)} m (kernel or Sjᵀ·m). */
+export function sumIntoSecondAtom(pt: PairTensors, m: tf.Tensor2D): tf.Tensor2D {
+  return sumRowsInto(pt.SjT, pt.list.j, m);
 }
 
 /**

@@ -16,7 +16,9 @@
  *
  * Layout: atom features are [N·B, F] rows (atom-major, then frame) so that pair gathers/scatters work
  * on the [N, B·F] view: our row kernels on wasm, matmuls with constant one-hot selectors [P, N]
- * elsewhere (no tf.gather: see tfjs-fixes and nn-common/rowKernels).
+ * elsewhere (no tf.gather: see tfjs-fixes and nn-common/rowKernels). The pair list holds each
+ * unordered pair i < j once: W_ij depends on r_ij alone, so one filter row serves the message to i
+ * and the message to j, and the filter network (most of the work) runs on half the rows.
  */
 import * as tf from '@tensorflow/tfjs';
 import { glorotUniform, Rng } from '../nn-common/rng';
@@ -26,9 +28,12 @@ import {
   isAllPairs,
   neighbourPairs,
   pairGeometry,
+  pairsOnce,
   pairTensors,
+  rowsOfFirstAtom,
   rowsOfSecondAtom,
   sumIntoFirstAtom,
+  sumIntoSecondAtom,
   type PairMode,
   type PairTensors,
 } from '../nn-common/pairs';
@@ -155,10 +160,10 @@ export class SchNetNet implements AtomisticNet {
     const mode = this.cfg.pairMode;
     const pl = mode === 'dense' ? null : neighbourPairs(R, this.z.length, frames, this.cfg.cutoff);
     if (!pl || (mode === 'auto' && isAllPairs(pl))) {
-      this.dense ??= pairTensors(allPairs(this.z.length));
+      this.dense ??= pairTensors(pairsOnce(allPairs(this.z.length)));
       return { pt: this.dense, dispose: () => {} };
     }
-    const pt = pairTensors(pl);
+    const pt = pairTensors(pairsOnce(pl));
     return { pt, dispose: () => pt.dispose() };
   }
 
@@ -177,9 +182,11 @@ export class SchNetNet implements AtomisticNet {
       for (const blk of this.blocks) {
         const W = tf.mul(this.apply(blk.f2, ssp(this.apply(blk.f1, rbf)) as tf.Tensor2D), fc); // [P·B, F]
         const h = tf.reshape(this.apply(blk.in2f, x), [N, B * F]) as tf.Tensor2D;
-        const hj = rowsOfSecondAtom(pt, h); // [P, B·F]
-        const msg = tf.mul(hj, tf.reshape(W, [P, B * F])) as tf.Tensor2D;
-        const agg = tf.reshape(sumIntoFirstAtom(pt, msg), [N * B, F]) as tf.Tensor2D; // Σ_j
+        const Wp = tf.reshape(W, [P, B * F]) as tf.Tensor2D;
+        // each pair (i < j) carries a message both ways: h_j ⊙ W_ij to atom i, h_i ⊙ W_ij to atom j
+        const toFirst = sumIntoFirstAtom(pt, tf.mul(rowsOfSecondAtom(pt, h), Wp) as tf.Tensor2D);
+        const toSecond = sumIntoSecondAtom(pt, tf.mul(rowsOfFirstAtom(pt, h), Wp) as tf.Tensor2D);
+        const agg = tf.reshape(tf.add(toFirst, toSecond), [N * B, F]) as tf.Tensor2D; // Σ_j
         const v = this.apply(blk.o2, ssp(this.apply(blk.o1, agg)) as tf.Tensor2D);
         x = tf.add(x, v) as tf.Tensor2D;
       }
