@@ -17,7 +17,7 @@ import {
   DEFAULT_RADIAL,
   DEFAULT_ANGULAR,
 } from '../../src/models/bpnn/symmetry';
-import { allPairs, pairTensors } from '../../src/models/nn-common/pairs';
+import { allPairs, neighbourPairs, pairTensors } from '../../src/models/nn-common/pairs';
 import { describeNNContract, nnToySetup } from './nn-contract';
 
 const { ds, all, stats } = nnToySetup();
@@ -69,15 +69,23 @@ describe('BPNN symmetry functions', () => {
     });
   });
 
-  it('symmetry functions equal a direct float64 evaluation of G2 and G4', async () => {
+  it.each([
+    ['every pair', 5],
+    ['a neighbour list, triplets with r_jk beyond the cutoff left out', 2.5],
+  ])('symmetry functions from %s equal a direct float64 evaluation of G2 and G4', async (lists, rc) => {
     await initNodeBackend('cpu');
     const z = ds.z;
     const N = ds.nAtoms;
     const R1 = ds.R.slice(0, N * 3);
     const elements = [1, 6, 8];
-    const pl = allPairs(N);
-    const ctx = sfContext(z, elements, pairTensors(pl), tripletsFromPairs(pl));
-    const rc = 5;
+    const pl = lists === 'every pair' ? allPairs(N) : neighbourPairs(ds.R, N, [0], rc);
+    const triplets = tripletsFromPairs(pl);
+    if (lists !== 'every pair') {
+      // the case this tests: some centre has two neighbours that are not neighbours of each other
+      const neighbours = Array.from({ length: N }, (_, i) => pl.j.filter((_, q) => pl.i[q] === i).length);
+      expect(triplets.i.length).toBeLessThan(neighbours.reduce((t, m) => t + (m * (m - 1)) / 2, 0));
+    }
+    const ctx = sfContext(z, elements, pairTensors(pl), triplets);
     const G = tf.tidy(() =>
       symmetryFunctions(
         tf.tensor3d(Float32Array.from(R1), [1, N, 3]),

@@ -54,7 +54,12 @@ export const DEFAULT_ANGULAR: AngularSF[] = [0.01, 0.05].flatMap((eta) =>
   [1, 4].flatMap((zeta) => [1, -1].map((lambda) => ({ eta, zeta, lambda: lambda as 1 | -1 }))),
 );
 
-/** Triplets (i; j, k), j < k, from a pair list: every two neighbours j, k of a centre i. */
+/**
+ * Triplets (i; j, k), j < k, from a pair list: every two neighbours j, k of a centre i that are in
+ * the list as a pair themselves. A triplet whose (j, k) is not a pair has r_jk ≥ r_c in every frame
+ * the list covers, so f_c(r_jk) = 0 and it adds exactly zero to G4 and to every derivative; leaving
+ * it out changes nothing but the work (a sixth of the triplets of azobenzene's neighbour lists).
+ */
 export interface TripletList {
   nAtoms: number;
   i: Int32Array;
@@ -65,7 +70,11 @@ export interface TripletList {
 export function tripletsFromPairs(pairs: PairList): TripletList {
   const N = pairs.nAtoms;
   const nb: number[][] = Array.from({ length: N }, () => []);
-  for (let q = 0; q < pairs.i.length; q++) nb[pairs.i[q]].push(pairs.j[q]);
+  const isPair = new Uint8Array(N * N);
+  for (let q = 0; q < pairs.i.length; q++) {
+    nb[pairs.i[q]].push(pairs.j[q]);
+    isPair[pairs.i[q] * N + pairs.j[q]] = 1;
+  }
   const ti: number[] = [];
   const tj: number[] = [];
   const tk: number[] = [];
@@ -73,6 +82,7 @@ export function tripletsFromPairs(pairs: PairList): TripletList {
     const l = nb[a].slice().sort((x, y) => x - y);
     for (let p = 0; p < l.length; p++)
       for (let q = p + 1; q < l.length; q++) {
+        if (!isPair[l[p] * N + l[q]]) continue;
         ti.push(a);
         tj.push(l[p]);
         tk.push(l[q]);
@@ -162,6 +172,16 @@ export function sfContext(z: Int32Array, elements: number[], pt: PairTensors, tr
   };
 }
 
+/** f memoised by key(x). */
+function memo<X, Y>(key: (x: X) => string, f: (x: X) => Y): (x: X) => Y {
+  const seen = new Map<string, Y>();
+  return (x) => {
+    const k = key(x);
+    if (!seen.has(k)) seen.set(k, f(x));
+    return seen.get(k)!;
+  };
+}
+
 function intPow(x: tf.Tensor, n: number): tf.Tensor {
   if (!(Number.isInteger(n) && n >= 1)) throw new Error(`ζ must be a positive integer, got ${n}`);
   let out: tf.Tensor | null = null;
@@ -243,12 +263,16 @@ export function symmetryFunctions(
       cosineCutoff(rjk, cutoff),
     );
     const r2sum = tf.add(tf.add(r2ij, r2ik), r2jk);
-    const cols = angular.map((s) =>
-      tf.mul(
-        tf.mul(intPow(tf.add(1, tf.mul(s.lambda, cos)), s.zeta), 2 ** (1 - s.zeta)),
-        tf.exp(tf.mul(-s.eta, r2sum)),
-      ),
+    // the angular and radial factors, each computed once for the functions that share it
+    const angularPart = memo(
+      (s: AngularSF) => `${s.lambda},${s.zeta}`,
+      (s) => tf.mul(intPow(tf.add(1, tf.mul(s.lambda, cos)), s.zeta), 2 ** (1 - s.zeta)),
     );
+    const radialPart = memo(
+      (s: AngularSF) => `${s.eta}`,
+      (s) => tf.exp(tf.mul(-s.eta, r2sum)),
+    );
+    const cols = angular.map((s) => tf.mul(angularPart(s), radialPart(s)));
     const g = tf.mul(columnsSideBySide(cols), fc3); // [T·B, nA]
     const gt = tf.reshape(g, [T, B * nA]) as tf.Tensor2D;
     ctx.angularSum.forEach((S, q) =>
