@@ -142,6 +142,61 @@ export function gemmNTWasm(
 }
 
 /**
+ * C[cOff + i·ldc + j] (+)= Σ_{q<k} A[aOff + i·lda + q] · B[bOff + j·ldb + q] for i < m, j < n: the
+ * strided A·Bᵀ of the GAP code's matABtStrided (src/models/gap/smallLinalg.ts), which zeroes C first
+ * unless `accumulate`, with the same sums in the same order (q-chunks of `chunk`, each chunk's sum
+ * added to C). C passes through the module's memory, so accumulating starts from its old values.
+ * False (C untouched) when the kernel is unavailable.
+ */
+export function gemmNTStridedWasm(
+  A: Float64Array,
+  aOff: number,
+  lda: number,
+  m: number,
+  B: Float64Array,
+  bOff: number,
+  ldb: number,
+  n: number,
+  k: number,
+  C: Float64Array,
+  cOff: number,
+  ldc: number,
+  accumulate: boolean,
+  chunk: number,
+): boolean {
+  const kern = wasmGemmKernel();
+  if (!kern) return false;
+  const m4 = m - (m % 4),
+    n4 = n - (n % 4);
+  const b0 = m * k, // doubles: A at 0, B's panels at b0, C at c0
+    c0 = b0 + n4 * k;
+  if (!ensureMemory(kern, (c0 + m * n) * 8)) return false;
+  const heap = new Float64Array(kern.memory.buffer);
+  for (let i = 0; i < m; i++) heap.set(A.subarray(aOff + i * lda, aOff + i * lda + k), i * k);
+  for (let p = 0; p < n4 / 4; p++)
+    for (let jj = 0; jj < 4; jj++) {
+      const src = bOff + (4 * p + jj) * ldb,
+        dst = b0 + p * k * 4 + jj;
+      for (let q = 0; q < k; q++) heap[dst + q * 4] = B[src + q];
+    }
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) heap[c0 + i * n + j] = accumulate ? C[cOff + i * ldc + j] : 0;
+  for (let q0 = 0; q0 < k; q0 += chunk) {
+    const q1 = Math.min(k, q0 + chunk);
+    kern.gemmBlocks(0, b0 * 8, c0 * 8, m4, n4, n, k, q0, q1);
+    // the rows and columns outside the 4 × 4 blocks, this chunk
+    for (let i = 0; i < m; i++)
+      for (let j = i < m4 ? n4 : 0; j < n; j++) {
+        let s = 0;
+        for (let q = q0; q < q1; q++) s += heap[i * k + q] * B[bOff + j * ldb + q];
+        heap[c0 + i * n + j] += s;
+      }
+  }
+  for (let i = 0; i < m; i++) C.set(heap.subarray(c0 + i * n, c0 + (i + 1) * n), cOff + i * ldc);
+  return true;
+}
+
+/**
  * C (m × n) = A (m × k) · B for B (k × n), all row-major: the same sums as {@link gemmNTWasm} with
  * Bᵀ, but B's panels are plain copies of four adjacent entries per row, so no transpose is needed.
  */

@@ -20,7 +20,9 @@ import {
   syrkWasm,
   trsmLowerRowsWasm,
   wasmGemmKernel,
+  gemmNTStridedWasm,
 } from '../../src/compute/wasmGemm';
+import { matABtStrided, matABtStridedJs } from '../../src/models/gap/smallLinalg';
 import { mixedMagnitudeValues } from './seeded-values';
 
 function randomArray(n: number, seed: number): Float64Array {
@@ -122,4 +124,39 @@ describe('WebAssembly SIMD GEMM', () => {
       expect(Array.from(viaLinalg)).toEqual(Array.from(ref));
     }
   });
+});
+
+describe("GAP's strided A·Bᵀ on the kernel", () => {
+  it.each([
+    // m, n, k, accumulate: edges in both dimensions, two K-chunks, small and large
+    [8, 8, 16, false],
+    [13, 10, 37, false],
+    [17, 23, 600, true],
+    [9, 30, 1100, false],
+  ] as [number, number, number, boolean][])(
+    'm %i × n %i, k %i (accumulate %s) gives matABtStridedJs bit for bit, leaving C outside the block alone',
+    (m, n, k, accumulate) => {
+      const lda = k + 5,
+        ldb = k + 3,
+        ldc = n + 2,
+        aOff = 7,
+        bOff = 11,
+        cOff = 4;
+      const A = randomArray(aOff + m * lda, 41);
+      const B = randomArray(bOff + n * ldb, 43);
+      const C0 = randomArray(cOff + m * ldc, 47);
+      const viaJs = Float64Array.from(C0);
+      matABtStridedJs(A, aOff, lda, m, B, bOff, ldb, n, k, viaJs, cOff, ldc, accumulate);
+      const viaKernel = Float64Array.from(C0);
+      matABtStrided(A, aOff, lda, m, B, bOff, ldb, n, k, viaKernel, cOff, ldc, accumulate);
+      expect(Array.from(viaKernel)).toEqual(Array.from(viaJs));
+      const direct = Float64Array.from(C0);
+      expect(gemmNTStridedWasm(A, aOff, lda, m, B, bOff, ldb, n, k, direct, cOff, ldc, accumulate, 512)).toBe(
+        true,
+      );
+      expect(Array.from(direct)).toEqual(Array.from(viaJs));
+      // the padding between rows of C is untouched
+      expect(viaKernel[cOff + n]).toBe(C0[cOff + n]);
+    },
+  );
 });
