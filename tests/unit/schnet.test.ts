@@ -5,6 +5,8 @@ import { initNodeBackend } from '../../src/compute/tfjs-node';
 import { deserializeSchNet, SchNetNet, schnetTrainer } from '../../src/models/schnet/index';
 import { gaussianRbf, RBF_FLUSH_EXPONENT } from '../../src/models/schnet/schnet';
 import { neighbourPairs, pairsOnce } from '../../src/models/nn-common/pairs';
+import { predictFrames } from '../../src/models/nn-common/net';
+import { perFrameRows } from '../../src/models/schnet/pairRows';
 import { describeNNContract, nnToySetup } from './nn-contract';
 
 const { ds, all, stats } = nnToySetup();
@@ -90,5 +92,24 @@ describe('SchNet pairs', () => {
       expect(keys.has(`${Math.min(a, list.j[q])},${Math.max(a, list.j[q])}`)).toBe(true),
     );
     expect(keys.size).toBe(once.i.length);
+  });
+
+  it('per-frame pair rows (wasm) drop the rows beyond the cutoff and give the dense energies and forces', async () => {
+    await initNodeBackend('wasm');
+    const cutoff = 2.5; // short, so that some pairs of the batch's list are beyond it in some frames
+    const frames = [0, 1, 2, 3, 4];
+    const list = pairsOnce(neighbourPairs(ds.R, ds.nAtoms, frames, cutoff));
+    const rows = perFrameRows(ds.R, list, frames, cutoff);
+    expect(rows.nRows).toBeGreaterThan(0);
+    expect(rows.nRows).toBeLessThan(list.i.length * frames.length);
+    const dense = new SchNetNet(ds.z, stats, { ...small, cutoff, pairMode: 'dense' }, 5);
+    const perFrame = new SchNetNet(ds.z, stats, { ...small, cutoff, pairMode: 'neighbour' }, 5);
+    const a = predictFrames(dense, ds.R, frames);
+    const b = predictFrames(perFrame, ds.R, frames);
+    const scaleF = Math.max(...Array.from(a.F, Math.abs));
+    a.E.forEach((e, q) => expect(Math.abs(b.E[q] - e)).toBeLessThan(1e-4 * Math.max(1, Math.abs(e))));
+    a.F.forEach((f, q) => expect(Math.abs(b.F[q] - f)).toBeLessThan(1e-5 * scaleF));
+    dense.dispose();
+    perFrame.dispose();
   });
 });

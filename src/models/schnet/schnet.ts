@@ -16,9 +16,10 @@
  *
  * Layout: atom features are [N·B, F] rows (atom-major, then frame) so that pair gathers/scatters work
  * on the [N, B·F] view: our row kernels on wasm, matmuls with constant one-hot selectors [P, N]
- * elsewhere (no tf.gather: see tfjs-fixes and nn-common/rowKernels). The pair list holds each
- * unordered pair i < j once: W_ij depends on r_ij alone, so one filter row serves the message to i
- * and the message to j, and the filter network (most of the work) runs on half the rows.
+ * elsewhere (no tf.gather: see tfjs-fixes and nn-common/rowKernels). Pair rows hold each unordered
+ * pair i < j once: W_ij depends on r_ij alone, so one filter row serves the message to i and the
+ * message to j, and the filter network (most of the work) runs on half the rows; on wasm, only the
+ * frames where the pair is within the cutoff (pairRows.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { glorotUniform, Rng } from '../nn-common/rng';
@@ -27,16 +28,13 @@ import {
   cosineCutoff,
   isAllPairs,
   neighbourPairs,
-  pairGeometry,
   pairsOnce,
   pairTensors,
-  rowsOfFirstAtom,
-  rowsOfSecondAtom,
-  sumIntoFirstAtom,
-  sumIntoSecondAtom,
   type PairMode,
   type PairTensors,
 } from '../nn-common/pairs';
+import { rowKernelsActive } from '../nn-common/rowKernels';
+import { perFrameRows, rectangularRows, type PairRows } from './pairRows';
 import type { AtomisticNet, BatchContext, EnergyStats } from '../nn-common/net';
 
 export interface SchNetConfig {
@@ -87,7 +85,7 @@ interface Dense {
 }
 
 interface PairCtx extends BatchContext {
-  pt: PairTensors;
+  rows: PairRows;
 }
 
 export class SchNetNet implements AtomisticNet {
@@ -156,37 +154,39 @@ export class SchNetNet implements AtomisticNet {
     return d.b ? (tf.add(y, d.b) as tf.Tensor2D) : y;
   }
 
+  /**
+   * The batch's pair rows (pairRows.ts): the cached rectangular layout of every pair ('dense', or
+   * 'auto' when the batch's list holds every pair), else the batch's neighbour list, per frame on
+   * wasm and rectangular elsewhere.
+   */
   context(R: Float64Array, frames: ArrayLike<number>): PairCtx {
     const mode = this.cfg.pairMode;
+    const B = frames.length;
     const pl = mode === 'dense' ? null : neighbourPairs(R, this.z.length, frames, this.cfg.cutoff);
     if (!pl || (mode === 'auto' && isAllPairs(pl))) {
       this.dense ??= pairTensors(pairsOnce(allPairs(this.z.length)));
-      return { pt: this.dense, dispose: () => {} };
+      return { rows: rectangularRows(this.dense, B), dispose: () => {} };
     }
+    if (rowKernelsActive())
+      return { rows: perFrameRows(R, pairsOnce(pl), frames, this.cfg.cutoff), dispose: () => {} };
     const pt = pairTensors(pairsOnce(pl));
-    return { pt, dispose: () => pt.dispose() };
+    return { rows: rectangularRows(pt, B), dispose: () => pt.dispose() };
   }
 
   energy(R: tf.Tensor3D, ctx: BatchContext): tf.Tensor1D {
-    const { pt } = ctx as PairCtx;
+    const { rows } = ctx as PairCtx;
     const [B, N] = R.shape;
     const F = this.cfg.features;
-    const P = pt.nPairs;
     // [N, F] embeddings of the molecule's atoms, repeated for each frame → [N·B, F]
     const x0 = tf.matMul(this.atomElement, this.emb as tf.Tensor2D);
     let x = tf.reshape(tf.tile(tf.expandDims(x0, 1), [1, B, 1]), [N * B, F]) as tf.Tensor2D;
-    if (P > 0) {
-      const { dist } = pairGeometry(R, pt); // [P·B, 1]
-      const rbf = gaussianRbf(dist, this.centers, this.gamma); // [P·B, K]
-      const fc = cosineCutoff(dist, this.cfg.cutoff); // [P·B, 1]
+    if (rows.nRows > 0) {
+      const dist = rows.distances(R); // [rows, 1]
+      const rbf = gaussianRbf(dist, this.centers, this.gamma); // [rows, K]
+      const fc = cosineCutoff(dist, this.cfg.cutoff); // [rows, 1]
       for (const blk of this.blocks) {
-        const W = tf.mul(this.apply(blk.f2, ssp(this.apply(blk.f1, rbf)) as tf.Tensor2D), fc); // [P·B, F]
-        const h = tf.reshape(this.apply(blk.in2f, x), [N, B * F]) as tf.Tensor2D;
-        const Wp = tf.reshape(W, [P, B * F]) as tf.Tensor2D;
-        // each pair (i < j) carries a message both ways: h_j ⊙ W_ij to atom i, h_i ⊙ W_ij to atom j
-        const toFirst = sumIntoFirstAtom(pt, tf.mul(rowsOfSecondAtom(pt, h), Wp) as tf.Tensor2D);
-        const toSecond = sumIntoSecondAtom(pt, tf.mul(rowsOfFirstAtom(pt, h), Wp) as tf.Tensor2D);
-        const agg = tf.reshape(tf.add(toFirst, toSecond), [N * B, F]) as tf.Tensor2D; // Σ_j
+        const W = tf.mul(this.apply(blk.f2, ssp(this.apply(blk.f1, rbf)) as tf.Tensor2D), fc); // [rows, F]
+        const agg = rows.aggregate(this.apply(blk.in2f, x), W as tf.Tensor2D); // Σ_j h_j ⊙ W_ij, [N·B, F]
         const v = this.apply(blk.o2, ssp(this.apply(blk.o1, agg)) as tf.Tensor2D);
         x = tf.add(x, v) as tf.Tensor2D;
       }
