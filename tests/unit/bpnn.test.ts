@@ -11,6 +11,7 @@ import { BpnnNet, bpnnTrainer, deserializeBpnn } from '../../src/models/bpnn/ind
 import { NNTrainingJob } from '../../src/models/nn-common/job';
 import {
   columnsSideBySide,
+  frameTriplets,
   symmetryFunctions,
   sfContext,
   tripletsFromPairs,
@@ -18,6 +19,7 @@ import {
   DEFAULT_ANGULAR,
 } from '../../src/models/bpnn/symmetry';
 import { allPairs, neighbourPairs, pairTensors } from '../../src/models/nn-common/pairs';
+import { predictFrames } from '../../src/models/nn-common/net';
 import { describeNNContract, nnToySetup } from './nn-contract';
 
 const { ds, all, stats } = nnToySetup();
@@ -185,5 +187,28 @@ describe('NNTrainingJob (worker-side control)', () => {
     const ff = deserializeBpnn(res.model);
     expect(ff.predict(ds.R.slice(0, 18), 1).E[0]).toBeTypeOf('number');
     (ff as unknown as { dispose(): void }).dispose();
+  });
+});
+
+describe('BPNN per-frame angular rows (wasm)', () => {
+  it('drop the triplet rows beyond the cutoff and give the dense energies and forces', async () => {
+    await initNodeBackend('wasm');
+    const cutoff = 2.4; // short, so that some triplets of the batch's list are beyond it in some frames
+    const frames = [0, 7, 14, 21, 28];
+    const trip = tripletsFromPairs(neighbourPairs(ds.R, ds.nAtoms, frames, cutoff));
+    const rows = frameTriplets(ds.R, ds.z, [1, 6, 8], trip, frames, cutoff);
+    expect(rows.nRows).toBeGreaterThan(0);
+    expect(rows.nRows).toBeLessThan(trip.i.length * frames.length);
+    const net = (pairMode: 'dense' | 'neighbour') =>
+      new BpnnNet(ds.z, stats, { ...small, cutoff, pairMode }, 5, ds, all);
+    const dense = net('dense');
+    const perFrame = net('neighbour');
+    const a = predictFrames(dense, ds.R, frames);
+    const b = predictFrames(perFrame, ds.R, frames);
+    const scaleF = Math.max(...Array.from(a.F, Math.abs));
+    a.E.forEach((e, q) => expect(Math.abs(b.E[q] - e)).toBeLessThan(1e-4 * Math.max(1, Math.abs(e))));
+    a.F.forEach((f, q) => expect(Math.abs(b.F[q] - f)).toBeLessThan(1e-5 * scaleF));
+    dense.dispose();
+    perFrame.dispose();
   });
 });

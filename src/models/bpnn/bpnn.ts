@@ -11,10 +11,12 @@ import type { Dataset } from '../../data/dataset';
 import { glorotUniform, Rng } from '../nn-common/rng';
 import { allPairs, isAllPairs, neighbourPairs, pairTensors, type PairMode } from '../nn-common/pairs';
 import { batchPositions, type AtomisticNet, type BatchContext, type EnergyStats } from '../nn-common/net';
+import { rowKernelsActive } from '../nn-common/rowKernels';
 import {
   DEFAULT_ANGULAR,
   DEFAULT_RADIAL,
   elementPairs,
+  frameTriplets,
   sfContext,
   symmetryFunctions,
   tripletsFromPairs,
@@ -128,7 +130,12 @@ export class BpnnNet implements AtomisticNet {
       }
       return { sf: this.denseCtx, dispose: () => {} };
     }
-    const sf = sfContext(this.z, this.elements, pairTensors(pl), tripletsFromPairs(pl));
+    // on wasm the angular terms run per frame (only the rows within the cutoff; see FrameTriplets)
+    const trip = tripletsFromPairs(pl);
+    const perFrame = rowKernelsActive()
+      ? frameTriplets(R, this.z, this.elements, trip, frames, this.cfg.cutoff)
+      : undefined;
+    const sf = sfContext(this.z, this.elements, pairTensors(pl), trip, perFrame);
     return { sf, dispose: () => sf.dispose() };
   }
 
