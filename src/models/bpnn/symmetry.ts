@@ -140,39 +140,49 @@ export function frameTriplets(
   const N = trip.nAtoms;
   const B = frames.length;
   const c2 = cutoff * cutoff;
-  const within = (o: number, a: number, c: number) => {
-    const dx = R[o + a * 3] - R[o + c * 3];
-    const dy = R[o + a * 3 + 1] - R[o + c * 3 + 1];
-    const dz = R[o + a * 3 + 2] - R[o + c * 3 + 2];
-    return dx * dx + dy * dy + dz * dz < c2;
-  };
+  // which atom pairs are within the cutoff, per frame: near[b·N·N + a·N + c]
+  const near = new Uint8Array(B * N * N);
+  for (let b = 0; b < B; b++) {
+    const o = frames[b] * N * 3;
+    for (let a = 0; a < N; a++)
+      for (let c = a + 1; c < N; c++) {
+        const dx = R[o + a * 3] - R[o + c * 3];
+        const dy = R[o + a * 3 + 1] - R[o + c * 3 + 1];
+        const dz = R[o + a * 3 + 2] - R[o + c * 3 + 2];
+        if (dx * dx + dy * dy + dz * dz < c2) near[b * N * N + a * N + c] = near[b * N * N + c * N + a] = 1;
+      }
+  }
   const classes = elementPairs(elements);
-  const classOf = Array.from(trip.i, (_, t) => {
-    const a = z[trip.j[t]];
-    const b = z[trip.k[t]];
-    return classes.findIndex(([e1, e2]) => (a === e1 && b === e2) || (a === e2 && b === e1));
-  });
-  const ri: number[] = [];
-  const rj: number[] = [];
-  const rk: number[] = [];
-  const cls: number[] = [];
-  for (let t = 0; t < trip.i.length; t++)
+  const T = trip.i.length;
+  const ri = new Int32Array(T * B);
+  const rj = new Int32Array(T * B);
+  const rk = new Int32Array(T * B);
+  const segment = new Int32Array(T * B);
+  let n = 0;
+  for (let t = 0; t < T; t++) {
+    const a = trip.i[t];
+    const j = trip.j[t];
+    const k = trip.k[t];
+    const zj = z[j];
+    const zk = z[k];
+    const c = classes.findIndex(([e1, e2]) => (zj === e1 && zk === e2) || (zj === e2 && zk === e1));
     for (let b = 0; b < B; b++) {
-      const o = frames[b] * N * 3;
-      const [a, j, k] = [trip.i[t], trip.j[t], trip.k[t]];
-      if (!within(o, a, j) || !within(o, a, k) || !within(o, j, k)) continue;
-      ri.push(a * B + b);
-      rj.push(j * B + b);
-      rk.push(k * B + b);
-      cls.push(classOf[t]);
+      const f = b * N * N;
+      if (!near[f + a * N + j] || !near[f + a * N + k] || !near[f + j * N + k]) continue;
+      ri[n] = a * B + b;
+      rj[n] = j * B + b;
+      rk[n] = k * B + b;
+      segment[n] = c * N * B + a * B + b;
+      n++;
     }
+  }
   return {
-    nRows: ri.length,
-    i: Int32Array.from(ri),
-    j: Int32Array.from(rj),
-    k: Int32Array.from(rk),
+    nRows: n,
+    i: ri.slice(0, n),
+    j: rj.slice(0, n),
+    k: rk.slice(0, n),
     nClasses: classes.length,
-    segment: Int32Array.from(cls, (c, r) => c * N * B + ri[r]),
+    segment: segment.slice(0, n),
   };
 }
 

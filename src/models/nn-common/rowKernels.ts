@@ -74,6 +74,14 @@ function register(): void {
       GATHER_ROWS,
       (a) => a.indices.length,
       (xs, os, { indices }, d) => {
+        if (d < 16) {
+          // short rows (e.g. positions): a plain loop beats a call per row
+          for (let r = 0; r < indices.length; r++) {
+            const j = indices[r];
+            for (let k = 0; k < d; k++) os[r * d + k] = j >= 0 ? xs[j * d + k] : 0;
+          }
+          return;
+        }
         // row copies within the one heap buffer (copyWithin: no view per row; 2× faster at d = 64)
         const heap = new Float32Array(xs.buffer);
         const x0 = xs.byteOffset >> 2;
