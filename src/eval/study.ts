@@ -5,7 +5,7 @@
  */
 import type { ExperimentResults } from './results.ts';
 import { cutoffTag } from './cutoff-scan.ts';
-import { foldSeconds } from './study-cost.ts';
+import { foldSeconds, isUpperBound } from './study-cost.ts';
 
 export type StudyMode = 'full' | 'quick';
 
@@ -269,13 +269,22 @@ const slowLinalgOf = (f: TimedFold): boolean => f.modelInfo?.linalg === undefine
 const slowPrecondOf = (f: TimedFold): boolean => f.modelInfo?.precondLinalg !== 'wasm-simd';
 
 /**
+ * The networks calibrate by their latest finished folds only (the results keep folds in the order they
+ * ran): their code got 1.5–3× faster over the sessions without a record in the folds, and the epochs
+ * early stopping runs change with n, so the newest, largest folds are the best guide.
+ */
+export const NETWORK_CALIBRATION_FOLDS = 5;
+
+/**
  * Estimated seconds left of a run, calibrated by its own finished folds: the plan's estimate of the
- * missing folds times the median of measured / estimated over the finished ones (clamped to 1/20…20).
- * This corrects the machine's speed and, for the networks, the epochs early stopping really ran.
+ * missing folds times the median of measured / estimated over the finished ones (networks: the last
+ * {@link NETWORK_CALIBRATION_FOLDS}), clamped to 1/20…20. This corrects the machine's speed and, for
+ * the networks, the epochs early stopping really ran.
  */
 export function runSecondsLeft(r: StudyRun, done: TimedFold[]): { seconds: number; calibrated: boolean } {
-  const ratios = done
-    .filter((f) => r.sizes.includes(f.size) && (f.trainSeconds ?? 0) > 0)
+  const timed = done.filter((f) => r.sizes.includes(f.size) && (f.trainSeconds ?? 0) > 0);
+  const recent = isUpperBound(r.model) ? timed.slice(-NETWORK_CALIBRATION_FOLDS) : timed;
+  const ratios = recent
     .map(
       (f) =>
         (f.trainSeconds! + (f.testSeconds ?? 0)) /

@@ -151,6 +151,24 @@ describe('study time estimate', () => {
     expect(left.seconds).toBeCloseTo(0.1 * runCost(run, done), 6);
     // an absurd measurement is clamped to 20× either way
     expect(runSecondsLeft(run, [at(50, 1e-6)]).seconds).toBeCloseTo(runCost(run, [{ size: 50 }]) / 20, 6);
+    // a network's latest folds decide (its code got faster): five old slow folds, then five at a tenth
+    const slowThenFast = [
+      ...[50, 50, 50, 50, 50].map((n) => at(n, 1)),
+      ...[100, 100, 100, 100, 100].map((n) => at(n, 0.1)),
+    ];
+    expect(runSecondsLeft(run, slowThenFast).seconds).toBeCloseTo(0.1 * runCost(run, slowThenFast), 6);
+    // a kernel model weighs all its folds: the median of the same ten is the slow value
+    const gap = studyPlan('full').find((r) => r.id === 'glycine-gap')!;
+    const atGap = (size: number, factor: number) => ({
+      size,
+      trainSeconds: factor * runFoldSeconds(gap, size),
+      testSeconds: 0,
+    });
+    const gapDone = [
+      ...[50, 50, 50, 50, 50, 50].map((n) => atGap(n, 1)),
+      ...[100, 100, 100, 100].map((n) => atGap(n, 0.1)),
+    ];
+    expect(runSecondsLeft(gap, gapDone).seconds).toBeCloseTo(runCost(gap, gapDone), 6);
   });
   it("counts 3 σ trials where the search starts warm, and a finished fold's recorded trials", () => {
     const run = studyPlan('full').find((r) => r.id === 'azobenzene-rotation-sgdml-inv-ang')!;
