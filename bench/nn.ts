@@ -2,9 +2,12 @@
  * Neural-network benchmarks (SchNet, BPNN), headless in Node on the wasm and cpu backends.
  *
  *   npx tsx bench/nn.ts epoch [--data FILE] [--n 1000] [--backends wasm,cpu] [--models schnet,bpnn]
- *        [--epochs 2] [--batch 10] [--pairs auto,dense,neighbour]
+ *        [--epochs 2] [--batch 10] [--pairs auto,dense,neighbour] [--frames first|random]
  *     Time per training epoch over n configurations, tensor count and memory after each epoch
- *     (must stay flat: no leak). Default data: the azobenzene xTB MD fixture (24 atoms).
+ *     (must stay flat: no leak). Default data: the azobenzene xTB MD fixture (24 atoms). The n
+ *     configurations are the file's first (default) or n drawn at random (seeded) across it, as the
+ *     study's training sets are: their batches span more geometries, so more pairs (and triplets) of a
+ *     batch's neighbour list are beyond the cutoff in some of its frames.
  *   npx tsx bench/nn.ts browser [--dist dist] [--backends webgl] [--models schnet,bpnn] [--n 1000]
  *        [--epochs 2] [--batch 10] [--dataset azobenzene-rotation]
  *     The same training in the app's compute worker in headless Chromium (production build in
@@ -62,7 +65,12 @@ async function epochBench(args: string[]): Promise<void> {
   const epochs = Number(opt(args, 'epochs', '2'));
   const batch = Number(opt(args, 'batch', '10'));
   const ds = load(file);
-  const idx = Int32Array.from({ length: Math.min(n, ds.nFrames) }, (_, q) => q);
+  const count = Math.min(n, ds.nFrames);
+  const pick = new Rng(7);
+  const idx =
+    opt(args, 'frames', 'first') === 'random'
+      ? Int32Array.from({ length: count }, () => Math.floor(pick.uniform(0, ds.nFrames)))
+      : Int32Array.from({ length: count }, (_, q) => q);
   const rows: Record<string, unknown>[] = [];
   for (const backend of opt(args, 'backends', 'wasm,cpu').split(',')) {
     await initNodeBackend(backend as 'wasm' | 'cpu');
