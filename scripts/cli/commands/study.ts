@@ -363,7 +363,7 @@ function planTable(plan: StudyRun[], outDir: string): string {
     `done: folds finished in ${outDir}. Estimated: one process on the 2-core machine the committed results`,
     'ran on, from scaling laws fitted to their timings (src/eval/study-cost.ts); ≤: networks, counted at',
     "their maximum epochs (early stopping usually ends sooner); ~: left, scaled by how long this run's",
-    'finished folds really took against the estimate.',
+    'finished folds really took against the estimate (networks: its latest five, as their code got faster).',
   ].join('\n');
 }
 
