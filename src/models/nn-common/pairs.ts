@@ -1,7 +1,9 @@
 /**
- * Pair (and triplet) bookkeeping for one fixed molecule, as constant one-hot selector matrices so
- * that every gather / scatter on the differentiated path is a matmul (see src/compute/tfjs-fixes:
- * tf.gather's gradient has no wasm kernel, and matmul differentiates at every order).
+ * Pair (and triplet) bookkeeping for one fixed molecule: the pair lists, and constant one-hot
+ * selector matrices so that every gather / scatter on the differentiated path is a matmul (see
+ * src/compute/tfjs-fixes: tf.gather's gradient has no wasm kernel, and matmul differentiates at every
+ * order). On wasm the gathers and sums run as our row kernels instead (rowKernels.ts), with the same
+ * index lists.
  *
  * Two modes:
  * - dense: every ordered pair i ≠ j (N(N−1) pairs), built once per model; the cosine cutoff then
