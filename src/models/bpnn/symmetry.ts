@@ -12,7 +12,14 @@
  * written as repeated multiplication, which stays finite at 1 + λ cos θ = 0 to every order).
  */
 import * as tf from '@tensorflow/tfjs';
-import { atomMajor, cosineCutoff, pairGeometry, type PairList, type PairTensors } from '../nn-common/pairs';
+import {
+  atomMajor,
+  cosineCutoff,
+  nearPerFrame,
+  pairGeometry,
+  type PairList,
+  type PairTensors,
+} from '../nn-common/pairs';
 import { gatherRowsKernel, segmentSumRowsKernel, sumRowsInto } from '../nn-common/rowKernels';
 
 export interface RadialSF {
@@ -139,19 +146,7 @@ export function frameTriplets(
 ): FrameTriplets {
   const N = trip.nAtoms;
   const B = frames.length;
-  const c2 = cutoff * cutoff;
-  // which atom pairs are within the cutoff, per frame: near[b·N·N + a·N + c]
-  const near = new Uint8Array(B * N * N);
-  for (let b = 0; b < B; b++) {
-    const o = frames[b] * N * 3;
-    for (let a = 0; a < N; a++)
-      for (let c = a + 1; c < N; c++) {
-        const dx = R[o + a * 3] - R[o + c * 3];
-        const dy = R[o + a * 3 + 1] - R[o + c * 3 + 1];
-        const dz = R[o + a * 3 + 2] - R[o + c * 3 + 2];
-        if (dx * dx + dy * dy + dz * dz < c2) near[b * N * N + a * N + c] = near[b * N * N + c * N + a] = 1;
-      }
-  }
+  const near = nearPerFrame(R, N, frames, cutoff); // near[b·N·N + a·N + c]
   const classes = elementPairs(elements);
   const T = trip.i.length;
   const ri = new Int32Array(T * B);

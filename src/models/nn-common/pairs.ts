@@ -89,6 +89,33 @@ export function neighbourPairs(
 }
 
 /**
+ * Which atom pairs are closer than `cutoff` (Å) in each of the frames `frames` of R (flat, frame-major,
+ * Å), in float64 as {@link neighbourPairs} decides: near[b·N·N + a·N + c] = 1 (symmetric in a, c).
+ */
+export function nearPerFrame(
+  R: Float64Array,
+  nAtoms: number,
+  frames: ArrayLike<number>,
+  cutoff: number,
+): Uint8Array {
+  const N = nAtoms;
+  const c2 = cutoff * cutoff;
+  const near = new Uint8Array(frames.length * N * N);
+  for (let b = 0; b < frames.length; b++) {
+    const o = frames[b] * N * 3;
+    const f = b * N * N;
+    for (let a = 0; a < N; a++)
+      for (let c = a + 1; c < N; c++) {
+        const dx = R[o + a * 3] - R[o + c * 3];
+        const dy = R[o + a * 3 + 1] - R[o + c * 3 + 1];
+        const dz = R[o + a * 3 + 2] - R[o + c * 3 + 2];
+        if (dx * dx + dy * dy + dz * dz < c2) near[f + a * N + c] = near[f + c * N + a] = 1;
+      }
+  }
+  return near;
+}
+
+/**
  * Each unordered pair of a list once: its pairs (i, j) with i < j, in list order. For functions of the
  * distance alone, which both orders share (SchNet's filters).
  */

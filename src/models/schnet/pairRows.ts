@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   atomMajor,
+  nearPerFrame,
   pairGeometry,
   rowsOfFirstAtom,
   rowsOfSecondAtom,
@@ -68,18 +69,14 @@ export function perFrameRows(
 ): PairRows {
   const N = list.nAtoms;
   const B = frames.length;
-  const c2 = cutoff * cutoff;
+  const near = nearPerFrame(R, N, frames, cutoff);
   const first: number[] = [];
   const second: number[] = [];
   for (let p = 0; p < list.i.length; p++) {
     const a = list.i[p];
     const c = list.j[p];
     for (let b = 0; b < B; b++) {
-      const o = frames[b] * N * 3;
-      const dx = R[o + a * 3] - R[o + c * 3];
-      const dy = R[o + a * 3 + 1] - R[o + c * 3 + 1];
-      const dz = R[o + a * 3 + 2] - R[o + c * 3 + 2];
-      if (dx * dx + dy * dy + dz * dz >= c2) continue;
+      if (!near[b * N * N + a * N + c]) continue;
       first.push(a * B + b);
       second.push(c * B + b);
     }
