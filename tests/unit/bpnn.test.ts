@@ -19,8 +19,7 @@ import {
   DEFAULT_ANGULAR,
 } from '../../src/models/bpnn/symmetry';
 import { allPairs, neighbourPairs, pairTensors } from '../../src/models/nn-common/pairs';
-import { predictFrames } from '../../src/models/nn-common/net';
-import { describeNNContract, nnToySetup } from './nn-contract';
+import { describeNNContract, expectSamePredictions, nnToySetup } from './nn-contract';
 
 const { ds, all, stats } = nnToySetup();
 const small = { hidden: [12, 12] };
@@ -203,12 +202,6 @@ describe('BPNN per-frame angular rows (wasm)', () => {
       new BpnnNet(ds.z, stats, { ...small, cutoff, pairMode }, 5, ds, all);
     const dense = net('dense');
     const perFrame = net('neighbour');
-    const a = predictFrames(dense, ds.R, frames);
-    const b = predictFrames(perFrame, ds.R, frames);
-    const scaleF = Math.max(...Array.from(a.F, Math.abs));
-    a.E.forEach((e, q) => expect(Math.abs(b.E[q] - e)).toBeLessThan(1e-4 * Math.max(1, Math.abs(e))));
-    a.F.forEach((f, q) => expect(Math.abs(b.F[q] - f)).toBeLessThan(1e-5 * scaleF));
-    dense.dispose();
-    perFrame.dispose();
+    expectSamePredictions(dense, perFrame, ds.R, frames);
   });
 });

@@ -33,6 +33,25 @@ export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Rotate about the (1,1,1) axis through the origin by `angle`, then translate; a new flat frame. */
+/**
+ * Two nets (the same weights, different pair layouts) predict the same energies (1e-4 relative) and
+ * forces (1e-5 of the largest) on `frames` of the toy set; both are disposed.
+ */
+export function expectSamePredictions(
+  a: AtomisticNet,
+  b: AtomisticNet,
+  R: Float64Array,
+  frames: number[],
+): void {
+  const pa = predictFrames(a, R, frames);
+  const pb = predictFrames(b, R, frames);
+  const scaleF = maxAbs(pa.F);
+  pa.E.forEach((e, q) => expect(Math.abs(pb.E[q] - e)).toBeLessThan(1e-4 * Math.max(1, Math.abs(e))));
+  pa.F.forEach((f, q) => expect(Math.abs(pb.F[q] - f)).toBeLessThan(1e-5 * scaleF));
+  a.dispose();
+  b.dispose();
+}
+
 export function transform(R1: Float64Array, angle: number, shift: number[]): Float64Array {
   const u = 1 / Math.sqrt(3);
   const c = Math.cos(angle);

@@ -5,9 +5,8 @@ import { initNodeBackend } from '../../src/compute/tfjs-node';
 import { deserializeSchNet, SchNetNet, schnetTrainer } from '../../src/models/schnet/index';
 import { gaussianRbf, RBF_FLUSH_EXPONENT } from '../../src/models/schnet/schnet';
 import { neighbourPairs, pairsOnce } from '../../src/models/nn-common/pairs';
-import { predictFrames } from '../../src/models/nn-common/net';
 import { perFrameRows } from '../../src/models/schnet/pairRows';
-import { describeNNContract, nnToySetup } from './nn-contract';
+import { describeNNContract, expectSamePredictions, nnToySetup } from './nn-contract';
 
 const { ds, all, stats } = nnToySetup();
 const small = { features: 16, nGaussians: 10, interactions: 2, cutoff: 5 };
@@ -104,12 +103,6 @@ describe('SchNet pairs', () => {
     expect(rows.nRows).toBeLessThan(list.i.length * frames.length);
     const dense = new SchNetNet(ds.z, stats, { ...small, cutoff, pairMode: 'dense' }, 5);
     const perFrame = new SchNetNet(ds.z, stats, { ...small, cutoff, pairMode: 'neighbour' }, 5);
-    const a = predictFrames(dense, ds.R, frames);
-    const b = predictFrames(perFrame, ds.R, frames);
-    const scaleF = Math.max(...Array.from(a.F, Math.abs));
-    a.E.forEach((e, q) => expect(Math.abs(b.E[q] - e)).toBeLessThan(1e-4 * Math.max(1, Math.abs(e))));
-    a.F.forEach((f, q) => expect(Math.abs(b.F[q] - f)).toBeLessThan(1e-5 * scaleF));
-    dense.dispose();
-    perFrame.dispose();
+    expectSamePredictions(dense, perFrame, ds.R, frames);
   });
 });
