@@ -60,19 +60,10 @@ export function neighbourPairs(
   frames: ArrayLike<number>,
   cutoff: number,
 ): PairList {
+  // the union over the frames of each frame's pairs within the cutoff
+  const near = nearPerFrame(R, nAtoms, frames, cutoff);
   const keep = new Uint8Array(nAtoms * nAtoms);
-  const c2 = cutoff * cutoff;
-  for (let f = 0; f < frames.length; f++) {
-    const o = frames[f] * nAtoms * 3;
-    for (let a = 0; a < nAtoms; a++)
-      for (let b = a + 1; b < nAtoms; b++) {
-        if (keep[a * nAtoms + b]) continue;
-        const dx = R[o + a * 3] - R[o + b * 3];
-        const dy = R[o + a * 3 + 1] - R[o + b * 3 + 1];
-        const dz = R[o + a * 3 + 2] - R[o + b * 3 + 2];
-        if (dx * dx + dy * dy + dz * dz < c2) keep[a * nAtoms + b] = keep[b * nAtoms + a] = 1;
-      }
-  }
+  for (let q = 0; q < near.length; q++) if (near[q]) keep[q % keep.length] = 1;
   let n = 0;
   for (let q = 0; q < keep.length; q++) n += keep[q];
   const i = new Int32Array(n);
@@ -90,7 +81,8 @@ export function neighbourPairs(
 
 /**
  * Which atom pairs are closer than `cutoff` (Å) in each of the frames `frames` of R (flat, frame-major,
- * Å), in float64 as {@link neighbourPairs} decides: near[b·N·N + a·N + c] = 1 (symmetric in a, c).
+ * Å), in float64: near[b·N·N + a·N + c] = 1 (symmetric in a, c). {@link neighbourPairs} is its union
+ * over the frames, so every layout decides "within the cutoff" the same way.
  */
 export function nearPerFrame(
   R: Float64Array,
