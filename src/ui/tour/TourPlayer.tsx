@@ -138,7 +138,8 @@ function restoreDataset() {
 function relayout(selector?: string) {
   requestAnimationFrame(() => {
     window.dispatchEvent(new Event('resize'));
-    if (selector) requestAnimationFrame(() => highlight(selector));
+    // (not after the tour has ended in between: that would leave a highlight behind)
+    if (selector) requestAnimationFrame(() => useTour.getState().tour && highlight(selector));
   });
   // Plotly resizes on a debounce, later still on a busy machine: once every visible plot has taken its
   // new width, one more event lets what is placed from a plot's axes on 'resize' (the explorer's slider
