@@ -32,6 +32,13 @@
  *    on wasm to share the buffer when nothing changes (same dtype); no tfjs kernel writes into its
  *    inputs, so a shared buffer is never modified. Measured: a force-training step beside two other
  *    jobs, SchNet on azobenzene ≈ 10 % faster, results bit-identical (tests/unit/tfjs-fixes.test.ts).
+ *
+ * 5. Softplus on wasm. The wasm backend's Softplus costs ≈ 14 ns per element, 5 % of a SchNet
+ *    training step on azobenzene. It is re-registered on wasm as relu(x) − log σ(|x|) (σ and log are
+ *    fast there): ≈ 2.4× faster, exact in real arithmetic and within 1.2·10⁻⁷ absolute in float32 (σ(|x|)
+ *    rounds to the float32 grid just below 1), so it loses relative precision only where softplus(x) is
+ *    itself tiny (x < −7) — SchNet's shifted softplus subtracts ln 2 from it, so its error stays at
+ *    float32 rounding. Only the forward kernel changes; the gradient is still tfjs's dy·σ(x).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -160,9 +167,42 @@ export function shareBuffersOnWasm(): void {
   }
 }
 
+let fastSoftplusRegistered = false;
+
+/**
+ * Fix 5: Softplus on wasm as relu(x) − log σ(|x|), from the wasm backend's own kernels. Needs the wasm
+ * kernels registered; without them it does nothing. Idempotent.
+ */
+export function fastSoftplusOnWasm(): void {
+  if (fastSoftplusRegistered) return;
+  const kernel = (name: string) => tf.getKernel(name, 'wasm')?.kernelFunc;
+  const [abs, sigmoid, log, relu, sub] = ['Abs', 'Sigmoid', 'Log', 'Relu', 'Sub'].map(kernel);
+  if (!abs || !sigmoid || !log || !relu || !sub || !tf.getKernel('Softplus', 'wasm')) return;
+  type Run = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend }) => tf.TensorInfo;
+  tf.unregisterKernel('Softplus', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Softplus',
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      const backend = args.backend as tf.KernelBackend;
+      const unary = (f: unknown, t: tf.TensorInfo) => (f as Run)({ inputs: { x: t }, backend });
+      const absX = unary(abs, x);
+      const sig = unary(sigmoid, absX);
+      const logSig = unary(log, sig);
+      const pos = unary(relu, x);
+      const out = (sub as Run)({ inputs: { a: pos, b: logSig }, backend });
+      for (const t of [absX, sig, logSig, pos]) backend.disposeData(t.dataId);
+      return out;
+    },
+  });
+  fastSoftplusRegistered = true;
+}
+
 /** Re-registers the input-based gradients above (idempotent). */
 export function applyTfjsFixes(): void {
   shareBuffersOnWasm();
+  fastSoftplusOnWasm();
   if (applied) return;
   for (const cfg of fixedGradConfigs) {
     const orig = tf.getGradient(cfg.kernelName);

@@ -188,3 +188,28 @@ describe('wasm Identity and Cast share the buffer (fix 4)', () => {
     i.dispose();
   });
 });
+
+describe('wasm Softplus as relu(x) − log σ(|x|) (fix 5)', () => {
+  it('agrees with a float64 softplus to float32 rounding near 1, keeps ±∞ and NaN, and keeps the gradient σ(x)', async () => {
+    await initNodeBackend('wasm');
+    const xs = [-1e4, -100, -30, -7, -2.5, -0.3, -1e-6, 0, 1e-6, 0.3, 2.5, 7, 30, 100, 1e4];
+    for (let k = 0; k < 400; k++) xs.push(-20 + k * 0.1);
+    const x = tf.tensor1d(xs);
+    const got = tf.softplus(x).dataSync();
+    const exact = (v: number) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(Math.fround(v))));
+    let worst = 0;
+    xs.forEach((v, i) => (worst = Math.max(worst, Math.abs(got[i] - exact(v)) / Math.max(1, exact(v)))));
+    expect(worst).toBeLessThan(1.2e-7);
+    expect(Array.from(tf.softplus(tf.tensor1d([Infinity, -Infinity, NaN])).dataSync())).toEqual([
+      Infinity,
+      0,
+      NaN,
+    ]);
+    const dx = tf
+      .grad((t: tf.Tensor) => tf.sum(tf.softplus(t)))(x)
+      .dataSync();
+    const sig = tf.sigmoid(x).dataSync();
+    expect(Array.from(dx)).toEqual(Array.from(sig));
+    x.dispose();
+  });
+});
