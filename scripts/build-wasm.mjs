@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Assembles the WebAssembly text modules of src/compute/wasm/ (gemm.wat, matvec.wat; with SIMD) into
+// Assembles the WebAssembly text modules of src/compute/wasm/ (gemm.wat, matvec.wat, rows.wat; with SIMD) into
 // <name>.wasm.ts files holding the binary as base64, so that Node, Vite and the workers all load them
 // without bundler set-up. Run after editing a .wat: `node scripts/build-wasm.mjs`. The unit tests
-// (wasm-gemm, wasm-matvec) check that each committed binary is exactly what this script makes from
+// (wasm-gemm, wasm-matvec, row-kernels) check that each committed binary is exactly what this script makes from
 // the committed source.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,7 +12,11 @@ import wabtInit from 'wabt';
 const dir = join(dirname(dirname(fileURLToPath(import.meta.url))), 'src', 'compute', 'wasm');
 
 /** The modules this script builds: source name → exported constant of the generated file. */
-export const WASM_MODULES = { gemm: 'GEMM_WASM_BASE64', matvec: 'MATVEC_WASM_BASE64' };
+export const WASM_MODULES = {
+  gemm: 'GEMM_WASM_BASE64',
+  matvec: 'MATVEC_WASM_BASE64',
+  rows: 'ROWS_WASM_BASE64',
+};
 
 /** The binary module assembled from src/compute/wasm/<name>.wat (Uint8Array). */
 export async function assembleWat(name) {

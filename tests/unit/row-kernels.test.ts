@@ -3,6 +3,7 @@
  * scatters, BPNN's neighbour sums, on wasm): the same numbers, bit for bit, as the one-hot selector
  * matmuls they replace — forward, in first and second derivatives, and through whole training steps.
  */
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../src/compute/tfjs-node';
@@ -12,6 +13,7 @@ import {
   rowKernelsActive,
   segmentSumRowsKernel,
   setRowKernelsEnabled,
+  setRowKernelsSimd,
   sumRowsInto,
 } from '../../src/models/nn-common/rowKernels';
 import { SchNetNet } from '../../src/models/schnet/index';
@@ -24,6 +26,7 @@ import {
   sumIntoFirstAtom,
   sumIntoSecondAtom,
 } from '../../src/models/nn-common/pairs';
+import { heapRowKernels } from '../../src/compute/wasmRows';
 import { nnToySetup } from './nn-contract';
 import { mixedMagnitudeValues } from './seeded-values';
 
@@ -151,4 +154,38 @@ describe('row kernels on wasm', () => {
     setRowKernelsEnabled(true);
     expect(withKernels).toEqual(withMatmuls);
   });
+
+  it('run in WebAssembly SIMD on the backend memory here, built from the committed rows.wat', async () => {
+    const memory = (tf.backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm
+      .memory;
+    expect(heapRowKernels(memory)).not.toBeNull();
+    const { assembleWat } = await import('../../scripts/build-wasm.mjs');
+    const assembled = await assembleWat('rows');
+    const committed = readFileSync(new URL('../../src/compute/wasm/rows.wasm.ts', import.meta.url), 'utf8');
+    expect(/'([A-Za-z0-9+/=]+)'/.exec(committed)?.[1]).toBe(Buffer.from(assembled).toString('base64'));
+  });
+
+  it.each([1, 3, 4, 7, 16, 64, 66])(
+    'SIMD and JavaScript loops give the same bits (rows of %i, repeated and negative indices)',
+    (d) => {
+      const m = 41,
+        rows = 10;
+      const idx = Int32Array.from({ length: m }, (_, r) => ((r * 7) % 11) - 2); // −2 … 8, repeats
+      const x = tf.tensor2d(values(m * d, 29 + d), [m, d]);
+      const h = tf.tensor2d(values(rows * d, 31 + d), [rows, d]);
+      const both = () => [
+        Array.from(segmentSumRowsKernel(x, idx, rows).dataSync()),
+        Array.from(gatherRowsKernel(h, idx, rows).dataSync()),
+      ];
+      const simd = both();
+      setRowKernelsSimd(false);
+      const js = both();
+      setRowKernelsSimd(true);
+      expect(simd).toEqual(js);
+      expect(simd[0].some((v) => v !== 0)).toBe(true);
+      // segment 9 receives no row; indices −1, −2 gather zero rows (row 0: index −2)
+      expect(simd[0].slice(9 * d, 10 * d)).toEqual(new Array(d).fill(0));
+      expect(simd[1].slice(0, d)).toEqual(new Array(d).fill(0));
+    },
+  );
 });

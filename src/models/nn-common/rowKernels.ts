@@ -11,9 +11,13 @@
  * (an add of two float32 numbers in float64, stored to float32, is the float32 add), so the results
  * are the same bit for bit (tests/unit/row-kernels.test.ts).
  *
+ * The loops run in WebAssembly SIMD on the backend's own memory where that module links to it
+ * (compute/wasmRows.ts; same sums, so the same bits), else in JavaScript.
+ *
  * Other backends keep the selector matmuls (webgl and webgpu run them on the GPU).
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapRowKernels, type HeapRowKernels } from '../../compute/wasmRows';
 
 export const GATHER_ROWS = 'PesGatherRows';
 export const SEGMENT_SUM_ROWS = 'PesSegmentSumRows';
@@ -30,25 +34,42 @@ interface RowAttrs {
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array;
+  disposeData(dataId: tf.TensorInfo['dataId']): boolean;
+  /** the Emscripten module; `asm.memory` is its WebAssembly.Memory (tfjs-backend-wasm 4.x) */
+  wasm?: { asm?: { memory?: unknown } };
 }
 
 let registered = false;
 let enabled = true;
+let simdEnabled = true;
 
 /** Whether the kernels are used where available (tests switch them off to compare). */
 export function setRowKernelsEnabled(on: boolean): void {
   enabled = on;
 }
 
+/** Whether the kernels' loops may run in WebAssembly SIMD (tests switch it off to compare with JavaScript). */
+export function setRowKernelsSimd(on: boolean): void {
+  simdEnabled = on;
+}
+
+/** The SIMD loops linked to this backend's memory, or null (then the JavaScript loops run). */
+function simdKernelsOf(b: WasmBackendLike): HeapRowKernels | null {
+  const memory = b.wasm?.asm?.memory;
+  return simdEnabled && memory instanceof WebAssembly.Memory ? heapRowKernels(memory) : null;
+}
+
 /**
- * A wasm kernel over one float32 input x [m, d] and an output of `outRows` × d rows: `fill` gets
- * heap views of both (taken after the output's allocation, which may grow the heap), the attributes
- * and d.
+ * A wasm kernel over one float32 input x [m, d] and an output of `outRows` × d rows. With the SIMD
+ * loops `simd` gets the byte offsets of x, the output and a copy of the indices on the heap; else
+ * `fill` gets heap views of x and the output. Views and offsets are taken after every allocation
+ * (which may grow the heap).
  */
 function rowKernel(
   kernelName: string,
   outRows: (a: RowAttrs) => number,
+  simd: (k: HeapRowKernels, x: number, out: number, idx: number, a: RowAttrs, d: number) => void,
   fill: (xs: Float32Array, os: Float32Array, a: RowAttrs, d: number) => void,
 ): tf.KernelConfig {
   return {
@@ -60,7 +81,15 @@ function rowKernel(
       const a = attrs as unknown as RowAttrs;
       const d = x.shape[1];
       const out = b.makeOutput([outRows(a), d], 'float32');
-      fill(b.typedArrayFromHeap(x), b.typedArrayFromHeap(out), a, d);
+      const k = simdKernelsOf(b);
+      if (k && a.indices.length > 0) {
+        const idx = b.makeOutput([a.indices.length], 'int32');
+        const idxView = b.typedArrayFromHeap(idx);
+        idxView.set(a.indices);
+        const offset = (t: tf.TensorInfo) => b.typedArrayFromHeap(t).byteOffset;
+        simd(k, offset(x), offset(out), idxView.byteOffset, a, d);
+        b.disposeData(idx.dataId);
+      } else fill(b.typedArrayFromHeap(x) as Float32Array, b.typedArrayFromHeap(out) as Float32Array, a, d);
       return out;
     },
   };
@@ -73,6 +102,7 @@ function register(): void {
     rowKernel(
       GATHER_ROWS,
       (a) => a.indices.length,
+      (k, x, out, idx, { indices }, d) => k.gatherRows(x, out, idx, indices.length, d),
       (xs, os, { indices }, d) => {
         if (d < 16) {
           // short rows (e.g. positions): a plain loop beats a call per row
@@ -98,6 +128,7 @@ function register(): void {
     rowKernel(
       SEGMENT_SUM_ROWS,
       (a) => a.rows,
+      (k, x, out, idx, { indices, rows }, d) => k.segmentSumRows(x, out, idx, indices.length, d, rows),
       (xs, os, { indices }, d) => {
         os.fill(0);
         for (let r = 0; r < indices.length; r++) {

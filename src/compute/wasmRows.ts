@@ -1,0 +1,44 @@
+/**
+ * Row gathers and segment sums in WebAssembly SIMD (src/compute/wasm/rows.wat) that run directly on
+ * the memory of tfjs's wasm backend: the module imports that memory, so the kernels of
+ * nn-common/rowKernels.ts read and write tensors where they lie, without a copy. Same arithmetic as
+ * their JavaScript loops (float32 adds in row order), so the same results bit for bit.
+ *
+ * Where the module cannot link to the memory (WebAssembly SIMD missing, or a shared memory of
+ * tfjs's multi-threaded build, which this non-shared import does not accept) `heapRowKernels`
+ * returns null and the callers keep their JavaScript loops.
+ */
+import { ROWS_WASM_BASE64 } from './wasm/rows.wasm';
+import { decodeBase64 } from './wasmGemm';
+
+/** The module's exports; pointers are byte offsets into the imported memory. */
+export interface HeapRowKernels {
+  /** out[r] = x[idx[r]] (a zero row where idx[r] < 0), r < m; rows of d float32. */
+  gatherRows(x: number, out: number, idx: number, m: number, d: number): void;
+  /** out (rows × d) = 0, then out[idx[r]] += x[r] for r < m in order (idx[r] < 0: left out). */
+  segmentSumRows(x: number, out: number, idx: number, m: number, d: number, rows: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+const instances = new WeakMap<WebAssembly.Memory, HeapRowKernels | null>();
+
+/** The kernels linked to `memory`, or null where they cannot run (decided once per memory). */
+export function heapRowKernels(memory: WebAssembly.Memory): HeapRowKernels | null {
+  const known = instances.get(memory);
+  if (known !== undefined) return known;
+  let kernels: HeapRowKernels | null = null;
+  try {
+    if (compiled === undefined) {
+      const bytes = decodeBase64(ROWS_WASM_BASE64);
+      // synchronous compile is allowed for modules under 4 kB, also on a browser's main thread
+      compiled =
+        typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    }
+    if (compiled)
+      kernels = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as HeapRowKernels;
+  } catch {
+    kernels = null;
+  }
+  instances.set(memory, kernels);
+  return kernels;
+}
