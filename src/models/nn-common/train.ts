@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/dataset';
 import type { TrainOptions } from '../types';
+import { Adam } from './adam';
 import { Rng } from './rng';
 import {
   batchPositions,
@@ -20,6 +21,8 @@ import {
   type AtomisticNet,
   type WeightSnapshot,
 } from './net';
+
+export { Adam };
 
 export interface NNTrainParams {
   /** Energy weight ρ in the loss (default 0.1). */
@@ -85,40 +88,6 @@ export class AbortError extends Error {
   constructor() {
     super('training cancelled');
     this.name = 'AbortError';
-  }
-}
-
-/** Adam (Kingma & Ba) over tf.Variables with an explicit learning rate. */
-export class Adam {
-  private m: tf.Variable[];
-  private v: tf.Variable[];
-  private t = 0;
-  constructor(
-    private vars: tf.Variable[],
-    public lr = 1e-3,
-    private beta1 = 0.9,
-    private beta2 = 0.999,
-    private eps = 1e-8,
-  ) {
-    this.m = vars.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
-    this.v = vars.map((x) => tf.tidy(() => tf.variable(tf.zerosLike(x), false)));
-  }
-  apply(grads: tf.Tensor[]): void {
-    this.t++;
-    const bc1 = 1 - this.beta1 ** this.t;
-    const bc2 = 1 - this.beta2 ** this.t;
-    tf.tidy(() => {
-      this.vars.forEach((x, q) => {
-        const g = grads[q];
-        this.m[q].assign(tf.add(tf.mul(this.beta1, this.m[q]), tf.mul(1 - this.beta1, g)));
-        this.v[q].assign(tf.add(tf.mul(this.beta2, this.v[q]), tf.mul(1 - this.beta2, tf.square(g))));
-        const step = tf.div(tf.div(this.m[q], bc1), tf.add(tf.sqrt(tf.div(this.v[q], bc2)), this.eps));
-        x.assign(tf.sub(x, tf.mul(this.lr, step)));
-      });
-    });
-  }
-  dispose(): void {
-    for (const t of [...this.m, ...this.v]) t.dispose();
   }
 }
 
