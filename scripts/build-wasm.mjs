@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Assembles the WebAssembly text modules of src/compute/wasm/ (gemm.wat, matvec.wat, rows.wat; with SIMD) into
-// <name>.wasm.ts files holding the binary as base64, so that Node, Vite and the workers all load them
-// without bundler set-up. Run after editing a .wat: `node scripts/build-wasm.mjs`. The unit tests
-// (wasm-gemm, wasm-matvec, row-kernels) check that each committed binary is exactly what this script makes from
-// the committed source.
+// Assembles the WebAssembly text modules of src/compute/wasm/ (gemm.wat, matvec.wat, rows.wat,
+// adam.wat; with SIMD) into <name>.wasm.ts files holding the binary as base64, so that Node, Vite and
+// the workers all load them without bundler set-up. Run after editing a .wat: `node
+// scripts/build-wasm.mjs`. The unit tests (wasm-gemm, wasm-matvec, row-kernels, adam) check that each
+// committed binary is exactly what this script makes from the committed source.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ export const WASM_MODULES = {
   gemm: 'GEMM_WASM_BASE64',
   matvec: 'MATVEC_WASM_BASE64',
   rows: 'ROWS_WASM_BASE64',
+  adam: 'ADAM_WASM_BASE64',
 };
 
 /** The binary module assembled from src/compute/wasm/<name>.wat (Uint8Array). */

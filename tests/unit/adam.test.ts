@@ -1,7 +1,9 @@
 /**
- * Adam's host loop (wasm, cpu) against its tensor ops (what the GPU backends run): the same weights
- * bit for bit, step after step, with gradients of mixed magnitudes and a learning rate that changes.
+ * Adam's host updates (WebAssembly SIMD and JavaScript; what the wasm and cpu backends run) against its
+ * tensor ops (what the GPU backends run): the same weights bit for bit, step after step, with gradients
+ * of mixed magnitudes and a learning rate that changes.
  */
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../src/compute/tfjs-node';
@@ -10,7 +12,7 @@ import { mixedMagnitudeValues } from './seeded-values';
 
 const SHAPES = [[7, 5], [13], [3, 4, 2]];
 
-function run(onHost: boolean): number[][] {
+function run(engine: 'tensors' | 'wasm' | 'js'): number[][] {
   const vars = SHAPES.map((s, q) =>
     tf.tidy(() =>
       tf.variable(
@@ -26,7 +28,7 @@ function run(onHost: boolean): number[][] {
       ),
     ),
   );
-  const adam = new Adam(vars, 1e-3, 0.9, 0.999, 1e-8, onHost);
+  const adam = new Adam(vars, 1e-3, 0.9, 0.999, 1e-8, engine);
   for (let step = 0; step < 6; step++) {
     if (step === 4) adam.lr = 3e-4; // the plateau schedule changes it between steps
     const grads = vars.map((v, q) => tf.tensor(mixedMagnitudeValues(v.size, 100 * step + q + 1, 9), v.shape));
@@ -41,15 +43,22 @@ function run(onHost: boolean): number[][] {
 
 describe('Adam', () => {
   for (const kind of ['wasm', 'cpu'] as const)
-    it(`the host loop gives the tensor ops' weights bit for bit on ${kind}`, async () => {
+    it(`the host updates (SIMD, JavaScript) give the tensor ops' weights bit for bit on ${kind}`, async () => {
       await initNodeBackend(kind);
       const before = tf.memory().numTensors;
-      const host = run(true);
-      const tensors = run(false);
-      expect(host).toEqual(tensors);
-      expect(host.flat().every(Number.isFinite)).toBe(true);
+      const tensors = run('tensors');
+      expect(run('wasm')).toEqual(tensors);
+      expect(run('js')).toEqual(tensors);
+      expect(tensors.flat().every(Number.isFinite)).toBe(true);
       expect(tf.memory().numTensors).toBe(before);
     });
+
+  it('runs its SIMD loop built from the committed adam.wat', async () => {
+    const { assembleWat } = await import('../../scripts/build-wasm.mjs');
+    const assembled = await assembleWat('adam');
+    const committed = readFileSync(new URL('../../src/compute/wasm/adam.wasm.ts', import.meta.url), 'utf8');
+    expect(/'([A-Za-z0-9+/=]+)'/.exec(committed)?.[1]).toBe(Buffer.from(assembled).toString('base64'));
+  });
 
   it('walks down a quadratic', async () => {
     await initNodeBackend('wasm');
