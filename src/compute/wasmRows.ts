@@ -1,12 +1,13 @@
 /**
- * Row gathers and segment sums in WebAssembly SIMD (src/compute/wasm/rows.wat) that run directly on
- * the memory of tfjs's wasm backend: the module imports that memory, so the kernels of
- * nn-common/rowKernels.ts read and write tensors where they lie, without a copy. Same arithmetic as
- * their JavaScript loops (float32 adds in row order), so the same results bit for bit.
+ * Row gathers, segment sums and 2-D transposes in WebAssembly (SIMD where it helps;
+ * src/compute/wasm/rows.wat) that run directly on the memory of tfjs's wasm backend: the module
+ * imports that memory, so the kernels of nn-common/rowKernels.ts read and write tensors where they
+ * lie, without a copy. Same arithmetic as their JavaScript loops (float32 adds in row order), so the
+ * same results bit for bit.
  *
  * Where the module cannot link to the memory (WebAssembly SIMD missing, or a shared memory of
  * tfjs's multi-threaded build, which this non-shared import does not accept) `heapRowKernels`
- * returns null and the callers keep their JavaScript loops.
+ * returns null and the callers keep their JavaScript loops (and tfjs's own Transpose).
  */
 import { ROWS_WASM_BASE64 } from './wasm/rows.wasm';
 import { decodeBase64 } from './wasmGemm';
@@ -17,6 +18,8 @@ export interface HeapRowKernels {
   gatherRows(x: number, out: number, idx: number, m: number, d: number): void;
   /** out (rows × d) = 0, then out[idx[r]] += x[r] for r < m in order (idx[r] < 0: left out). */
   segmentSumRows(x: number, out: number, idx: number, m: number, d: number, rows: number): void;
+  /** out (cols × rows) = xᵀ for x (rows × cols). */
+  transpose2d(x: number, out: number, rows: number, cols: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

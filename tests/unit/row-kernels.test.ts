@@ -188,4 +188,29 @@ describe('row kernels on wasm', () => {
       expect(simd[1].slice(0, d)).toEqual(new Array(d).fill(0));
     },
   );
+
+  it.each([
+    [64, 64],
+    [1789, 64],
+    [7, 5],
+    [1, 9],
+    [9, 1],
+    [0, 4],
+  ])('rank-2 transposes (%i × %i) on the module equal tfjs’s own kernel', (rows, cols) => {
+    rowKernelsActive(); // registers the kernels (and the transpose)
+    const x = tf.tensor2d(values(rows * cols, 37 + rows), [rows, cols]);
+    const viaModule = tf.transpose(x);
+    setRowKernelsSimd(false);
+    const viaTfjs = tf.transpose(x);
+    setRowKernelsSimd(true);
+    expect(viaModule.shape).toEqual([cols, rows]);
+    expect(Array.from(viaModule.dataSync())).toEqual(Array.from(viaTfjs.dataSync()));
+    const xs = x.dataSync();
+    if (rows * cols > 0)
+      expect(viaModule.dataSync()[(cols - 1) * rows + (rows - 1)]).toBe(xs[rows * cols - 1]);
+    if (rows > 1 && cols > 1) expect(viaModule.dataSync()[1]).toBe(xs[cols]); // out[0, 1] = x[1, 0]
+    // other ranks and permutations still go to tfjs's kernel
+    const t3 = tf.transpose(tf.reshape(x, [1, rows, cols]), [0, 2, 1]);
+    expect(Array.from(t3.dataSync())).toEqual(Array.from(viaTfjs.dataSync()));
+  });
 });

@@ -1,6 +1,7 @@
 (module
-  ;; Row gathers and segment sums over float32 matrices in the memory of tfjs's wasm backend (imported),
-  ;; for the networks' pair and triplet sums (src/models/nn-common/rowKernels.ts). All pointers are byte
+  ;; Row gathers, segment sums and 2-D transposes over float32 matrices in the memory of tfjs's wasm
+  ;; backend (imported), for the networks' pair and triplet sums and their matmul gradients
+  ;; (src/models/nn-common/rowKernels.ts). All pointers are byte
   ;; offsets; rows are d float32 wide; idx holds m int32 indices. Each output element of a segment sum is
   ;; summed in row order from 0 with float32 adds, as the JavaScript loop and the selector matmul do, so
   ;; the results are the same bit for bit.
@@ -100,5 +101,60 @@
                 (br $sloop)))))
         (local.set $src (i32.add (local.get $src) (local.get $bytes)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rloop))))
+
+  ;; out (cols × rows) = xᵀ for x (rows × cols): out[j, i] = x[i, j]. Four rows of x at a time: for
+  ;; each column j their four elements go to out[j, i..i+3] as one 16-byte store (the rows left over
+  ;; one element at a time).
+  (func (export "transpose2d")
+    (param $x i32) (param $o i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $j i32) (local $rows4 i32) (local $rowBytes i32) (local $stride i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $dst i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $stride (i32.shl (local.get $rows) (i32.const 2)))
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $i (i32.const 0))
+    (block $iend
+      (loop $iloop
+        (br_if $iend (i32.ge_u (local.get $i) (local.get $rows4)))
+        (local.set $p0 (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $rowBytes))))
+        (local.set $p1 (i32.add (local.get $p0) (local.get $rowBytes)))
+        (local.set $p2 (i32.add (local.get $p1) (local.get $rowBytes)))
+        (local.set $p3 (i32.add (local.get $p2) (local.get $rowBytes)))
+        (local.set $dst (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $jend
+          (loop $jloop
+            (br_if $jend (i32.ge_u (local.get $j) (local.get $cols)))
+            (v128.store (local.get $dst)
+              (f32x4.replace_lane 3
+                (f32x4.replace_lane 2
+                  (f32x4.replace_lane 1 (f32x4.splat (f32.load (local.get $p0))) (f32.load (local.get $p1)))
+                  (f32.load (local.get $p2)))
+                (f32.load (local.get $p3))))
+            (local.set $p0 (i32.add (local.get $p0) (i32.const 4)))
+            (local.set $p1 (i32.add (local.get $p1) (i32.const 4)))
+            (local.set $p2 (i32.add (local.get $p2) (i32.const 4)))
+            (local.set $p3 (i32.add (local.get $p3) (i32.const 4)))
+            (local.set $dst (i32.add (local.get $dst) (local.get $stride)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jloop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iloop)))
+    (block $rend
+      (loop $rloop
+        (br_if $rend (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $p0 (i32.add (local.get $x) (i32.mul (local.get $i) (local.get $rowBytes))))
+        (local.set $dst (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $jend2
+          (loop $jloop2
+            (br_if $jend2 (i32.ge_u (local.get $j) (local.get $cols)))
+            (f32.store (local.get $dst) (f32.load (local.get $p0)))
+            (local.set $p0 (i32.add (local.get $p0) (i32.const 4)))
+            (local.set $dst (i32.add (local.get $dst) (local.get $stride)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jloop2)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rloop))))
 )

@@ -12,7 +12,8 @@
  * are the same bit for bit (tests/unit/row-kernels.test.ts).
  *
  * The loops run in WebAssembly SIMD on the backend's own memory where that module links to it
- * (compute/wasmRows.ts; same sums, so the same bits), else in JavaScript.
+ * (compute/wasmRows.ts; same sums, so the same bits), else in JavaScript. Rank-2 transposes (the
+ * matmul gradients') run on that module too, once the kernels are first used.
  *
  * Other backends keep the selector matmuls (webgl and webgpu run them on the GPU).
  */
@@ -95,9 +96,37 @@ function rowKernel(
   };
 }
 
+/**
+ * tfjs's wasm Transpose is a generic loop that costs ≈ 30 µs on a 64 × 64 matrix; the matmul gradients
+ * (tfjs-fixes.ts, fix 2) transpose weights and activations ≈ 185 times per SchNet training step. Rank-2
+ * float32 transposes run on rows.wat's loop instead (a copy, so the same numbers); others as before.
+ */
+function registerTranspose(): void {
+  const original = tf.getKernel('Transpose', 'wasm');
+  if (!original) return;
+  tf.unregisterKernel('Transpose', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Transpose',
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const b = args.backend as unknown as WasmBackendLike;
+      const x = args.inputs.x as tf.TensorInfo;
+      const perm = (args.attrs as { perm: number[] }).perm;
+      const k = x.shape.length === 2 && x.dtype === 'float32' && perm[0] === 1 ? simdKernelsOf(b) : null;
+      if (!k) return original.kernelFunc(args);
+      const [rows, cols] = x.shape;
+      const out = b.makeOutput([cols, rows], 'float32');
+      if (rows * cols > 0)
+        k.transpose2d(b.typedArrayFromHeap(x).byteOffset, b.typedArrayFromHeap(out).byteOffset, rows, cols);
+      return out;
+    },
+  });
+}
+
 function register(): void {
   if (registered) return;
   registered = true;
+  registerTranspose();
   tf.registerKernel(
     rowKernel(
       GATHER_ROWS,
