@@ -7,7 +7,8 @@
  *   Fx = [G | H]·[X′; W′] (M × dim × 2MP)
  * one whole operator product y = (−K + λI)·v (`sgdmlOperatorF64`), and the Nyström preconditioner's
  * two passes per CG iteration over its Zᵀ (kc × 3N·M, kc = 20 frames · 3N; src/compute/wasmMatVec.ts):
- * t = Zᵀ·r and z −= Z·t, in JavaScript and in WebAssembly SIMD. Reports the median time of `reps` runs,
+ * t = Zᵀ·r and z −= Z·t, in JavaScript and in WebAssembly SIMD, and with Zᵀ stored in float32 (what
+ * training uses from the 20th session). Reports the median time of `reps` runs,
  * GFLOP/s (GB/s of Zᵀ read for the passes), and whether each kernel's result equals the loop's bit for bit.
  */
 import { readFileSync } from 'node:fs';
@@ -97,6 +98,8 @@ export async function run(argv: string[]): Promise<number> {
       zWasm = rowMatrix(kc, n);
     zJs.data.set(filled(kc * n, 13));
     zWasm.data.set(zJs.data);
+    const z32 = rowMatrix(kc, n, 'f32');
+    z32.data.set(zJs.data);
     const r = filled(n, 17);
     const tJs = new Float64Array(kc),
       tWasm = new Float64Array(kc);
@@ -109,6 +112,7 @@ export async function run(argv: string[]): Promise<number> {
     };
     const tPjs = medianMs(reps, pass(zJs, tJs, outJs));
     const tPwasm = medianMs(reps, pass(zWasm, tWasm, outWasm));
+    const tP32 = medianMs(reps, pass(z32, new Float64Array(kc), new Float64Array(n)));
     const gbRead = (2 * kc * n * 8) / 1e9;
     const gflop = (2 * S.M * MP * dim) / 1e9;
     rows.push({
@@ -125,6 +129,7 @@ export async function run(argv: string[]): Promise<number> {
       precondJsMs: +tPjs.toFixed(1),
       precondWasmMs: +tPwasm.toFixed(1),
       precondWasmGBs: +((gbRead * 1e3) / tPwasm).toFixed(1),
+      precondF32Ms: +tP32.toFixed(1),
     });
   }
   const head = [
@@ -141,6 +146,7 @@ export async function run(argv: string[]): Promise<number> {
     'precond js ms',
     'precond wasm ms',
     'precond wasm GB/s',
+    'precond f32 ms',
   ];
   const lines = rows.map((r) => Object.values(r).map(String));
   const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));

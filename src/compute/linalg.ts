@@ -818,7 +818,13 @@ export function gemmNTRowsJs(
  * preconditioner's 1440 × 21 600 matrix). Each t[a] is summed in the same order as a plain loop, so
  * the result is bit-identical to it.
  */
-export function matVecRows(A: Float64Array, m: number, n: number, x: Float64Array, t: Float64Array): void {
+export function matVecRows(
+  A: Float64Array | Float32Array,
+  m: number,
+  n: number,
+  x: Float64Array,
+  t: Float64Array,
+): void {
   let a = 0;
   for (; a + 4 <= m; a += 4) {
     const o0 = a * n,
@@ -855,7 +861,7 @@ export function matVecRows(A: Float64Array, m: number, n: number, x: Float64Arra
  * the result is bit-identical to it.
  */
 export function subTransMatVecRows(
-  A: Float64Array,
+  A: Float64Array | Float32Array,
   m: number,
   n: number,
   t: Float64Array,

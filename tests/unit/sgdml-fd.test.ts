@@ -174,6 +174,30 @@ describe.skipIf(!haveFixtures)('sGDML forces are −∇E', () => {
     const pa = a.predict(R, 10),
       pb = b.predict(R, 10);
     expect(rmsDiff(pa.F, pb.F)).toBeLessThan(1e-4);
+    expect(b.data.info?.precondStorage).toBe('f32');
+  });
+
+  it('a float32 preconditioner steers CG to the same solution in about as many iterations as a float64 one', async () => {
+    const ds = loadAzobenzene();
+    const idx = subset(ds, 11, 40, 53);
+    const train = (precondStorage: 'f32' | 'f64') =>
+      new SgdmlTrainer().trainModel(
+        ds,
+        idx,
+        { sigma: 20, solver: 'cg', cgTol: 1e-8, nystromPoints: 6, precondStorage },
+        {},
+      );
+    const [a, b] = [await train('f64'), await train('f32')];
+    const its = (m: typeof a) => m.data.info?.cgIterations_sigma20 as number;
+    expect(b.data.info?.precondStorage).toBe('f32');
+    expect(a.data.info?.precondStorage).toBe('f64');
+    expect(its(a)).toBeGreaterThan(10);
+    expect(Math.abs(its(a) - its(b))).toBeLessThanOrEqual(Math.max(2, 0.05 * its(a)));
+    const R = ds.R.subarray(72 * 2300, 72 * 2310);
+    const pa = a.predict(R, 10).F,
+      pb = b.predict(R, 10).F;
+    expect(rmsDiff(pa, pb)).toBeLessThan(1e-5 * Math.sqrt(pa.reduce((s, v) => s + v * v, 0) / pa.length));
+    expect(rmsDiff(pa, pb)).toBeGreaterThan(0); // a different preconditioner, not the same numbers
   });
 });
 

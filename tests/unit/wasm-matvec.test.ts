@@ -34,40 +34,47 @@ describe('WebAssembly SIMD matrix-vector products', () => {
     expect(rowMatrix(8, 8).kind).toBe('wasm-simd');
   });
 
-  it.each(SHAPES)('A·x and z − Aᵀ·t equal the JavaScript loops bit for bit (%i × %i)', (m, n) => {
-    const w = wasmRowMatrix(m, n);
-    const j = jsRowMatrix(m, n);
-    expect(w).not.toBeNull();
-    if (!w) return;
-    const A = randomArray(m * n, 7 + m);
-    w.data.set(A);
-    j.data.set(A);
-    const x = randomArray(n, 11 + n);
-    const tw = new Float64Array(m),
-      tj = new Float64Array(m);
-    w.matVec(x, tw);
-    j.matVec(x, tj);
-    expect(Array.from(tw)).toEqual(Array.from(tj));
-    // a plain dot product agrees to rounding (the products are right, not only equal to each other)
-    for (let a = 0; a < m; a++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += A[a * n + i] * x[i];
-      expect(tw[a]).toBe(s);
-    }
-    const zw = randomArray(n, 5),
-      zj = zw.slice();
-    w.subTransMatVec(tj, zw);
-    j.subTransMatVec(tj, zj);
-    expect(Array.from(zw)).toEqual(Array.from(zj));
-    const z0 = randomArray(n, 5);
-    for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 7))) {
-      let zi = z0[i];
-      for (let a = 0; a < m; a++) zi -= A[a * n + i] * tj[a];
-      expect(zw[i]).toBe(zi);
-    }
-    // the inputs are left as they were
-    expect(Array.from(x)).toEqual(Array.from(randomArray(n, 11 + n)));
-  });
+  const CASES = (['f64', 'f32'] as const).flatMap((p) => SHAPES.map(([m, n]) => [p, m, n] as const));
+
+  it.each(CASES)(
+    '%s A: A·x and z − Aᵀ·t equal the JavaScript loops bit for bit (%i × %i)',
+    (precision, m, n) => {
+      const w = wasmRowMatrix(m, n, precision);
+      const j = jsRowMatrix(m, n, precision);
+      expect(w).not.toBeNull();
+      if (!w) return;
+      const A = randomArray(m * n, 7 + m);
+      if (precision === 'f32') for (let i = 0; i < A.length; i++) A[i] = Math.fround(A[i]);
+      w.data.set(A);
+      j.data.set(A);
+      expect(w.data).toBeInstanceOf(precision === 'f32' ? Float32Array : Float64Array);
+      const x = randomArray(n, 11 + n);
+      const tw = new Float64Array(m),
+        tj = new Float64Array(m);
+      w.matVec(x, tw);
+      j.matVec(x, tj);
+      expect(Array.from(tw)).toEqual(Array.from(tj));
+      // a plain dot product agrees to rounding (the products are right, not only equal to each other)
+      for (let a = 0; a < m; a++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += A[a * n + i] * x[i];
+        expect(tw[a]).toBe(s);
+      }
+      const zw = randomArray(n, 5),
+        zj = zw.slice();
+      w.subTransMatVec(tj, zw);
+      j.subTransMatVec(tj, zj);
+      expect(Array.from(zw)).toEqual(Array.from(zj));
+      const z0 = randomArray(n, 5);
+      for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 7))) {
+        let zi = z0[i];
+        for (let a = 0; a < m; a++) zi -= A[a * n + i] * tj[a];
+        expect(zw[i]).toBe(zi);
+      }
+      // the inputs are left as they were
+      expect(Array.from(x)).toEqual(Array.from(randomArray(n, 11 + n)));
+    },
+  );
 
   it('keeps its matrix across many products (no reallocation)', () => {
     const w = wasmRowMatrix(12, 40);

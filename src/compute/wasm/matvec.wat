@@ -1,8 +1,10 @@
 (module
-  ;; Matrix-vector products over a large row-major f64 matrix A (m × n) that lives in this memory for
-  ;; as long as it is used (the sGDML Nyström preconditioner's Zᵀ, applied twice per CG iteration).
-  ;; Both take four rows per pass and keep the arithmetic of linalg.ts's matVecRows and
-  ;; subTransMatVecRows exactly: every sum in the same order, separate multiplies and adds.
+  ;; Matrix-vector products over a large row-major matrix A (m × n) that lives in this memory for
+  ;; as long as it is used (the sGDML Nyström preconditioner's Zᵀ, applied twice per CG iteration),
+  ;; with f64 vectors. A is f64 (matVec4, subTransMatVec4) or f32 (the …F32 twins, which widen each
+  ;; element to f64 exactly and otherwise do the same). All take four rows per pass and keep the
+  ;; arithmetic of linalg.ts's matVecRows and subTransMatVecRows exactly: every sum in the same
+  ;; order, separate multiplies and adds.
   (import "env" "memory" (memory 1))
 
   ;; t[a] = Σ_i A[a, i]·x[i] for a < m4 (a multiple of 4). Each row's sum starts at 0 and takes its
@@ -114,6 +116,121 @@
             (local.set $z (f64x2.sub (local.get $z) (f64x2.mul (v128.load64_splat (local.get $p1)) (local.get $t1))))
             (local.set $z (f64x2.sub (local.get $z) (f64x2.mul (v128.load64_splat (local.get $p2)) (local.get $t2))))
             (local.set $z (f64x2.sub (local.get $z) (f64x2.mul (v128.load64_splat (local.get $p3)) (local.get $t3))))
+            (f64.store (local.get $q) (f64x2.extract_lane 0 (local.get $z)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (br $aloop))))
+
+  ;; matVec4 for an f32 A:
+  ;; t[a] = Σ_i A[a, i]·x[i] for a < m4 (a multiple of 4). Each row's sum starts at 0 and takes its
+  ;; terms in i order; the two f64 lanes hold two rows, so the order within a row is unchanged.
+  (func (export "matVec4F32")
+    (param $pa i32) (param $px i32) (param $pt i32) (param $m4 i32) (param $n i32)
+    (local $a i32) (local $i i32) (local $n2 i32) (local $row i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $q i32)
+    (local $xx v128) (local $xi v128) (local $xj v128)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $s01 v128) (local $s23 v128)
+    (local.set $row (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (local.set $a (i32.const 0))
+    (block $aend
+      (loop $aloop
+        (br_if $aend (i32.ge_u (local.get $a) (local.get $m4)))
+        (local.set $p0 (i32.add (local.get $pa) (i32.mul (local.get $a) (local.get $row))))
+        (local.set $p1 (i32.add (local.get $p0) (local.get $row)))
+        (local.set $p2 (i32.add (local.get $p1) (local.get $row)))
+        (local.set $p3 (i32.add (local.get $p2) (local.get $row)))
+        (local.set $q (local.get $px))
+        (local.set $s01 (v128.const i64x2 0 0))
+        (local.set $s23 (v128.const i64x2 0 0))
+        (local.set $i (i32.const 0))
+        (block $iend
+          (loop $iloop
+            (br_if $iend (i32.ge_u (local.get $i) (local.get $n2)))
+            (local.set $xx (v128.load (local.get $q)))
+            (local.set $xi (i8x16.shuffle 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 (local.get $xx) (local.get $xx)))
+            (local.set $xj (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $xx) (local.get $xx)))
+            (local.set $r0 (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p0))))
+            (local.set $r1 (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p1))))
+            (local.set $r2 (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p2))))
+            (local.set $r3 (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p3))))
+            ;; (A[a, i], A[a+1, i]) then (A[a, i+1], A[a+1, i+1]); the same for rows a+2, a+3
+            (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $xi)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $r0) (local.get $r1)))))
+            (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $xj)
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $r0) (local.get $r1)))))
+            (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $xi)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $r2) (local.get $r3)))))
+            (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $xj)
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $r2) (local.get $r3)))))
+            (local.set $p0 (i32.add (local.get $p0) (i32.const 8)))
+            (local.set $p1 (i32.add (local.get $p1) (i32.const 8)))
+            (local.set $p2 (i32.add (local.get $p2) (i32.const 8)))
+            (local.set $p3 (i32.add (local.get $p3) (i32.const 8)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $iloop)))
+        ;; an odd last column: one more term per row
+        (if (i32.lt_u (local.get $n2) (local.get $n))
+          (then
+            (local.set $xi (v128.load64_splat (local.get $q)))
+            (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $xi)
+              (f64x2.replace_lane 1 (f64x2.splat (f64.promote_f32 (f32.load (local.get $p0)))) (f64.promote_f32 (f32.load (local.get $p1)))))))
+            (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $xi)
+              (f64x2.replace_lane 1 (f64x2.splat (f64.promote_f32 (f32.load (local.get $p2)))) (f64.promote_f32 (f32.load (local.get $p3)))))))))
+        (v128.store (i32.add (local.get $pt) (i32.shl (local.get $a) (i32.const 3))) (local.get $s01))
+        (v128.store offset=16 (i32.add (local.get $pt) (i32.shl (local.get $a) (i32.const 3))) (local.get $s23))
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (br $aloop))))
+
+  ;; subTransMatVec4 for an f32 A:
+  ;; z[i] −= A[a, i]·t[a] for a < m4 (a multiple of 4), rows in order for each i; two i per lane pair.
+  (func (export "subTransMatVec4F32")
+    (param $pa i32) (param $pt i32) (param $pz i32) (param $m4 i32) (param $n i32)
+    (local $a i32) (local $i i32) (local $n2 i32) (local $row i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $q i32)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $z v128)
+    (local.set $row (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (local.set $a (i32.const 0))
+    (block $aend
+      (loop $aloop
+        (br_if $aend (i32.ge_u (local.get $a) (local.get $m4)))
+        (local.set $p0 (i32.add (local.get $pa) (i32.mul (local.get $a) (local.get $row))))
+        (local.set $p1 (i32.add (local.get $p0) (local.get $row)))
+        (local.set $p2 (i32.add (local.get $p1) (local.get $row)))
+        (local.set $p3 (i32.add (local.get $p2) (local.get $row)))
+        (local.set $q (i32.add (local.get $pt) (i32.shl (local.get $a) (i32.const 3))))
+        (local.set $t0 (v128.load64_splat (local.get $q)))
+        (local.set $t1 (v128.load64_splat offset=8 (local.get $q)))
+        (local.set $t2 (v128.load64_splat offset=16 (local.get $q)))
+        (local.set $t3 (v128.load64_splat offset=24 (local.get $q)))
+        (local.set $q (local.get $pz))
+        (local.set $i (i32.const 0))
+        (block $iend
+          (loop $iloop
+            (br_if $iend (i32.ge_u (local.get $i) (local.get $n2)))
+            (local.set $z (v128.load (local.get $q)))
+            (local.set $z (f64x2.sub (local.get $z) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p0))) (local.get $t0))))
+            (local.set $z (f64x2.sub (local.get $z) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p1))) (local.get $t1))))
+            (local.set $z (f64x2.sub (local.get $z) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p2))) (local.get $t2))))
+            (local.set $z (f64x2.sub (local.get $z) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p3))) (local.get $t3))))
+            (v128.store (local.get $q) (local.get $z))
+            (local.set $p0 (i32.add (local.get $p0) (i32.const 8)))
+            (local.set $p1 (i32.add (local.get $p1) (i32.const 8)))
+            (local.set $p2 (i32.add (local.get $p2) (i32.const 8)))
+            (local.set $p3 (i32.add (local.get $p3) (i32.const 8)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $iloop)))
+        ;; an odd last element of z (lane 0 only; lane 1 is discarded)
+        (if (i32.lt_u (local.get $n2) (local.get $n))
+          (then
+            (local.set $z (v128.load64_splat (local.get $q)))
+            (local.set $z (f64x2.sub (local.get $z) (f64x2.mul (f64x2.splat (f64.promote_f32 (f32.load (local.get $p0)))) (local.get $t0))))
+            (local.set $z (f64x2.sub (local.get $z) (f64x2.mul (f64x2.splat (f64.promote_f32 (f32.load (local.get $p1)))) (local.get $t1))))
+            (local.set $z (f64x2.sub (local.get $z) (f64x2.mul (f64x2.splat (f64.promote_f32 (f32.load (local.get $p2)))) (local.get $t2))))
+            (local.set $z (f64x2.sub (local.get $z) (f64x2.mul (f64x2.splat (f64.promote_f32 (f32.load (local.get $p3)))) (local.get $t3))))
             (f64.store (local.get $q) (f64x2.extract_lane 0 (local.get $z)))))
         (local.set $a (i32.add (local.get $a) (i32.const 4)))
         (br $aloop)))))
