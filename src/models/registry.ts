@@ -36,6 +36,11 @@ export interface ModelEntry {
    * faster without changing what it learns (cross-validation's `warmStart`).
    */
   warmStart?(prior: FoldResult): Record<string, unknown> | undefined;
+  /**
+   * Trainer parameters that train a recorded fold again the way it was first trained, where the code's
+   * defaults have changed since (e.g. sGDML's preconditioner storage), so that it reproduces the fold.
+   */
+  retrainParams?(fold: FoldResult): Record<string, unknown> | undefined;
 }
 
 /** Turn raw option values into typed ones as declared; unknown options are an error. */
@@ -110,6 +115,12 @@ const sgdmlOptions: ModelOption[] = [
   { name: 'memory-gb', type: 'number', help: 'memory the Cholesky solver may use (GiB, default 8)' },
   { name: 'cg-tol', type: 'number', help: 'CG relative tolerance (default 1e-4)' },
   {
+    name: 'precond-storage',
+    type: 'string',
+    choices: ['f32', 'f64'],
+    help: "CG: the Nyström preconditioner's Zᵀ in float32 (default; half the memory traffic) or float64",
+  },
+  {
     name: 'kernel-compute',
     type: 'string',
     choices: ['f64', 'tfjs-f32'],
@@ -148,6 +159,7 @@ const entries: Partial<Record<ModelKind, ModelEntry>> = {
       if (o['memory-gb'] !== undefined)
         p.memoryBudgetBytes = Math.round((o['memory-gb'] as number) * 1024 ** 3);
       if (o['cg-tol'] !== undefined) p.cgTol = o['cg-tol'];
+      if (o['precond-storage'] !== undefined) p.precondStorage = o['precond-storage'];
       if (o['kernel-compute'] !== undefined) p.kernelCompute = o['kernel-compute'];
       if (o['max-perms'] !== undefined) p.maxPerms = o['max-perms'];
       if (o.valid !== undefined) p.valid = o.valid;
@@ -177,6 +189,7 @@ const entries: Partial<Record<ModelKind, ModelEntry>> = {
       // which linear algebra the solve ran on (the study's time estimate reads it)
       if (typeof d.info?.linalg === 'string') info.linalg = d.info.linalg;
       if (typeof d.info?.precondLinalg === 'string') info.precondLinalg = d.info.precondLinalg;
+      if (typeof d.info?.precondStorage === 'string') info.precondStorage = d.info.precondStorage;
       // CG solves: iterations per σ tried (what a trial costs; the study's time estimate is fitted to it)
       const iterations = Object.entries(d.info ?? {})
         .filter(([k, v]) => k.startsWith('cgIterations_sigma') && typeof v === 'number')
@@ -193,6 +206,12 @@ const entries: Partial<Record<ModelKind, ModelEntry>> = {
     warmStart(prior) {
       const s = prior.modelInfo?.sigma;
       return typeof s === 'number' && s > 0 ? { sigmaStart: s } : undefined;
+    },
+    // CG folds trained before the 20th session stored the preconditioner in float64 (no record of it)
+    retrainParams(fold) {
+      const info = fold.modelInfo;
+      if (info?.solver !== 'cg') return undefined;
+      return { precondStorage: typeof info.precondStorage === 'string' ? info.precondStorage : 'f64' };
     },
   },
 };

@@ -84,6 +84,18 @@ describe('σ grid search (sigmaSearch.ts)', () => {
     expect(entry.warmStart?.(fold())).toBeUndefined();
     expect(entry.warmStart?.(fold({ sigma: 'x' }))).toBeUndefined();
   });
+
+  it('retrains a recorded CG fold with the preconditioner storage it had (float64 before the record existed)', () => {
+    const entry = getModelEntry('sgdml');
+    const fold = (modelInfo?: Record<string, unknown>) => ({ modelInfo }) as unknown as FoldResult;
+    expect(entry.retrainParams?.(fold({ solver: 'cg' }))).toEqual({ precondStorage: 'f64' });
+    expect(entry.retrainParams?.(fold({ solver: 'cg', precondStorage: 'f32' }))).toEqual({
+      precondStorage: 'f32',
+    });
+    expect(entry.retrainParams?.(fold({ solver: 'cholesky' }))).toBeUndefined();
+    expect(entry.parseOptions({ 'precond-storage': 'f64' })).toEqual({ precondStorage: 'f64' });
+    expect(() => entry.parseOptions({ 'precond-storage': 'f16' })).toThrow();
+  });
 });
 
 const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
@@ -138,6 +150,7 @@ describe.skipIf(!existsSync(azoPath))('sGDML training with a σ start', () => {
     expect(Object.keys(res).sort()).toEqual(Object.keys(its).sort());
     for (const [s, r] of Object.entries(res)) if (its[s] < 2000) expect(r).toBeLessThanOrEqual(1e-4);
     expect(info.precondLinalg).toBe('wasm-simd');
+    expect(info.precondStorage).toBe('f32');
     expect(info.solver).toBe('cg');
   });
 });

@@ -755,8 +755,9 @@ async function runStudy(args: ReturnType<typeof parseArgs>): Promise<number> {
               spec,
               size: maxSize,
               fold: best.fold,
-              // e.g. sGDML: the σ search starts at the σ this fold chose, so it finds it in 2–3 trials
-              warm: entry.warmStart?.(best),
+              // e.g. sGDML: the σ search starts at the σ this fold chose, so it finds it in 2–3 trials,
+              // with the fold's own preconditioner storage
+              warm: { ...entry.warmStart?.(best), ...entry.retrainParams?.(best) },
               signal: ac.signal,
               onProgress: (p) =>
                 bar.update(
