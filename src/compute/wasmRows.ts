@@ -1,5 +1,5 @@
 /**
- * Row gathers, segment sums and 2-D transposes in WebAssembly (SIMD where it helps;
+ * Row gathers, segment sums, 2-D transposes and column sums in WebAssembly (SIMD where it helps;
  * src/compute/wasm/rows.wat) that run directly on the memory of tfjs's wasm backend: the module
  * imports that memory, so the kernels of nn-common/rowKernels.ts read and write tensors where they
  * lie, without a copy. Same arithmetic as their JavaScript loops (float32 adds in row order), so the
@@ -20,6 +20,8 @@ export interface HeapRowKernels {
   segmentSumRows(x: number, out: number, idx: number, m: number, d: number, rows: number): void;
   /** out (cols × rows) = xᵀ for x (rows × cols). */
   transpose2d(x: number, out: number, rows: number, cols: number): void;
+  /** out (cols) = Σ_i x[i] for x (rows × cols), each column in row order. */
+  sumRows(x: number, out: number, rows: number, cols: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

@@ -213,4 +213,34 @@ describe('row kernels on wasm', () => {
     const t3 = tf.transpose(tf.reshape(x, [1, rows, cols]), [0, 2, 1]);
     expect(Array.from(t3.dataSync())).toEqual(Array.from(viaTfjs.dataSync()));
   });
+
+  it.each([
+    [1789, 64],
+    [240, 64],
+    [7, 5],
+    [1, 3],
+  ])('axis-0 sums (%i × %i) on the module give tfjs’s own bits', (rows, cols) => {
+    rowKernelsActive();
+    const x = tf.tensor2d(values(rows * cols, 41 + rows), [rows, cols]);
+    const sums = () =>
+      [
+        tf.sum(x, 0),
+        tf.sum(x, [0], true),
+        tf.sum(x, -2),
+        tf.sum(x, 1), // not axis 0: tfjs's kernel either way
+        tf.sum(x),
+      ].map((t) => [t.shape, Array.from(t.dataSync())]);
+    const viaModule = sums();
+    setRowKernelsSimd(false);
+    const viaTfjs = sums();
+    setRowKernelsSimd(true);
+    expect(viaModule).toEqual(viaTfjs);
+    expect(viaModule[1][0]).toEqual([1, cols]);
+    if (rows > 0 && cols > 0) expect(viaModule[0][1]).not.toEqual(new Array(cols).fill(0));
+  });
+
+  it('an axis-0 sum over no rows is zero (tfjs 4.22’s wasm Sum returns uninitialised memory there)', () => {
+    rowKernelsActive();
+    expect(Array.from(tf.sum(tf.zeros([0, 4]), 0).dataSync())).toEqual([0, 0, 0, 0]);
+  });
 });

@@ -1,10 +1,10 @@
 (module
-  ;; Row gathers, segment sums and 2-D transposes over float32 matrices in the memory of tfjs's wasm
-  ;; backend (imported), for the networks' pair and triplet sums and their matmul gradients
-  ;; (src/models/nn-common/rowKernels.ts). All pointers are byte
-  ;; offsets; rows are d float32 wide; idx holds m int32 indices. Each output element of a segment sum is
-  ;; summed in row order from 0 with float32 adds, as the JavaScript loop and the selector matmul do, so
-  ;; the results are the same bit for bit.
+  ;; Row gathers, segment sums, 2-D transposes and column sums over float32 matrices in the memory
+  ;; of tfjs's wasm backend (imported), for the networks' pair and triplet sums and their gradients
+  ;; (src/models/nn-common/rowKernels.ts). All pointers are byte offsets; rows are d float32 wide; idx
+  ;; holds m int32 indices. Each output element of a sum is summed in row order from 0 with float32
+  ;; adds, as the JavaScript loops, the selector matmuls and tfjs's Sum do, so the results are the
+  ;; same bit for bit.
   (import "env" "memory" (memory 1))
 
   ;; out[r] = x[idx[r]] for r < m (a zero row where idx[r] < 0).
@@ -157,4 +157,44 @@
             (br $jloop2)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rloop))))
+
+  ;; out (cols) = Σ_i x[i] for x (rows × cols): each column summed from 0 in row order with float32
+  ;; adds, as tfjs's own Sum kernel does after moving the summed axis last.
+  (func (export "sumRows")
+    (param $x i32) (param $o i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $k i32) (local $bytes i32) (local $b16 i32) (local $src i32)
+    (local.set $bytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $b16 (i32.and (local.get $bytes) (i32.const -16)))
+    (local.set $k (i32.const 0))
+    (block $zend
+      (loop $zloop
+        (br_if $zend (i32.ge_u (local.get $k) (local.get $bytes)))
+        (f32.store (i32.add (local.get $o) (local.get $k)) (f32.const 0))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $zloop)))
+    (local.set $src (local.get $x))
+    (local.set $i (i32.const 0))
+    (block $iend
+      (loop $iloop
+        (br_if $iend (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $k (i32.const 0))
+        (block $vend
+          (loop $vloop
+            (br_if $vend (i32.ge_u (local.get $k) (local.get $b16)))
+            (v128.store (i32.add (local.get $o) (local.get $k))
+              (f32x4.add (v128.load (i32.add (local.get $o) (local.get $k)))
+                (v128.load (i32.add (local.get $src) (local.get $k)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $vloop)))
+        (block $send
+          (loop $sloop
+            (br_if $send (i32.ge_u (local.get $k) (local.get $bytes)))
+            (f32.store (i32.add (local.get $o) (local.get $k))
+              (f32.add (f32.load (i32.add (local.get $o) (local.get $k)))
+                (f32.load (i32.add (local.get $src) (local.get $k)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $sloop)))
+        (local.set $src (i32.add (local.get $src) (local.get $bytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $iloop))))
 )

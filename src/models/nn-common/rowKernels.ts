@@ -12,8 +12,8 @@
  * are the same bit for bit (tests/unit/row-kernels.test.ts).
  *
  * The loops run in WebAssembly SIMD on the backend's own memory where that module links to it
- * (compute/wasmRows.ts; same sums, so the same bits), else in JavaScript. Rank-2 transposes (the
- * matmul gradients') run on that module too, once the kernels are first used.
+ * (compute/wasmRows.ts; same sums, so the same bits), else in JavaScript. Rank-2 transposes and
+ * axis-0 sums (the matmul and bias gradients') run on that module too, once the kernels are first used.
  *
  * Other backends keep the selector matmuls (webgl and webgpu run them on the GPU).
  */
@@ -97,36 +97,60 @@ function rowKernel(
 }
 
 /**
- * tfjs's wasm Transpose is a generic loop that costs ≈ 30 µs on a 64 × 64 matrix; the matmul gradients
- * (tfjs-fixes.ts, fix 2) transpose weights and activations ≈ 185 times per SchNet training step. Rank-2
- * float32 transposes run on rows.wat's loop instead (a copy, so the same numbers); others as before.
+ * Two tfjs wasm kernels the matmul and bias gradients call often run on rows.wat instead, for float32
+ * matrices (rank 2); every other case goes to tfjs's own kernel:
+ * - Transpose is a generic loop that costs ≈ 30 µs on a 64 × 64 matrix; the matmul gradients
+ *   (tfjs-fixes.ts, fix 2) transpose weights and activations ≈ 185 times per SchNet training step. A
+ *   copy, so the same numbers.
+ * - Sum over axis 0 (a bias gradient: dy [rows, 64] → [64]) transposes first in tfjs, then sums each
+ *   column from 0 in row order with float32 adds; `sumRows` does those adds in place, so the same bits.
  */
-function registerTranspose(): void {
-  const original = tf.getKernel('Transpose', 'wasm');
-  if (!original) return;
-  tf.unregisterKernel('Transpose', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Transpose',
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const b = args.backend as unknown as WasmBackendLike;
-      const x = args.inputs.x as tf.TensorInfo;
-      const perm = (args.attrs as { perm: number[] }).perm;
-      const k = x.shape.length === 2 && x.dtype === 'float32' && perm[0] === 1 ? simdKernelsOf(b) : null;
-      if (!k) return original.kernelFunc(args);
-      const [rows, cols] = x.shape;
-      const out = b.makeOutput([cols, rows], 'float32');
-      if (rows * cols > 0)
-        k.transpose2d(b.typedArrayFromHeap(x).byteOffset, b.typedArrayFromHeap(out).byteOffset, rows, cols);
-      return out;
-    },
+function registerMatrixKernels(): void {
+  const override = (
+    kernelName: string,
+    run: (
+      k: HeapRowKernels,
+      b: WasmBackendLike,
+      x: tf.TensorInfo,
+      attrs: tf.NamedAttrMap,
+    ) => tf.TensorInfo | null,
+  ) => {
+    const original = tf.getKernel(kernelName, 'wasm');
+    if (!original) return;
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({
+      kernelName,
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const b = args.backend as unknown as WasmBackendLike;
+        const x = args.inputs.x as tf.TensorInfo;
+        const k = x.shape.length === 2 && x.dtype === 'float32' ? simdKernelsOf(b) : null;
+        return (k && run(k, b, x, args.attrs ?? {})) || original.kernelFunc(args);
+      },
+    });
+  };
+  const offset = (b: WasmBackendLike, t: tf.TensorInfo) => b.typedArrayFromHeap(t).byteOffset;
+  override('Transpose', (k, b, x, attrs) => {
+    if ((attrs.perm as number[])[0] !== 1) return null;
+    const [rows, cols] = x.shape;
+    const out = b.makeOutput([cols, rows], 'float32');
+    if (rows * cols > 0) k.transpose2d(offset(b, x), offset(b, out), rows, cols);
+    return out;
+  });
+  override('Sum', (k, b, x, attrs) => {
+    const axes = ([] as number[]).concat(attrs.axis as number | number[]).map((a) => (a < 0 ? a + 2 : a));
+    if (axes.length !== 1 || axes[0] !== 0) return null;
+    const [rows, cols] = x.shape;
+    const out = b.makeOutput(attrs.keepDims ? [1, cols] : [cols], 'float32');
+    if (cols > 0) k.sumRows(offset(b, x), offset(b, out), rows, cols);
+    return out;
   });
 }
 
 function register(): void {
   if (registered) return;
   registered = true;
-  registerTranspose();
+  registerMatrixKernels();
   tf.registerKernel(
     rowKernel(
       GATHER_ROWS,
