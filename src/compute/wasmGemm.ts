@@ -13,6 +13,7 @@
  * caller uses its JavaScript loop.
  */
 import { GEMM_WASM_BASE64 } from './wasm/gemm.wasm';
+import { compiledWasmModule } from './wasmModule';
 
 interface GemmKernel {
   memory: WebAssembly.Memory;
@@ -31,25 +32,13 @@ interface GemmKernel {
 
 let kernel: GemmKernel | null | undefined;
 
-/** The bytes of a base64 string (the embedded WebAssembly modules). */
-export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 /** The instantiated kernel, or null where WebAssembly SIMD is unavailable (decided once). */
 export function wasmGemmKernel(): GemmKernel | null {
   if (kernel !== undefined) return kernel;
   kernel = null;
   try {
-    const bytes = decodeBase64(GEMM_WASM_BASE64);
-    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
-      // synchronous compile is allowed for modules under 4 kB, also on a browser's main thread
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-      kernel = inst.exports as unknown as GemmKernel;
-    }
+    const mod = compiledWasmModule(GEMM_WASM_BASE64);
+    if (mod) kernel = new WebAssembly.Instance(mod, {}).exports as unknown as GemmKernel;
   } catch {
     kernel = null;
   }

@@ -12,7 +12,7 @@
  * JavaScript products instead.
  */
 import { matVecRows, subTransMatVecRows } from './linalg';
-import { decodeBase64 } from './wasmGemm';
+import { compiledWasmModule } from './wasmModule';
 import { MATVEC_WASM_BASE64 } from './wasm/matvec.wasm';
 
 export type RowMatrixPrecision = 'f64' | 'f32';
@@ -42,21 +42,9 @@ interface MatVecExports {
   subTransMatVec4F32: SubTransMatVec4;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The compiled kernel module, or null where WebAssembly SIMD is unavailable (decided once). */
 export function matVecModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    const bytes = decodeBase64(MATVEC_WASM_BASE64);
-    // synchronous compile is allowed for modules under 4 kB, also on a browser's main thread
-    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes))
-      compiled = new WebAssembly.Module(bytes);
-  } catch {
-    compiled = null;
-  }
-  return compiled;
+  return compiledWasmModule(MATVEC_WASM_BASE64);
 }
 
 const PAGE = 65536;

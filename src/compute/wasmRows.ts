@@ -10,7 +10,7 @@
  * returns null and the callers keep their JavaScript loops (and tfjs's own Transpose).
  */
 import { ROWS_WASM_BASE64 } from './wasm/rows.wasm';
-import { decodeBase64 } from './wasmGemm';
+import { compiledWasmModule } from './wasmModule';
 
 /** The module's exports; pointers are byte offsets into the imported memory. */
 export interface HeapRowKernels {
@@ -24,7 +24,6 @@ export interface HeapRowKernels {
   sumRows(x: number, out: number, rows: number, cols: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
 const instances = new WeakMap<WebAssembly.Memory, HeapRowKernels | null>();
 
 /** The kernels linked to `memory`, or null where they cannot run (decided once per memory). */
@@ -33,14 +32,9 @@ export function heapRowKernels(memory: WebAssembly.Memory): HeapRowKernels | nul
   if (known !== undefined) return known;
   let kernels: HeapRowKernels | null = null;
   try {
-    if (compiled === undefined) {
-      const bytes = decodeBase64(ROWS_WASM_BASE64);
-      // synchronous compile is allowed for modules under 4 kB, also on a browser's main thread
-      compiled =
-        typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    }
-    if (compiled)
-      kernels = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as HeapRowKernels;
+    const mod = compiledWasmModule(ROWS_WASM_BASE64);
+    if (mod)
+      kernels = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as HeapRowKernels;
   } catch {
     kernels = null;
   }

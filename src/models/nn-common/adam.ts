@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_WASM_BASE64 } from '../../compute/wasm/adam.wasm';
-import { decodeBase64 } from '../../compute/wasmGemm';
+import { compiledWasmModule } from '../../compute/wasmModule';
 
 const f32 = Math.fround;
 
@@ -35,17 +35,11 @@ interface AdamKernel {
   adamStep(m: number, v: number, x: number, g: number, n: number, ...s: StepScalars): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
 /** A fresh instance of adam.wat (its own memory), or null without WebAssembly SIMD. */
 function adamKernel(): AdamKernel | null {
   try {
-    if (compiled === undefined) {
-      const bytes = decodeBase64(ADAM_WASM_BASE64);
-      compiled =
-        typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    }
-    return compiled ? (new WebAssembly.Instance(compiled, {}).exports as unknown as AdamKernel) : null;
+    const mod = compiledWasmModule(ADAM_WASM_BASE64);
+    return mod ? (new WebAssembly.Instance(mod, {}).exports as unknown as AdamKernel) : null;
   } catch {
     return null;
   }
