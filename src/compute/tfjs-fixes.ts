@@ -142,6 +142,22 @@ const originals = new Map<string, tf.GradConfig>();
 const sharedWasmKernels = new Set<string>();
 
 /**
+ * Replaces tfjs's wasm kernel `kernelName` by `make(original)`, where `original` is the kernel it
+ * replaces (for the cases the new one leaves to it). False, and nothing changed, where the wasm
+ * kernels are not registered.
+ */
+export function overrideWasmKernel(
+  kernelName: string,
+  make: (original: tf.KernelFunc) => tf.KernelFunc,
+): boolean {
+  const original = tf.getKernel(kernelName, 'wasm');
+  if (!original) return false;
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: make(original.kernelFunc) });
+  return true;
+}
+
+/**
  * Fix 4: Identity and same-dtype Cast on wasm return the input's buffer (reference-counted) instead
  * of a copy. Needs the wasm kernels registered (importing @tensorflow/tfjs-backend-wasm does that);
  * without them it does nothing. Idempotent.
@@ -149,21 +165,14 @@ const sharedWasmKernels = new Set<string>();
 export function shareBuffersOnWasm(): void {
   for (const kernelName of ['Identity', 'Cast']) {
     if (sharedWasmKernels.has(kernelName)) continue;
-    const original = tf.getKernel(kernelName, 'wasm');
-    if (!original) continue;
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({
-      kernelName,
-      backendName: 'wasm',
-      kernelFunc: (args) => {
-        const x = args.inputs.x as tf.TensorInfo;
-        const dtype = kernelName === 'Cast' ? (args.attrs as { dtype: tf.DataType }).dtype : x.dtype;
-        if (dtype !== x.dtype || dtype === 'string') return original.kernelFunc(args);
-        (args.backend as unknown as { incRef(id: tf.TensorInfo['dataId']): void }).incRef(x.dataId);
-        return { dataId: x.dataId, shape: x.shape, dtype };
-      },
+    const replaced = overrideWasmKernel(kernelName, (original) => (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      const dtype = kernelName === 'Cast' ? (args.attrs as { dtype: tf.DataType }).dtype : x.dtype;
+      if (dtype !== x.dtype || dtype === 'string') return original(args);
+      (args.backend as unknown as { incRef(id: tf.TensorInfo['dataId']): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype };
     });
-    sharedWasmKernels.add(kernelName);
+    if (replaced) sharedWasmKernels.add(kernelName);
   }
 }
 
@@ -179,22 +188,17 @@ export function fastSoftplusOnWasm(): void {
   const [abs, sigmoid, log, relu, sub] = ['Abs', 'Sigmoid', 'Log', 'Relu', 'Sub'].map(kernel);
   if (!abs || !sigmoid || !log || !relu || !sub || !tf.getKernel('Softplus', 'wasm')) return;
   type Run = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend }) => tf.TensorInfo;
-  tf.unregisterKernel('Softplus', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Softplus',
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      const backend = args.backend as tf.KernelBackend;
-      const unary = (f: unknown, t: tf.TensorInfo) => (f as Run)({ inputs: { x: t }, backend });
-      const absX = unary(abs, x);
-      const sig = unary(sigmoid, absX);
-      const logSig = unary(log, sig);
-      const pos = unary(relu, x);
-      const out = (sub as Run)({ inputs: { a: pos, b: logSig }, backend });
-      for (const t of [absX, sig, logSig, pos]) backend.disposeData(t.dataId);
-      return out;
-    },
+  overrideWasmKernel('Softplus', () => (args) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    const backend = args.backend as tf.KernelBackend;
+    const unary = (f: unknown, t: tf.TensorInfo) => (f as Run)({ inputs: { x: t }, backend });
+    const absX = unary(abs, x);
+    const sig = unary(sigmoid, absX);
+    const logSig = unary(log, sig);
+    const pos = unary(relu, x);
+    const out = (sub as Run)({ inputs: { a: pos, b: logSig }, backend });
+    for (const t of [absX, sig, logSig, pos]) backend.disposeData(t.dataId);
+    return out;
   });
   fastSoftplusRegistered = true;
 }

@@ -18,6 +18,7 @@
  * Other backends keep the selector matmuls (webgl and webgpu run them on the GPU).
  */
 import * as tf from '@tensorflow/tfjs';
+import { overrideWasmKernel } from '../../compute/tfjs-fixes';
 import { heapRowKernels, type HeapRowKernels } from '../../compute/wasmRows';
 
 export const GATHER_ROWS = 'PesGatherRows';
@@ -115,18 +116,11 @@ function registerMatrixKernels(): void {
       attrs: tf.NamedAttrMap,
     ) => tf.TensorInfo | null,
   ) => {
-    const original = tf.getKernel(kernelName, 'wasm');
-    if (!original) return;
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({
-      kernelName,
-      backendName: 'wasm',
-      kernelFunc: (args) => {
-        const b = args.backend as unknown as WasmBackendLike;
-        const x = args.inputs.x as tf.TensorInfo;
-        const k = x.shape.length === 2 && x.dtype === 'float32' ? simdKernelsOf(b) : null;
-        return (k && run(k, b, x, args.attrs ?? {})) || original.kernelFunc(args);
-      },
+    overrideWasmKernel(kernelName, (original) => (args) => {
+      const b = args.backend as unknown as WasmBackendLike;
+      const x = args.inputs.x as tf.TensorInfo;
+      const k = x.shape.length === 2 && x.dtype === 'float32' ? simdKernelsOf(b) : null;
+      return (k && run(k, b, x, args.attrs ?? {})) || original(args);
     });
   };
   const offset = (b: WasmBackendLike, t: tf.TensorInfo) => b.typedArrayFromHeap(t).byteOffset;
