@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { applyTfjsFixes } from './tfjs-fixes';
+import { wasmKernelStates, type WasmKernelState } from './wasmKernels';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -33,6 +34,8 @@ export interface BackendInfo {
   adapter: string;
   /** Every backend tried, in order, with the reason for each rejection. */
   tried: BackendAttempt[];
+  /** The project's own WebAssembly kernels, and whether each runs under this backend. */
+  kernels: WasmKernelState[];
 }
 
 export interface InitBackendOptions {
@@ -216,7 +219,7 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
       continue;
     }
     tried.push({ name, ok: true });
-    return { backend: name, adapter, tried };
+    return { backend: name, adapter, tried, kernels: wasmKernelStates() };
   }
   const why = tried.map((t) => `${t.name}: ${t.reason ?? 'failed'}`).join('; ');
   throw new Error(

@@ -26,6 +26,12 @@ export interface HeapRowKernels {
 
 const instances = new WeakMap<WebAssembly.Memory, HeapRowKernels | null>();
 
+/** The WebAssembly.Memory of a tfjs wasm backend (4.x: its Emscripten module's `asm.memory`), or null. */
+export function wasmBackendMemory(backend: unknown): WebAssembly.Memory | null {
+  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } } | null)?.wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? memory : null;
+}
+
 /** The kernels linked to `memory`, or null where they cannot run (decided once per memory). */
 export function heapRowKernels(memory: WebAssembly.Memory): HeapRowKernels | null {
   const known = instances.get(memory);

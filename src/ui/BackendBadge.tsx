@@ -1,7 +1,7 @@
 /**
  * Shows the tfjs backend the compute worker runs on (and its adapter/renderer); the disclosure lists
- * every backend that was tried and why it was refused, and lets the user switch (page reload with
- * `?backend=`).
+ * every backend that was tried and why it was refused, which of our own WebAssembly kernels run
+ * under it, and lets the user switch (page reload with `?backend=`).
  */
 import { useState } from 'react';
 import { useStore, type WorkerState } from '../state/store';
@@ -86,6 +86,24 @@ export function BackendBadge({ onSelfTest }: BackendBadgeProps) {
           ))}
           {compute.status === 'error' && <li className="no">{compute.error}</li>}
         </ul>
+        {(compute.info?.kernels ?? []).length > 0 && (
+          <>
+            <p className="badge-title">Own WebAssembly kernels (compute worker)</p>
+            <ul className="tried" data-testid="wasm-kernels">
+              {(compute.info?.kernels ?? []).map((k) => (
+                <li
+                  key={k.id}
+                  className={k.active ? 'ok' : 'no'}
+                  data-kernel={k.id}
+                  data-active={k.active ? 'true' : 'false'}
+                >
+                  <strong>{k.id}</strong> {k.active ? '✓' : '–'} {k.what}
+                  {k.instead ? ` (not used: ${k.instead})` : ''}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
         <p className="badge-sub">
           Predict worker: {summary(predict)}
           {predict.info?.adapter ? ` on ${predict.info.adapter}` : ''}

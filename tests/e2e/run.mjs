@@ -78,6 +78,19 @@ for (const forced of ['cpu', 'wasm', 'webgl']) {
       const err = await page.textContent('[data-testid="errors"]');
       assert(backend === forced, `badge backend "${backend}" should be "${forced}" (errors shown: ${err})`);
       assert((await badgeText(page))?.trim() === forced, `badge text shows ${forced}`);
+      // Our WebAssembly kernels in the worker: gemm and matvec wherever SIMD is (Chromium has it);
+      // Adam on the host backends; the row kernels only on wasm, linked to tfjs's own memory.
+      const kernels = await page.$$eval('[data-testid="wasm-kernels"] li', (lis) =>
+        Object.fromEntries(lis.map((li) => [li.getAttribute('data-kernel'), li.getAttribute('data-active')])),
+      );
+      console.log(`      own wasm kernels on ${forced}: ${JSON.stringify(kernels)}`);
+      const want = {
+        gemm: 'true',
+        matvec: 'true',
+        adam: forced === 'webgl' ? 'false' : 'true',
+        rows: forced === 'wasm' ? 'true' : 'false',
+      };
+      assert(JSON.stringify(kernels) === JSON.stringify(want), `kernels ${JSON.stringify(want)}`);
       await expectMoleculeShown(page, `backend-${forced}`);
       await screenshot(page, `backend-${forced}`);
       assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);

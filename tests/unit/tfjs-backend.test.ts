@@ -21,9 +21,21 @@ describe('initBackend in Node', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(w.adapter).toMatch(/^wasm/);
     expect(w.tried).toEqual([{ name: 'wasm', ok: true }]);
+    // Node has WebAssembly SIMD, and tfjs's wasm memory is where wasmRows.ts looks for it
+    expect(w.kernels.map((k) => [k.id, k.active])).toEqual([
+      ['gemm', true],
+      ['matvec', true],
+      ['adam', true],
+      ['rows', true],
+    ]);
     expect(await backendSelfCheck()).toBeNull();
     const c = await initNodeBackend('cpu');
-    expect(c).toEqual({ backend: 'cpu', adapter: 'cpu', tried: [{ name: 'cpu', ok: true }] });
+    expect(c).toMatchObject({ backend: 'cpu', adapter: 'cpu', tried: [{ name: 'cpu', ok: true }] });
+    expect(c.kernels.find((k) => k.id === 'rows')).toMatchObject({
+      active: false,
+      instead: /only for the wasm backend/,
+    });
+    expect(c.kernels.find((k) => k.id === 'adam')?.active).toBe(true);
     expect(tfjsFixesApplied()).toBe(true);
   });
 

@@ -21,6 +21,7 @@ function fakeWorkerFactory() {
           backend: preferred ?? 'wasm',
           adapter: 'fake',
           tried: [{ name: preferred ?? 'wasm', ok: true }],
+          kernels: [],
         };
       },
       async selfTest() {

@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { overrideWasmKernel } from '../../compute/tfjs-fixes';
-import { heapRowKernels, type HeapRowKernels } from '../../compute/wasmRows';
+import { heapRowKernels, wasmBackendMemory, type HeapRowKernels } from '../../compute/wasmRows';
 
 export const GATHER_ROWS = 'PesGatherRows';
 export const SEGMENT_SUM_ROWS = 'PesSegmentSumRows';
@@ -38,8 +38,6 @@ interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array;
   disposeData(dataId: tf.TensorInfo['dataId']): boolean;
-  /** the Emscripten module; `asm.memory` is its WebAssembly.Memory (tfjs-backend-wasm 4.x) */
-  wasm?: { asm?: { memory?: unknown } };
 }
 
 let registered = false;
@@ -58,8 +56,8 @@ export function setRowKernelsSimd(on: boolean): void {
 
 /** The SIMD loops linked to this backend's memory, or null (then the JavaScript loops run). */
 function simdKernelsOf(b: WasmBackendLike): HeapRowKernels | null {
-  const memory = b.wasm?.asm?.memory;
-  return simdEnabled && memory instanceof WebAssembly.Memory ? heapRowKernels(memory) : null;
+  const memory = simdEnabled ? wasmBackendMemory(b) : null;
+  return memory ? heapRowKernels(memory) : null;
 }
 
 /**
