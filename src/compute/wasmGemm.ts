@@ -32,8 +32,16 @@ interface GemmKernel {
 
 let kernel: GemmKernel | null | undefined;
 
-/** The instantiated kernel, or null where WebAssembly SIMD is unavailable (decided once). */
+let enabled = true;
+
+/** Whether the kernel is used where available (tests switch it off to compare with the JavaScript paths). */
+export function setWasmGemmEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** The instantiated kernel, or null where WebAssembly SIMD is unavailable (decided once) or switched off. */
 export function wasmGemmKernel(): GemmKernel | null {
+  if (!enabled) return null;
   if (kernel !== undefined) return kernel;
   kernel = null;
   try {
@@ -43,6 +51,23 @@ export function wasmGemmKernel(): GemmKernel | null {
     kernel = null;
   }
   return kernel;
+}
+
+const heapViews = new WeakMap<GemmKernel, Float64Array>();
+
+/** A float64 view of the kernel's memory, made again only after the memory grew (many small products). */
+function heapOf(k: GemmKernel): Float64Array {
+  const view = heapViews.get(k);
+  if (view && view.buffer === k.memory.buffer) return view;
+  const fresh = new Float64Array(k.memory.buffer);
+  heapViews.set(k, fresh);
+  return fresh;
+}
+
+/** dst[d + i] = src[s + i] for i < len: a loop for short rows (no subarray views), else a block copy. */
+function copyRow(src: Float64Array, s: number, dst: Float64Array, d: number, len: number): void {
+  if (len < 64) for (let i = 0; i < len; i++) dst[d + i] = src[s + i];
+  else dst.set(src.subarray(s, s + len), d);
 }
 
 /** Grows the kernel's memory to at least `bytes`; false when it cannot. */
@@ -134,7 +159,8 @@ export function gemmNTWasm(
  * C[cOff + i·ldc + j] (+)= Σ_{q<k} A[aOff + i·lda + q] · B[bOff + j·ldb + q] for i < m, j < n: the
  * strided A·Bᵀ of the GAP code's matABtStrided (src/models/gap/smallLinalg.ts), which zeroes C first
  * unless `accumulate`, with the same sums in the same order (q-chunks of `chunk`, each chunk's sum
- * added to C). C passes through the module's memory, so accumulating starts from its old values.
+ * added to C). C passes through the module's memory, so accumulating starts from its old values. The
+ * rows of A and B are padded with zeros to multiples of four, so the kernel computes every element.
  * False (C untouched) when the kernel is unavailable.
  */
 export function gemmNTStridedWasm(
@@ -155,33 +181,26 @@ export function gemmNTStridedWasm(
 ): boolean {
   const kern = wasmGemmKernel();
   if (!kern) return false;
-  const m4 = m - (m % 4),
-    n4 = n - (n % 4);
-  const b0 = m * k, // doubles: A at 0, B's panels at b0, C at c0
+  const m4 = Math.ceil(m / 4) * 4,
+    n4 = Math.ceil(n / 4) * 4;
+  const b0 = m4 * k, // doubles: A at 0, B's panels at b0, C at c0
     c0 = b0 + n4 * k;
-  if (!ensureMemory(kern, (c0 + m * n) * 8)) return false;
-  const heap = new Float64Array(kern.memory.buffer);
-  for (let i = 0; i < m; i++) heap.set(A.subarray(aOff + i * lda, aOff + i * lda + k), i * k);
+  if (!ensureMemory(kern, (c0 + m4 * n4) * 8)) return false;
+  const heap = heapOf(kern);
+  for (let i = 0; i < m; i++) copyRow(A, aOff + i * lda, heap, i * k, k);
+  heap.fill(0, m * k, b0);
   for (let p = 0; p < n4 / 4; p++)
     for (let jj = 0; jj < 4; jj++) {
       const src = bOff + (4 * p + jj) * ldb,
         dst = b0 + p * k * 4 + jj;
-      for (let q = 0; q < k; q++) heap[dst + q * 4] = B[src + q];
+      if (4 * p + jj < n) for (let q = 0; q < k; q++) heap[dst + q * 4] = B[src + q];
+      else for (let q = 0; q < k; q++) heap[dst + q * 4] = 0;
     }
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) heap[c0 + i * n + j] = accumulate ? C[cOff + i * ldc + j] : 0;
-  for (let q0 = 0; q0 < k; q0 += chunk) {
-    const q1 = Math.min(k, q0 + chunk);
-    kern.gemmBlocks(0, b0 * 8, c0 * 8, m4, n4, n, k, q0, q1);
-    // the rows and columns outside the 4 × 4 blocks, this chunk
-    for (let i = 0; i < m; i++)
-      for (let j = i < m4 ? n4 : 0; j < n; j++) {
-        let s = 0;
-        for (let q = q0; q < q1; q++) s += heap[i * k + q] * B[bOff + j * ldb + q];
-        heap[c0 + i * n + j] += s;
-      }
-  }
-  for (let i = 0; i < m; i++) C.set(heap.subarray(c0 + i * n, c0 + (i + 1) * n), cOff + i * ldc);
+  heap.fill(0, c0, c0 + m4 * n4);
+  if (accumulate) for (let i = 0; i < m; i++) copyRow(C, cOff + i * ldc, heap, c0 + i * n4, n);
+  for (let q0 = 0; q0 < k; q0 += chunk)
+    kern.gemmBlocks(0, b0 * 8, c0 * 8, m4, n4, n4, k, q0, Math.min(k, q0 + chunk));
+  for (let i = 0; i < m; i++) copyRow(heap, c0 + i * n4, C, cOff + i * ldc, n);
   return true;
 }
 
@@ -334,4 +353,108 @@ export function trsmLowerRowsWasm(
     }
   }
   return true;
+}
+
+/**
+ * Row groups of a matrix B (each a block of consecutive rows, k columns) kept packed in a WebAssembly
+ * memory of its own, for many products C = A·Bᵀ_g with a small A that changes: B is packed once (per
+ * `pack`), not at every product. GAP multiplies the sparse points' descriptors with every geometry's
+ * atoms (one group, packed for the whole training or model), and each geometry's density derivatives
+ * with 16 sparse points at a time (a group per atom and neighbour species, packed per geometry). Rows
+ * of A and of every group are padded with zeros to multiples of four, so the SIMD kernel computes every
+ * element (no JavaScript loop for the edges). Same sums as {@link gemmNTStridedWasm} without
+ * `accumulate` (q-chunks of `chunk`, q in order within each, each chunk's sum added to C from 0): the
+ * same results bit for bit.
+ */
+export class PackedRowsNT {
+  private k = 0;
+  /** per group: its first panel (in doubles) and its rows */
+  private starts: number[] = [];
+  private rows: number[] = [];
+  private end = 0;
+
+  private constructor(private readonly kern: GemmKernel) {}
+
+  /** An empty set on a fresh instance of the kernel; null where the kernel is unavailable. */
+  static create(): PackedRowsNT | null {
+    const mod = wasmGemmKernel() ? compiledWasmModule(GEMM_WASM_BASE64) : null;
+    if (!mod) return null;
+    try {
+      return new PackedRowsNT(new WebAssembly.Instance(mod, {}).exports as unknown as GemmKernel);
+    } catch {
+      return null;
+    }
+  }
+
+  /** A set holding rows bOff + j·ldb (j < n) of B as its group 0, or null (no kernel, no memory). */
+  static of(B: Float64Array, bOff: number, ldb: number, n: number, k: number): PackedRowsNT | null {
+    const packed = PackedRowsNT.create();
+    return packed?.pack(B, ldb, k, [bOff], [n]) ? packed : null;
+  }
+
+  /**
+   * Replaces the groups: group g is rows offs[g] + j·ldb (j < counts[g]) of B, k columns. False (and
+   * no groups) when the memory cannot grow.
+   */
+  pack(B: Float64Array, ldb: number, k: number, offs: ArrayLike<number>, counts: ArrayLike<number>): boolean {
+    this.k = k;
+    this.starts = [];
+    this.rows = [];
+    let end = 0;
+    for (let g = 0; g < counts.length; g++) end += Math.ceil(counts[g] / 4) * 4 * k;
+    if (!ensureMemory(this.kern, end * 8)) {
+      this.end = 0;
+      return false;
+    }
+    const heap = heapOf(this.kern);
+    let start = 0;
+    for (let g = 0; g < counts.length; g++) {
+      const n = counts[g],
+        n4 = Math.ceil(n / 4) * 4;
+      for (let p = 0; p < n4 / 4; p++)
+        for (let jj = 0; jj < 4; jj++) {
+          const dst = start + p * k * 4 + jj;
+          if (4 * p + jj < n) {
+            const src = offs[g] + (4 * p + jj) * ldb;
+            for (let q = 0; q < k; q++) heap[dst + q * 4] = B[src + q];
+          } else for (let q = 0; q < k; q++) heap[dst + q * 4] = 0;
+        }
+      this.starts.push(start);
+      this.rows.push(n);
+      start += n4 * k;
+    }
+    this.end = end;
+    return true;
+  }
+
+  /**
+   * C[cOff + i·ldc + j] = Σ_{q<k} A[aOff + i·lda + q] · B_g[j, q] for i < m and the rows j of group g.
+   * False (C untouched) when the memory cannot grow for A and C.
+   */
+  multiply(
+    g: number,
+    A: Float64Array,
+    aOff: number,
+    lda: number,
+    m: number,
+    C: Float64Array,
+    cOff: number,
+    ldc: number,
+    chunk: number,
+  ): boolean {
+    const { kern, k } = this;
+    const n = this.rows[g],
+      n4 = Math.ceil(n / 4) * 4,
+      m4 = Math.ceil(m / 4) * 4;
+    const a0 = this.end, // doubles: the groups' panels below a0, A at a0, C at c0
+      c0 = a0 + m4 * k;
+    if (!ensureMemory(kern, (c0 + m4 * n4) * 8)) return false;
+    const heap = heapOf(kern);
+    for (let i = 0; i < m; i++) copyRow(A, aOff + i * lda, heap, a0 + i * k, k);
+    heap.fill(0, a0 + m * k, c0 + m4 * n4); // A's padding rows, and C
+    for (let q0 = 0; q0 < k; q0 += chunk)
+      kern.gemmBlocks(a0 * 8, this.starts[g] * 8, c0 * 8, m4, n4, n4, k, q0, Math.min(k, q0 + chunk));
+    for (let i = 0; i < m; i++) copyRow(heap, c0 + i * n4, C, cOff + i * ldc, n);
+    return true;
+  }
 }

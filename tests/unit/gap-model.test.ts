@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { GapModel, GapTrainer, deserializeGap, trainGap, type GapParams } from '../../src/models/gap/gap.ts';
 import { selectSparse } from '../../src/models/gap/sparse.ts';
+import { setWasmGemmEnabled } from '../../src/compute/wasmGemm.ts';
 
 // ethanol-like reference geometry (C C O H×6), Å
 const Z = Int32Array.from([6, 6, 8, 1, 1, 1, 1, 1, 1]);
@@ -215,6 +216,21 @@ describe('GAP model', () => {
     expect(b.varE).toBeUndefined();
     expect(Array.from(b.E)).toEqual(Array.from(a.E));
     expect(Array.from(b.F)).toEqual(Array.from(a.F));
+  });
+
+  it('trains and predicts the same bits on the JavaScript paths as with the WebAssembly kernels', async () => {
+    const X = ds.R.slice(50 * 27, 54 * 27);
+    const withKernels = model.predict(X, 4);
+    setWasmGemmEnabled(false);
+    try {
+      const plain = await trainGap(ds, trainIdx, small, { seed: 5 });
+      const p = plain.predict(X, 4);
+      expect(Array.from(p.E)).toEqual(Array.from(withKernels.E));
+      expect(Array.from(p.F)).toEqual(Array.from(withKernels.F));
+      expect(Array.from(p.varE!)).toEqual(Array.from(withKernels.varE!));
+    } finally {
+      setWasmGemmEnabled(true);
+    }
   });
 
   it('serialises and deserialises to identical predictions', () => {

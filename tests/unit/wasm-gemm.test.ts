@@ -21,6 +21,7 @@ import {
   trsmLowerRowsWasm,
   wasmGemmKernel,
   gemmNTStridedWasm,
+  PackedRowsNT,
 } from '../../src/compute/wasmGemm';
 import { matABtStrided, matABtStridedJs } from '../../src/models/gap/smallLinalg';
 import { mixedMagnitudeValues } from './seeded-values';
@@ -159,4 +160,58 @@ describe("GAP's strided A·Bᵀ on the kernel", () => {
       expect(viaKernel[cOff + n]).toBe(C0[cOff + n]);
     },
   );
+});
+
+describe('packed row groups of B (PackedRowsNT) for repeated A·Bᵀ', () => {
+  it.each([
+    // m, n, k: A rows below and above four, B rows not a multiple of four, one and three K-chunks
+    [1, 5, 20],
+    [2, 500, 300],
+    [12, 37, 1100],
+    [10, 9, 4662],
+  ] as [number, number, number][])(
+    'one group: m %i × n %i, k %i gives matABtStridedJs bit for bit, product after product',
+    (m, n, k) => {
+      const lda = k + 5,
+        ldb = k + 3,
+        ldc = n + 2,
+        aOff = 7,
+        bOff = 11,
+        cOff = 4;
+      const B = randomArray(bOff + n * ldb, 43 + n);
+      const packed = PackedRowsNT.of(B, bOff, ldb, n, k);
+      expect(packed).not.toBeNull();
+      for (const seed of [41, 53]) {
+        const A = randomArray(aOff + m * lda, seed + m);
+        const C0 = randomArray(cOff + m * ldc, 47);
+        const viaJs = Float64Array.from(C0);
+        matABtStridedJs(A, aOff, lda, m, B, bOff, ldb, n, k, viaJs, cOff, ldc, false);
+        const got = Float64Array.from(C0);
+        expect(packed!.multiply(0, A, aOff, lda, m, got, cOff, ldc, 512)).toBe(true);
+        expect(Array.from(got), `seed ${seed}`).toEqual(Array.from(viaJs));
+      }
+    },
+  );
+
+  it('several groups, packed again with new rows: every group gives matABtStridedJs', () => {
+    const k = 600,
+      ldb = 620,
+      m = 16;
+    const packed = PackedRowsNT.create()!;
+    for (const [seed, offs, counts] of [
+      [61, [0, 3 * ldb, 20 * ldb], [3, 17, 6]],
+      [67, [5 * ldb, 0], [2, 9]],
+    ] as [number, number[], number[]][]) {
+      const B = randomArray(40 * ldb, seed);
+      expect(packed.pack(B, ldb, k, offs, counts)).toBe(true);
+      const A = randomArray(m * k, seed + 1);
+      counts.forEach((n, g) => {
+        const viaJs = new Float64Array(m * n);
+        matABtStridedJs(A, 0, k, m, B, offs[g], ldb, n, k, viaJs, 0, n, false);
+        const got = new Float64Array(m * n);
+        expect(packed.multiply(g, A, 0, k, m, got, 0, n, 512)).toBe(true);
+        expect(Array.from(got), `group ${g}`).toEqual(Array.from(viaJs));
+      });
+    }
+  });
 });

@@ -33,6 +33,7 @@ import type {
   TrainOptions,
   Trainer,
 } from '../types.ts';
+import { gemmNTStridedWasm, PackedRowsNT } from '../../compute/wasmGemm.ts';
 import { Soap, type SoapExpansion } from './soap.ts';
 import { GAP_PAPER, type GapParams } from './params.ts';
 import { selectSparse, makeRng } from './sparse.ts';
@@ -42,6 +43,8 @@ import {
   cholesky,
   matABt,
   matABtStrided,
+  matABtStridedJs,
+  MATMUL_CHUNK,
   solveLower,
   solveUpper,
   solveUpperTrans,
@@ -89,6 +92,16 @@ function kernelPowDeriv(x: number, zeta: number): number {
   return zeta === 2 ? 2 * x : zeta * Math.pow(Math.max(x, 0), zeta - 1);
 }
 
+/** What prediction keeps per species block of a model. */
+interface BlockCache {
+  /** the atoms of the block's species */
+  atoms: Int32Array;
+  /** the sparse points' descriptors transposed, Qᵀ (dim × M) */
+  Qt: Float64Array;
+  /** Q and Qᵀ packed in WebAssembly memory for the two products per geometry; null without SIMD */
+  resident: { dots: PackedRowsNT; grads: PackedRowsNT } | null;
+}
+
 export class GapModel implements ForceField {
   readonly kind: ModelKind = 'gap';
   readonly z: Int32Array;
@@ -108,10 +121,10 @@ export class GapModel implements ForceField {
     return this.M;
   }
 
-  /** Per block: atom indices of its species and Qᵀ (dim × M), built on first use. */
-  private blockCache?: { atoms: Int32Array; Qt: Float64Array }[];
+  /** Per block, built on first use: see {@link BlockCache}. */
+  private blockCache?: BlockCache[];
 
-  private cache(): { atoms: Int32Array; Qt: Float64Array }[] {
+  private cache(): BlockCache[] {
     if (this.blockCache) return this.blockCache;
     const D = this.soap.dim;
     this.blockCache = this.data.blocks.map((b) => {
@@ -120,7 +133,9 @@ export class GapModel implements ForceField {
       );
       const Qt = new Float64Array(D * b.M);
       for (let s = 0; s < b.M; s++) for (let e = 0; e < D; e++) Qt[e * b.M + s] = b.Q[s * D + e];
-      return { atoms, Qt };
+      const dots = PackedRowsNT.of(b.Q, 0, D, b.M, D);
+      const grads = dots && PackedRowsNT.of(Qt, 0, b.M, D, b.M);
+      return { atoms, Qt, resident: dots && grads ? { dots, grads } : null };
     });
     return this.blockCache;
   }
@@ -166,17 +181,18 @@ export class GapModel implements ForceField {
       eAtom.fill(0);
       const fo = t * nc;
       blocks.forEach((b, bi) => {
-        const { atoms, Qt } = cache[bi];
+        const { atoms, Qt, resident } = cache[bi];
         const nA = atoms.length;
         if (nA === 0) return;
         for (let ii = 0; ii < nA; ii++) qb.set(q.subarray(atoms[ii] * D, (atoms[ii] + 1) * D), ii * D);
-        // dots[s·nA + ii] = Q_s·q_i (the sparse points as the outer operand: Q is streamed once)
-        matABt(b.Q, 0, b.M, qb, 0, nA, D, dots, nA);
+        // dots[ii·M + s] = q_i·Q_s
+        if (!resident?.dots.multiply(0, qb, 0, D, nA, dots, 0, b.M, MATMUL_CHUNK))
+          matABt(qb, 0, nA, b.Q, 0, b.M, D, dots, b.M);
         for (let ii = 0; ii < nA; ii++) {
           let e = 0;
           for (let s = 0; s < b.M; s++) {
             const a = alpha[b.off + s];
-            const x = dots[s * nA + ii];
+            const x = dots[ii * b.M + s];
             const k = d2 * kernelPow(x, zeta);
             e += a * k;
             kstar[b.off + s] += k;
@@ -184,15 +200,16 @@ export class GapModel implements ForceField {
           }
           eAtom[atoms[ii]] = e;
         }
-        // gb[e·nA + ii] = Σ_s w_is Q_s[e] (Qᵀ streamed once)
-        matABt(Qt, 0, D, wts, 0, nA, b.M, gb, nA);
+        // gb[ii·D + e] = Σ_s w_is Q_s[e]
+        if (!resident?.grads.multiply(0, wts, 0, b.M, nA, gb, 0, D, MATMUL_CHUNK))
+          matABt(wts, 0, nA, Qt, 0, D, b.M, gb, D);
         for (let ii = 0; ii < nA; ii++) {
           const i = atoms[ii];
           const qo = i * D;
           let gq = 0;
-          for (let e = 0; e < D; e++) gq += gb[e * nA + ii] * q[qo + e];
+          for (let e = 0; e < D; e++) gq += gb[ii * D + e] * q[qo + e];
           const inv = pnorm[i] > 0 ? 1 / pnorm[i] : 0;
-          for (let e = 0; e < D; e++) gp[e] = (gb[e * nA + ii] - gq * q[qo + e]) * inv;
+          for (let e = 0; e < D; e++) gp[e] = (gb[ii * D + e] - gq * q[qo + e]) * inv;
           soap.pullback(c, i * cSize, gp, 0, h);
           // F_c −= g′·∂p_i/∂R_c for every neighbour c; the centre gets minus their sum
           const so = i * (S + 1);
@@ -575,11 +592,17 @@ export async function trainGap(
   const sc = 16;
   const qb = new Float64Array(maxAtoms * D);
   const dotsB = new Float64Array(maxAtoms * Mmax);
+  // the sparse points' descriptors packed once for the kernel values of every geometry (null: no SIMD)
+  const residentQ = blocks.map((b) => PackedRowsNT.of(b.Q, 0, D, b.M, D));
+  // each geometry's ∂c/∂R, packed per atom i and neighbour species a (group dcGroup[i·S + a])
+  let dcPacked = useF ? PackedRowsNT.create() : null;
+  const dcGroup = new Int32Array(N * S);
   const Hq = new Float64Array(cSize);
   const qdp = new Float64Array(maxAtoms * nc); // q_i·∂p_i/∂R_(slot,k), index ii·nc + 3·slot + k
   const CiT = new Float64Array(maxAtoms * nlm * K); // atoms' c transposed per l: [nA·l²·K + (ii·(2l+1) + m)·K + B]
   const O = new Float64Array(sc * maxAtoms * sq[L1]);
   const Hall = new Float64Array(maxAtoms * sc * cSize); // H_s of every atom for the chunk
+  const Hl = new Float64Array(K * maxAtoms * (2 * L1 - 1)); // H_s of one l for every atom
   const T2 = new Float64Array(sc * nc); // Q_s·∂p_i/∂R_(slot,k), [s·nc + 3·slot + k]
   let ws: SoapExpansion | undefined;
   const invE = 1 / params.sigmaE;
@@ -600,6 +623,22 @@ export async function trainGap(
     const f = trainIdx[t];
     ws = soap.expand(ds.R, f * nc, z, useF, ws);
     const { q, pnorm, c, nb, nbStart, dc } = ws;
+    if (dcPacked) {
+      // this geometry's ∂c/∂R of every atom and neighbour species, packed once for its force rows
+      const offs: number[] = [];
+      const counts: number[] = [];
+      for (let i = 0; i < N; i++)
+        for (let a = 0; a < S; a++) {
+          const t0 = nbStart[i * (S + 1) + a];
+          const t1 = nbStart[i * (S + 1) + a + 1];
+          dcGroup[i * S + a] = t1 > t0 ? offs.length : -1;
+          if (t1 > t0) {
+            offs.push((i * N + t0) * 3 * chanSize);
+            counts.push(3 * (t1 - t0));
+          }
+        }
+      if (!dcPacked.pack(dc, chanSize, chanSize, offs, counts)) dcPacked = null;
+    }
     const rE = rows;
     let eRef = ds.E[f];
     for (let i = 0; i < N; i++) eRef -= e0[z[i]];
@@ -610,10 +649,12 @@ export async function trainGap(
       const nA = atoms.length;
       if (nA === 0) return;
       for (let ii = 0; ii < nA; ii++) qb.set(q.subarray(atoms[ii] * D, (atoms[ii] + 1) * D), ii * D);
-      matABt(b.Q, 0, b.M, qb, 0, nA, D, dotsB, nA); // dotsB[s·nA + ii]
+      // dotsB[ii·M + s] = q_i·Q_s
+      if (!residentQ[bi]?.multiply(0, qb, 0, D, nA, dotsB, 0, b.M, MATMUL_CHUNK))
+        matABt(qb, 0, nA, b.Q, 0, b.M, D, dotsB, b.M);
       for (let ii = 0; ii < nA; ii++)
         for (let s = 0; s < b.M; s++)
-          Bblk[(b.off + s) * ldb + rE] += d2 * kernelPow(dotsB[s * nA + ii], zeta) * invE;
+          Bblk[(b.off + s) * ldb + rE] += d2 * kernelPow(dotsB[ii * b.M + s], zeta) * invE;
       if (!useF) return;
       // per atom: q_i·∂p_i/∂R for every neighbour slot, and the transposed coefficients
       for (let ii = 0; ii < nA; ii++) {
@@ -657,26 +698,37 @@ export async function trainGap(
             false,
           );
         }
-        // H_s = (κ_l/‖p_s‖ c_s^l) O^l for every atom, straight into Hall[(ii·ns + s)·cSize + A·nlm + lm]
+        // H_s = (κ_l/‖p_s‖ c_s^l) O^l for every atom into Hall[(ii·ns + s)·cSize + A·nlm + lm]: per s
+        // and l one product over all atoms (O's rows (ii, m) are evenly spaced) into Hl[A, (ii, m)]
         for (let s = 0; s < ns; s++)
           for (let l = 0; l < L1; l++) {
             const L = 2 * l + 1;
-            for (let ii = 0; ii < nA; ii++)
-              matABtStrided(
+            const aOff = (s0 + s) * cSize + l * l;
+            const bOff = ns * nA * sq[l] + s * L;
+            if (
+              !gemmNTStridedWasm(
                 CsF,
-                (s0 + s) * cSize + l * l,
+                aOff,
                 nlm,
                 K,
                 O,
-                ns * nA * sq[l] + ii * L * ns * L + s * L,
+                bOff,
                 ns * L,
+                nA * L,
                 L,
-                L,
-                Hall,
-                (ii * ns + s) * cSize + l * l,
-                nlm,
+                Hl,
+                0,
+                nA * L,
                 false,
-              );
+                MATMUL_CHUNK,
+              )
+            )
+              matABtStridedJs(CsF, aOff, nlm, K, O, bOff, ns * L, nA * L, L, Hl, 0, nA * L, false);
+            for (let ii = 0; ii < nA; ii++) {
+              const h0 = (ii * ns + s) * cSize + l * l;
+              for (let A = 0; A < K; A++)
+                for (let m = 0; m < L; m++) Hall[h0 + A * nlm + m] = Hl[A * nA * L + ii * L + m];
+            }
           }
         for (let ii = 0; ii < nA; ii++) {
           const i = atoms[ii];
@@ -687,25 +739,39 @@ export async function trainGap(
             const t0 = nbStart[so + a];
             const t1 = nbStart[so + a + 1];
             if (t1 === t0) continue;
-            matABtStrided(
-              Hall,
-              ii * ns * cSize + a * chanSize,
-              cSize,
-              ns,
-              dc,
-              (i * N + t0) * 3 * chanSize,
-              chanSize,
-              3 * (t1 - t0),
-              chanSize,
-              T2,
-              3 * t0,
-              nc,
-              false,
-            );
+            const g = dcGroup[i * S + a];
+            if (
+              !dcPacked?.multiply(
+                g,
+                Hall,
+                ii * ns * cSize + a * chanSize,
+                cSize,
+                ns,
+                T2,
+                3 * t0,
+                nc,
+                MATMUL_CHUNK,
+              )
+            )
+              matABtStrided(
+                Hall,
+                ii * ns * cSize + a * chanSize,
+                cSize,
+                ns,
+                dc,
+                (i * N + t0) * 3 * chanSize,
+                chanSize,
+                3 * (t1 - t0),
+                chanSize,
+                T2,
+                3 * t0,
+                nc,
+                false,
+              );
           }
           const inv = pnorm[i] > 0 ? 1 / pnorm[i] : 0;
           for (let s = 0; s < ns; s++) {
-            const x = dotsB[(s0 + s) * nA + ii];
+            const x = dotsB[ii * b.M + s0 + s];
             const w = -d2 * kernelPowDeriv(x, zeta) * invF;
             const col = (b.off + s0 + s) * ldb + rE + 1;
             let a0 = 0;

@@ -123,7 +123,8 @@ export function matABt(
 }
 
 /** The K-chunk of the products below: every element is summed over e in order within a chunk. */
-const CH = 512;
+export const MATMUL_CHUNK = 512;
+const CH = MATMUL_CHUNK;
 
 /**
  * General form: C[cOff + s·ldc + c] (+)= Σ_{e<K} A[aOff + s·lda + e] · B[bOff + c·ldb + e];
