@@ -452,8 +452,15 @@ export class PackedRowsNT {
     const heap = heapOf(kern);
     for (let i = 0; i < m; i++) copyRow(A, aOff + i * lda, heap, a0 + i * k, k);
     heap.fill(0, a0 + m * k, c0 + m4 * n4); // A's padding rows, and C
-    for (let q0 = 0; q0 < k; q0 += chunk)
-      kern.gemmBlocks(a0 * 8, this.starts[g] * 8, c0 * 8, m4, n4, n4, k, q0, Math.min(k, q0 + chunk));
+    // A group larger than a core's cache goes one panel at a time through all rows of A, so that each
+    // panel is read from memory once, not once per four rows of A (the kernel's own order).
+    const b0 = this.starts[g];
+    const step = n4 * k > 65536 ? 4 : n4;
+    for (let q0 = 0; q0 < k; q0 += chunk) {
+      const q1 = Math.min(k, q0 + chunk);
+      for (let j = 0; j < n4; j += step)
+        kern.gemmBlocks(a0 * 8, (b0 + j * k) * 8, (c0 + j) * 8, m4, step, n4, k, q0, q1);
+    }
     for (let i = 0; i < m; i++) copyRow(heap, c0 + i * n4, C, cOff + i * ldc, n);
     return true;
   }
