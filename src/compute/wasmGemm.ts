@@ -90,7 +90,7 @@ function ensureMemory(k: GemmKernel, bytes: number): boolean {
  * is unavailable.
  */
 function gemmWithPackedB(
-  A: Float64Array,
+  A: Float64Array | Float32Array,
   m: number,
   n: number,
   k: number,
@@ -209,8 +209,8 @@ export function gemmNTStridedWasm(
  * Bᵀ, but B's panels are plain copies of four adjacent entries per row, so no transpose is needed.
  */
 export function gemmNNWasm(
-  A: Float64Array,
-  B: Float64Array,
+  A: Float64Array | Float32Array,
+  B: Float64Array | Float32Array,
   m: number,
   n: number,
   k: number,

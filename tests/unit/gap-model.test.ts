@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { GapModel, GapTrainer, deserializeGap, trainGap, type GapParams } from '../../src/models/gap/gap.ts';
-import { selectSparse } from '../../src/models/gap/sparse.ts';
+import { leverageScores, makeRng, selectSparse } from '../../src/models/gap/sparse.ts';
 import { setWasmGemmEnabled } from '../../src/compute/wasmGemm.ts';
 
 // ethanol-like reference geometry (C C O H×6), Å
@@ -296,6 +296,22 @@ describe('sparse point selection', () => {
     const rnd = selectSparse(X, n, D, 10, 'random', 4);
     expect(new Set(rnd).size).toBe(10);
     expect(Array.from(selectSparse(X, n, D, 300, 'cur', 1)).length).toBe(n);
+  });
+
+  it('leverage scores are the same bits with and without the WebAssembly kernel (float32 and float64 X)', () => {
+    const n = 203; // rows and columns that are not multiples of four
+    const D = 37;
+    const r = rng(7);
+    const X64 = Float64Array.from({ length: n * D }, () => (r() < 0.3 ? 0 : r() - 0.4)); // zeros as in SOAP
+    for (const X of [X64, Float32Array.from(X64)]) {
+      const viaKernel = leverageScores(X, n, D, 12, makeRng(3));
+      setWasmGemmEnabled(false);
+      try {
+        expect(Array.from(leverageScores(X, n, D, 12, makeRng(3)))).toEqual(Array.from(viaKernel));
+      } finally {
+        setWasmGemmEnabled(true);
+      }
+    }
   });
 });
 

@@ -10,6 +10,7 @@
  * - 'random': M rows uniformly without replacement.
  */
 
+import { gemmNNWasm } from '../../compute/wasmGemm.ts';
 import { jacobiEig } from './smallLinalg.ts';
 
 /** Small seeded PRNG (mulberry32). */
@@ -65,8 +66,17 @@ export function leverageScores(
   // Both products keep every output's sum in row/column order (so the scores do not depend on the blocking);
   // rows are taken four at a time so that each row of V (or Q) is loaded once per four rows of X.
   const rows4 = new Float64Array(4 * kp);
+  // With the WebAssembly kernel each product is one GEMM with a single K-chunk: every output is the same
+  // running sum from 0 in the same order, so the same bits (adding the JavaScript loops' skipped zero
+  // products changes no sum). X goes into the kernel's memory as float64 for each product.
+  const typedX = X instanceof Float32Array || X instanceof Float64Array ? X : null;
+  const viaKernel = new Float64Array(typedX ? n * kp : 0);
   const mulX = (V: Float64Array, out: Float64Array) => {
     // out (n × kp, col-major) = X · V (V: D × kp, row-major)
+    if (typedX && gemmNNWasm(typedX, V, n, kp, D, viaKernel, D)) {
+      for (let r = 0; r < n; r++) for (let j = 0; j < kp; j++) out[j * n + r] = viaKernel[r * kp + j];
+      return;
+    }
     out.fill(0);
     let r = 0;
     for (; r + 4 <= n; r += 4) {
@@ -102,8 +112,14 @@ export function leverageScores(
       for (let j = 0; j < kp; j++) out[j * n + r] = row[j];
     }
   };
+  const viaKernelT = new Float64Array(typedX ? kp * D : 0);
   const mulXt = (Q: Float64Array, out: Float64Array) => {
     // out (D × kp, row-major) = Xᵀ Q  (Q col-major n × kp); each out element accumulates over r in order
+    if (typedX && gemmNNWasm(Q, typedX, kp, D, n, viaKernelT, n)) {
+      // (Qᵀ X)ᵀ: Q column-major is Qᵀ row-major
+      for (let j = 0; j < kp; j++) for (let e = 0; e < D; e++) out[e * kp + j] = viaKernelT[j * D + e];
+      return;
+    }
     out.fill(0);
     let r = 0;
     for (; r + 4 <= n; r += 4) {
