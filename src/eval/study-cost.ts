@@ -24,6 +24,7 @@ export interface FoldCostInput {
    * sGDML: the fold ran before the 17th session's faster CG (its modelInfo has no `linalg` record:
    * JavaScript matrix products and triangular solve, slower preconditioner passes). Those solves took
    * ≈ 2.2× as long (azobenzene rotation n = 300, σ = 40: 76 vs 37 s; n = 400, σ = 30: 205 vs 87 s).
+   * GAP: the fold ran before the 21st session's packed products (no `linalg` record; see gapSeconds).
    */
   slowLinalg?: boolean;
   /**
@@ -69,12 +70,17 @@ function sgdmlSeconds(x: FoldCostInput): number {
  * l_max 4) is ≈ 2.5× cheaper (azobenzene rotation n = 1000: 700 s measured, 1100 s predicted). The
  * cutoff matters little: the fast-preset scan on rotation, n = 200, 3 folds, took 176 / 202 / 210 /
  * 201 / 222 / 225 s at 3 … 8 Å (docs/results/gap/rotation-gap-scan-n200-rc*.json), ≈ (cutoff / 5)^0.3.
+ * Those timings are of the code before the 21st session; since, its products run on matrices packed
+ * once in WebAssembly memory (`npm run bench -- gap azobenzene --preset paper --n-train 100 --n-test
+ * 50`: training 55 → 41 s, prediction 65 → 48 ms per geometry), so folds that record it count ≈ 1.3×
+ * less.
  */
 function gapSeconds(x: FoldCostInput): number {
   const preset = x.options.preset === 'fast' ? 1 / 2.5 : 1;
   const sparse = x.options['n-sparse'] ? Math.min(1, Number(x.options['n-sparse']) / 500) : 1;
   const rc = x.options.cutoff ? Number(x.options.cutoff) : 5;
-  return 1 + 0.0075 * x.n ** 1.4 * x.nAtoms * preset * Math.sqrt(sparse) * (rc / 5) ** 0.3;
+  const packed = x.slowLinalg ? 1 : 1 / 1.3;
+  return 1 + 0.0075 * x.n ** 1.4 * x.nAtoms * preset * Math.sqrt(sparse) * (rc / 5) ** 0.3 * packed;
 }
 
 /**

@@ -262,7 +262,7 @@ const trialsOf = (f: TimedFold): number | undefined =>
     ? f.modelInfo.sigmaTrials.length
     : undefined;
 
-/** Whether a finished (sGDML) fold ran on the linear algebra before the 17th session (no record). */
+/** Whether a finished fold ran on the linear algebra before the 17th (sGDML) or 21st (GAP) session (no record). */
 const slowLinalgOf = (f: TimedFold): boolean => f.modelInfo?.linalg === undefined;
 
 /** Whether a finished (sGDML) fold's CG preconditioner ran before the 18th session's SIMD products. */

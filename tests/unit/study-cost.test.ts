@@ -163,12 +163,18 @@ describe('study time estimate', () => {
       size,
       trainSeconds: factor * runFoldSeconds(gap, size),
       testSeconds: 0,
+      modelInfo: { linalg: 'wasm-packed' },
     });
     const gapDone = [
       ...[50, 50, 50, 50, 50, 50].map((n) => atGap(n, 1)),
       ...[100, 100, 100, 100].map((n) => atGap(n, 0.1)),
     ];
     expect(runSecondsLeft(gap, gapDone).seconds).toBeCloseTo(runCost(gap, gapDone), 6);
+    // GAP folds from before the packed products (no linalg record) that took what the law said then
+    // leave the rest at the law's present speed, 1.3× less
+    const old = [50, 50, 50].map((n) => ({ size: n, trainSeconds: runFoldSeconds(gap, n, undefined, true) }));
+    expect(runFoldSeconds(gap, 50, undefined, true) / runFoldSeconds(gap, 50)).toBeCloseTo(1.3, 1);
+    expect(runSecondsLeft(gap, old).seconds).toBeCloseTo(runCost(gap, old), 6);
   });
   it("counts 3 σ trials where the search starts warm, and a finished fold's recorded trials", () => {
     const run = studyPlan('full').find((r) => r.id === 'azobenzene-rotation-sgdml-inv-ang')!;
