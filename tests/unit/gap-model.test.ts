@@ -218,6 +218,18 @@ describe('GAP model', () => {
     expect(Array.from(b.F)).toEqual(Array.from(a.F));
   });
 
+  it('predicts a batch of geometries as each alone (energies, forces, variance)', () => {
+    const n = 11; // more than one batch of eight, the last one partial
+    const X = ds.R.slice(40 * 27, (40 + n) * 27);
+    const all = model.predict(X, n);
+    for (let t = 0; t < n; t++) {
+      const one = model.predict(X.slice(t * 27, (t + 1) * 27), 1);
+      expect(one.E[0]).toBe(all.E[t]);
+      expect(one.varE![0]).toBe(all.varE![t]);
+      expect(Array.from(one.F)).toEqual(Array.from(all.F.subarray(t * 27, (t + 1) * 27)));
+    }
+  });
+
   it('trains and predicts the same bits on the JavaScript paths as with the WebAssembly kernels', async () => {
     const X = ds.R.slice(50 * 27, 54 * 27);
     const withKernels = model.predict(X, 4);

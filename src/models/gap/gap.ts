@@ -92,6 +92,9 @@ function kernelPowDeriv(x: number, zeta: number): number {
   return zeta === 2 ? 2 * x : zeta * Math.pow(Math.max(x, 0), zeta - 1);
 }
 
+/** Geometries per batch of {@link GapModel.predict} (the slider predicts one at a time). */
+const PREDICT_BATCH = 8;
+
 /** What prediction keeps per species block of a model. */
 interface BlockCache {
   /** the atoms of the block's species */
@@ -163,96 +166,115 @@ export class GapModel implements ForceField {
     const withVar = !!(Lmm && Rqr) && options.variance !== false;
     const varE = withVar ? new Float64Array(nConf) : undefined;
     const cache = this.cache();
+    // Geometries go through the two products in batches: the sparse points are read from memory once
+    // per batch, not once per geometry. Every number is computed as one geometry at a time would.
+    const batch = Math.min(PREDICT_BATCH, nConf);
     const maxAtoms = Math.max(1, ...cache.map((c) => c.atoms.length));
     const Mmax = Math.max(1, ...blocks.map((b) => b.M));
-    const qb = new Float64Array(maxAtoms * D);
-    const dots = new Float64Array(maxAtoms * Mmax);
-    const wts = new Float64Array(maxAtoms * Mmax);
-    const gb = new Float64Array(maxAtoms * D);
+    const qb = new Float64Array(batch * maxAtoms * D);
+    const dots = new Float64Array(batch * maxAtoms * Mmax);
+    const wts = new Float64Array(batch * maxAtoms * Mmax);
+    const gb = new Float64Array(batch * maxAtoms * D);
     const gp = new Float64Array(D);
     const h = new Float64Array(cSize);
-    const eAtom = new Float64Array(N);
-    const kstar = new Float64Array(this.M);
-    let ws: SoapExpansion | undefined;
-    for (let t = 0; t < nConf; t++) {
-      ws = soap.expand(R, t * nc, this.z, true, ws);
-      const { q, pnorm, c, nb, nbStart, dc } = ws;
+    const eAtom = new Float64Array(batch * N);
+    const kstar = new Float64Array(batch * this.M);
+    const ws: (SoapExpansion | undefined)[] = new Array(batch);
+    for (let t0 = 0; t0 < nConf; t0 += batch) {
+      const nt = Math.min(batch, nConf - t0);
+      for (let u = 0; u < nt; u++) ws[u] = soap.expand(R, (t0 + u) * nc, this.z, true, ws[u]);
       kstar.fill(0);
       eAtom.fill(0);
-      const fo = t * nc;
       blocks.forEach((b, bi) => {
         const { atoms, Qt, resident } = cache[bi];
         const nA = atoms.length;
         if (nA === 0) return;
-        for (let ii = 0; ii < nA; ii++) qb.set(q.subarray(atoms[ii] * D, (atoms[ii] + 1) * D), ii * D);
-        // dots[ii·M + s] = q_i·Q_s
-        if (!resident?.dots.multiply(0, qb, 0, D, nA, dots, 0, b.M, MATMUL_CHUNK))
-          matABt(qb, 0, nA, b.Q, 0, b.M, D, dots, b.M);
-        for (let ii = 0; ii < nA; ii++) {
-          let e = 0;
-          for (let s = 0; s < b.M; s++) {
-            const a = alpha[b.off + s];
-            const x = dots[ii * b.M + s];
-            const k = d2 * kernelPow(x, zeta);
-            e += a * k;
-            kstar[b.off + s] += k;
-            wts[ii * b.M + s] = a * d2 * kernelPowDeriv(x, zeta);
-          }
-          eAtom[atoms[ii]] = e;
+        const rows = nt * nA; // row u·nA + ii: atom ii of geometry t0 + u
+        for (let u = 0; u < nt; u++) {
+          const q = ws[u]!.q;
+          for (let ii = 0; ii < nA; ii++)
+            qb.set(q.subarray(atoms[ii] * D, (atoms[ii] + 1) * D), (u * nA + ii) * D);
         }
-        // gb[ii·D + e] = Σ_s w_is Q_s[e]
-        if (!resident?.grads.multiply(0, wts, 0, b.M, nA, gb, 0, D, MATMUL_CHUNK))
-          matABt(wts, 0, nA, Qt, 0, D, b.M, gb, D);
-        for (let ii = 0; ii < nA; ii++) {
-          const i = atoms[ii];
-          const qo = i * D;
-          let gq = 0;
-          for (let e = 0; e < D; e++) gq += gb[ii * D + e] * q[qo + e];
-          const inv = pnorm[i] > 0 ? 1 / pnorm[i] : 0;
-          for (let e = 0; e < D; e++) gp[e] = (gb[ii * D + e] - gq * q[qo + e]) * inv;
-          soap.pullback(c, i * cSize, gp, 0, h);
-          // F_c −= g′·∂p_i/∂R_c for every neighbour c; the centre gets minus their sum
-          const so = i * (S + 1);
-          for (let a = 0; a < S; a++) {
-            const ho = a * chanSize;
-            for (let sl = nbStart[so + a]; sl < nbStart[so + a + 1]; sl++) {
-              const j = nb[i * N + sl];
-              for (let k = 0; k < 3; k++) {
-                const o = ((i * N + sl) * 3 + k) * chanSize;
-                let v = 0;
-                for (let u = 0; u < chanSize; u++) v += dc[o + u] * h[ho + u];
-                F[fo + 3 * j + k] -= v;
-                F[fo + 3 * i + k] += v;
+        // dots[row·M + s] = q_i·Q_s
+        if (!resident?.dots.multiply(0, qb, 0, D, rows, dots, 0, b.M, MATMUL_CHUNK))
+          matABt(qb, 0, rows, b.Q, 0, b.M, D, dots, b.M);
+        for (let u = 0; u < nt; u++)
+          for (let ii = 0; ii < nA; ii++) {
+            const row = u * nA + ii;
+            let e = 0;
+            for (let s = 0; s < b.M; s++) {
+              const a = alpha[b.off + s];
+              const x = dots[row * b.M + s];
+              const k = d2 * kernelPow(x, zeta);
+              e += a * k;
+              kstar[u * this.M + b.off + s] += k;
+              wts[row * b.M + s] = a * d2 * kernelPowDeriv(x, zeta);
+            }
+            eAtom[u * N + atoms[ii]] = e;
+          }
+        // gb[row·D + e] = Σ_s w_is Q_s[e]
+        if (!resident?.grads.multiply(0, wts, 0, b.M, rows, gb, 0, D, MATMUL_CHUNK))
+          matABt(wts, 0, rows, Qt, 0, D, b.M, gb, D);
+        for (let u = 0; u < nt; u++) {
+          const { q, pnorm, c, nb, nbStart, dc } = ws[u]!;
+          const fo = (t0 + u) * nc;
+          for (let ii = 0; ii < nA; ii++) {
+            const i = atoms[ii];
+            const go = (u * nA + ii) * D;
+            const qo = i * D;
+            let gq = 0;
+            for (let e = 0; e < D; e++) gq += gb[go + e] * q[qo + e];
+            const inv = pnorm[i] > 0 ? 1 / pnorm[i] : 0;
+            for (let e = 0; e < D; e++) gp[e] = (gb[go + e] - gq * q[qo + e]) * inv;
+            soap.pullback(c, i * cSize, gp, 0, h);
+            // F_c −= g′·∂p_i/∂R_c for every neighbour c; the centre gets minus their sum
+            const so = i * (S + 1);
+            for (let a = 0; a < S; a++) {
+              const ho = a * chanSize;
+              for (let sl = nbStart[so + a]; sl < nbStart[so + a + 1]; sl++) {
+                const j = nb[i * N + sl];
+                for (let k = 0; k < 3; k++) {
+                  const o = ((i * N + sl) * 3 + k) * chanSize;
+                  let v = 0;
+                  for (let w = 0; w < chanSize; w++) v += dc[o + w] * h[ho + w];
+                  F[fo + 3 * j + k] -= v;
+                  F[fo + 3 * i + k] += v;
+                }
               }
             }
           }
         }
       });
-      let e = 0;
-      for (let i = 0; i < N; i++) e += (e0[this.z[i]] ?? 0) + eAtom[i];
-      E[t] = e;
-      if (varE) {
-        let kss = 0;
-        for (let i = 0; i < N; i++) {
-          if (!blocks.some((b) => b.Z === this.z[i])) continue;
-          for (let j = 0; j < N; j++) {
-            if (this.z[j] !== this.z[i]) continue;
-            let x = 0;
-            for (let k2 = 0; k2 < D; k2++) x += q[i * D + k2] * q[j * D + k2];
-            kss += d2 * kernelPow(x, zeta);
+      for (let u = 0; u < nt; u++) {
+        const t = t0 + u;
+        let e = 0;
+        for (let i = 0; i < N; i++) e += (e0[this.z[i]] ?? 0) + eAtom[u * N + i];
+        E[t] = e;
+        if (varE) {
+          const q = ws[u]!.q;
+          let kss = 0;
+          for (let i = 0; i < N; i++) {
+            if (!blocks.some((b) => b.Z === this.z[i])) continue;
+            for (let j = 0; j < N; j++) {
+              if (this.z[j] !== this.z[i]) continue;
+              let x = 0;
+              for (let k2 = 0; k2 < D; k2++) x += q[i * D + k2] * q[j * D + k2];
+              kss += d2 * kernelPow(x, zeta);
+            }
           }
+          const ks = kstar.subarray(u * this.M, (u + 1) * this.M);
+          const uu0 = Float64Array.from(ks);
+          solveLower(Lmm!, this.M, uu0);
+          const v = Float64Array.from(ks);
+          solveUpperTrans(Rqr!, this.M, v);
+          let uu = 0;
+          let vv = 0;
+          for (let s = 0; s < this.M; s++) {
+            uu += uu0[s] * uu0[s];
+            vv += v[s] * v[s];
+          }
+          varE[t] = Math.max(0, kss - uu + vv);
         }
-        const u = Float64Array.from(kstar);
-        solveLower(Lmm!, this.M, u);
-        const v = Float64Array.from(kstar);
-        solveUpperTrans(Rqr!, this.M, v);
-        let uu = 0;
-        let vv = 0;
-        for (let s = 0; s < this.M; s++) {
-          uu += u[s] * u[s];
-          vv += v[s] * v[s];
-        }
-        varE[t] = Math.max(0, kss - uu + vv);
       }
     }
     return varE ? { E, F, varE } : { E, F };
