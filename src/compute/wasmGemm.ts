@@ -5,12 +5,13 @@
  * (q-chunks of `chunk`, in order within a chunk, each chunk's sum added to C), with separate
  * multiplies and adds in both.
  *
- * The kernel covers the full 4 × 4 blocks; the rows and columns left over (m, n modulo 4) are
- * computed here in JavaScript in the same order. A and B are copied into the module's memory for
- * every product (B packed in panels of four rows, so the kernel reads it sequentially); that copy is
- * O(mk + nk) against the product's O(mnk). The memory grows to the largest product seen and stays.
- * Where WebAssembly SIMD is missing (or the memory cannot grow) `gemmNTWasm` returns false and the
- * caller uses its JavaScript loop.
+ * The kernel covers full 4 × 4 blocks; the rows and columns left over (m, n modulo 4) are computed
+ * here in JavaScript in the same order (GAP's strided products and `PackedRowsNT` pad A and B with
+ * zero rows instead). A and B are copied into the module's memory for every product (B packed in
+ * panels of four rows, so the kernel reads it sequentially); that copy is O(mk + nk) against the
+ * product's O(mnk). `PackedRowsNT` keeps a B that many products share packed in an instance of its
+ * own. The memory grows to the largest product seen and stays. Where WebAssembly SIMD is missing (or
+ * the memory cannot grow) the functions return false (null) and the caller uses its JavaScript loop.
  */
 import { GEMM_WASM_BASE64 } from './wasm/gemm.wasm';
 import { compiledWasmModule } from './wasmModule';
