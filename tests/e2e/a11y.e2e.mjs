@@ -1,5 +1,6 @@
-// Accessibility checks with axe-core (WCAG 2.0/2.1 A and AA rules): every tab in the light and the dark
-// theme, and every step of the azobenzene tour in projector mode (high contrast is its point).
+// Accessibility checks with axe-core (WCAG 2.0/2.1 A and AA rules): every tab and the backend badge's
+// details in the light and the dark theme, and every step of the azobenzene tour in projector mode
+// (high contrast is its point).
 import { readFileSync } from 'node:fs';
 import { assert, openApp, screenshot, test } from './harness.mjs';
 
@@ -36,6 +37,11 @@ async function checkTabs(page, theme) {
     await page.waitForTimeout(500);
     for (const v of await violations(page)) found.push(`${theme} ${tab}: ${v}`);
   }
+  // the backend badge's details (backends tried, our WebAssembly kernels, self-check, switch)
+  await page.click('[data-testid="backend-badge"] summary');
+  await page.waitForSelector('[data-testid="wasm-kernels"]', { state: 'visible' });
+  for (const v of await violations(page)) found.push(`${theme} badge details: ${v}`);
+  await page.click('[data-testid="backend-badge"] summary');
   return found;
 }
 
