@@ -29,6 +29,18 @@ interface GemmKernel {
     q0: number,
     q1: number,
   ): void;
+  /** gemmBlocks with A packed in panels of four rows too (see gemm.wat; ≈ 1.2× faster) */
+  gemmPanels(
+    ap: number,
+    bp: number,
+    c: number,
+    m4: number,
+    n4: number,
+    n: number,
+    k: number,
+    q0: number,
+    q1: number,
+  ): void;
 }
 
 let kernel: GemmKernel | null | undefined;
@@ -71,6 +83,32 @@ function copyRow(src: Float64Array, s: number, dst: Float64Array, d: number, len
   else dst.set(src.subarray(s, s + len), d);
 }
 
+/**
+ * Rows r < rows4 of a matrix (row r at mOff + r·ld, k entries) in the kernel's panel layout at heap
+ * offset `dst` (in doubles): row 4p + ii, entry q at dst + (p·k + q)·4 + ii. Rows from `rows` on are
+ * zeros (padding to a multiple of four).
+ */
+function packPanels(
+  M: ArrayLike<number>,
+  mOff: number,
+  ld: number,
+  rows: number,
+  rows4: number,
+  k: number,
+  heap: Float64Array,
+  dst: number,
+): void {
+  for (let p = 0; p < rows4 / 4; p++)
+    for (let ii = 0; ii < 4; ii++) {
+      const r = 4 * p + ii,
+        o = dst + p * k * 4 + ii;
+      if (r < rows) {
+        const src = mOff + r * ld;
+        for (let q = 0; q < k; q++) heap[o + q * 4] = M[src + q];
+      } else for (let q = 0; q < k; q++) heap[o + q * 4] = 0;
+    }
+}
+
 /** Grows the kernel's memory to at least `bytes`; false when it cannot. */
 function ensureMemory(k: GemmKernel, bytes: number): boolean {
   const have = k.memory.buffer.byteLength;
@@ -104,17 +142,17 @@ function gemmWithPackedB(
   if (!kern) return false;
   const m4 = m - (m % 4),
     n4 = n - (n % 4);
-  const aOff = 0,
-    bOff = m * k * 8,
+  const aOff = 0, // A's full panels (the rows left over are done below from A itself)
+    bOff = m4 * k * 8,
     cOff = bOff + n4 * k * 8;
   if (!ensureMemory(kern, cOff + m * n * 8)) return false;
-  const heap = new Float64Array(kern.memory.buffer);
-  heap.set(A.subarray(0, m * k), 0);
+  const heap = heapOf(kern);
+  packPanels(A, 0, k, m4, m4, k, heap, 0);
   for (let p = 0; p < n4 / 4; p++) packPanel(heap, bOff / 8 + p * k * 4, p);
   const c0 = cOff / 8;
   heap.fill(0, c0, c0 + m * n);
   for (let q0 = 0; q0 < k; q0 += chunk)
-    kern.gemmBlocks(aOff, bOff, cOff, m4, n4, n, k, q0, Math.min(k, q0 + chunk));
+    kern.gemmPanels(aOff, bOff, cOff, m4, n4, n, k, q0, Math.min(k, q0 + chunk));
   C.set(heap.subarray(c0, c0 + m * n));
   // the rows and columns outside the 4 × 4 blocks, chunk by chunk as the kernel
   for (let q0 = 0; q0 < k; q0 += chunk) {
@@ -188,19 +226,12 @@ export function gemmNTStridedWasm(
     c0 = b0 + n4 * k;
   if (!ensureMemory(kern, (c0 + m4 * n4) * 8)) return false;
   const heap = heapOf(kern);
-  for (let i = 0; i < m; i++) copyRow(A, aOff + i * lda, heap, i * k, k);
-  heap.fill(0, m * k, b0);
-  for (let p = 0; p < n4 / 4; p++)
-    for (let jj = 0; jj < 4; jj++) {
-      const src = bOff + (4 * p + jj) * ldb,
-        dst = b0 + p * k * 4 + jj;
-      if (4 * p + jj < n) for (let q = 0; q < k; q++) heap[dst + q * 4] = B[src + q];
-      else for (let q = 0; q < k; q++) heap[dst + q * 4] = 0;
-    }
+  packPanels(A, aOff, lda, m, m4, k, heap, 0);
+  packPanels(B, bOff, ldb, n, n4, k, heap, b0);
   heap.fill(0, c0, c0 + m4 * n4);
   if (accumulate) for (let i = 0; i < m; i++) copyRow(C, cOff + i * ldc, heap, c0 + i * n4, n);
   for (let q0 = 0; q0 < k; q0 += chunk)
-    kern.gemmBlocks(0, b0 * 8, c0 * 8, m4, n4, n4, k, q0, Math.min(k, q0 + chunk));
+    kern.gemmPanels(0, b0 * 8, c0 * 8, m4, n4, n4, k, q0, Math.min(k, q0 + chunk));
   for (let i = 0; i < m; i++) copyRow(heap, c0 + i * n4, C, cOff + i * ldc, n);
   return true;
 }
@@ -412,14 +443,7 @@ export class PackedRowsNT {
     for (let g = 0; g < counts.length; g++) {
       const n = counts[g],
         n4 = Math.ceil(n / 4) * 4;
-      for (let p = 0; p < n4 / 4; p++)
-        for (let jj = 0; jj < 4; jj++) {
-          const dst = start + p * k * 4 + jj;
-          if (4 * p + jj < n) {
-            const src = offs[g] + (4 * p + jj) * ldb;
-            for (let q = 0; q < k; q++) heap[dst + q * 4] = B[src + q];
-          } else for (let q = 0; q < k; q++) heap[dst + q * 4] = 0;
-        }
+      packPanels(B, offs[g], ldb, n, n4, k, heap, start);
       this.starts.push(start);
       this.rows.push(n);
       start += n4 * k;
@@ -451,8 +475,8 @@ export class PackedRowsNT {
       c0 = a0 + m4 * k;
     if (!ensureMemory(kern, (c0 + m4 * n4) * 8)) return false;
     const heap = heapOf(kern);
-    for (let i = 0; i < m; i++) copyRow(A, aOff + i * lda, heap, a0 + i * k, k);
-    heap.fill(0, a0 + m * k, c0 + m4 * n4); // A's padding rows, and C
+    packPanels(A, aOff, lda, m, m4, k, heap, a0);
+    heap.fill(0, c0, c0 + m4 * n4);
     // A group larger than a core's cache goes one panel at a time through all rows of A, so that each
     // panel is read from memory once, not once per four rows of A (the kernel's own order).
     const b0 = this.starts[g];
@@ -460,7 +484,7 @@ export class PackedRowsNT {
     for (let q0 = 0; q0 < k; q0 += chunk) {
       const q1 = Math.min(k, q0 + chunk);
       for (let j = 0; j < n4; j += step)
-        kern.gemmBlocks(a0 * 8, (b0 + j * k) * 8, (c0 + j) * 8, m4, step, n4, k, q0, q1);
+        kern.gemmPanels(a0 * 8, (b0 + j * k) * 8, (c0 + j) * 8, m4, step, n4, k, q0, q1);
     }
     for (let i = 0; i < m; i++) copyRow(heap, c0 + i * n4, C, cOff + i * ldc, n);
     return true;

@@ -85,4 +85,82 @@
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
             (br $jloop)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iloop))))
+
+  ;; The same sums as gemmBlocks with A packed in panels of four rows as well, panel p holding
+  ;; A[4p + ii, q] at ((p·k + q)·4 + ii): one pointer walks each operand, the four rows of A are loads at
+  ;; fixed offsets (≈ 1.2× gemmBlocks on sGDML's shapes, where A is large and changes every product).
+  (func (export "gemmPanels")
+    (param $ap i32) (param $bp i32) (param $c i32)
+    (param $m4 i32) (param $n4 i32) (param $n i32) (param $k i32) (param $q0 i32) (param $q1 i32)
+    (local $i i32) (local $j i32) (local $pa i32) (local $pb i32) (local $end i32) (local $pc i32)
+    (local $rowc i32)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $rowc (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $i (i32.const 0))
+    (block $iend
+      (loop $iloop
+        (br_if $iend (i32.ge_u (local.get $i) (local.get $m4)))
+        (local.set $j (i32.const 0))
+        (block $jend
+          (loop $jloop
+            (br_if $jend (i32.ge_u (local.get $j) (local.get $n4)))
+            ;; panels i/4 and j/4 start at i·k and j·k doubles; row q of a panel at q·32 bytes
+            (local.set $pa
+              (i32.add (local.get $ap)
+                (i32.add (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3))
+                         (i32.shl (local.get $q0) (i32.const 5)))))
+            (local.set $pb
+              (i32.add (local.get $bp)
+                (i32.add (i32.shl (i32.mul (local.get $j) (local.get $k)) (i32.const 3))
+                         (i32.shl (local.get $q0) (i32.const 5)))))
+            (local.set $end
+              (i32.add (local.get $pb) (i32.shl (i32.sub (local.get $q1) (local.get $q0)) (i32.const 5))))
+            (local.set $c00 (v128.const i64x2 0 0))
+            (local.set $c01 (v128.const i64x2 0 0))
+            (local.set $c10 (v128.const i64x2 0 0))
+            (local.set $c11 (v128.const i64x2 0 0))
+            (local.set $c20 (v128.const i64x2 0 0))
+            (local.set $c21 (v128.const i64x2 0 0))
+            (local.set $c30 (v128.const i64x2 0 0))
+            (local.set $c31 (v128.const i64x2 0 0))
+            (block $qend
+              (loop $qloop
+                (br_if $qend (i32.ge_u (local.get $pb) (local.get $end)))
+                (local.set $b0 (v128.load (local.get $pb)))
+                (local.set $b1 (v128.load offset=16 (local.get $pb)))
+                (local.set $x (v128.load64_splat (local.get $pa)))
+                (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load64_splat offset=8 (local.get $pa)))
+                (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load64_splat offset=16 (local.get $pa)))
+                (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
+                (local.set $x (v128.load64_splat offset=24 (local.get $pa)))
+                (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+                (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
+                (local.set $pa (i32.add (local.get $pa) (i32.const 32)))
+                (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+                (br $qloop)))
+            (local.set $pc
+              (i32.add (local.get $c)
+                (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))
+            (v128.store (local.get $pc) (f64x2.add (v128.load (local.get $pc)) (local.get $c00)))
+            (v128.store offset=16 (local.get $pc) (f64x2.add (v128.load offset=16 (local.get $pc)) (local.get $c01)))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowc)))
+            (v128.store (local.get $pc) (f64x2.add (v128.load (local.get $pc)) (local.get $c10)))
+            (v128.store offset=16 (local.get $pc) (f64x2.add (v128.load offset=16 (local.get $pc)) (local.get $c11)))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowc)))
+            (v128.store (local.get $pc) (f64x2.add (v128.load (local.get $pc)) (local.get $c20)))
+            (v128.store offset=16 (local.get $pc) (f64x2.add (v128.load offset=16 (local.get $pc)) (local.get $c21)))
+            (local.set $pc (i32.add (local.get $pc) (local.get $rowc)))
+            (v128.store (local.get $pc) (f64x2.add (v128.load (local.get $pc)) (local.get $c30)))
+            (v128.store offset=16 (local.get $pc) (f64x2.add (v128.load offset=16 (local.get $pc)) (local.get $c31)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $jloop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $iloop)))))
