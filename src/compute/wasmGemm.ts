@@ -16,31 +16,24 @@
 import { GEMM_WASM_BASE64 } from './wasm/gemm.wasm';
 import { compiledWasmModule } from './wasmModule';
 
+/** One call of a gemm.wat kernel: byte offsets of A, B's panels and C, then the block counts and q range. */
+type BlockKernel = (
+  a: number,
+  bp: number,
+  c: number,
+  m4: number,
+  n4: number,
+  n: number,
+  k: number,
+  q0: number,
+  q1: number,
+) => void;
+
 interface GemmKernel {
   memory: WebAssembly.Memory;
-  gemmBlocks(
-    a: number,
-    bp: number,
-    c: number,
-    m4: number,
-    n4: number,
-    n: number,
-    k: number,
-    q0: number,
-    q1: number,
-  ): void;
+  gemmBlocks: BlockKernel;
   /** gemmBlocks with A packed in panels of four rows too (see gemm.wat; ≈ 1.2× faster) */
-  gemmPanels(
-    ap: number,
-    bp: number,
-    c: number,
-    m4: number,
-    n4: number,
-    n: number,
-    k: number,
-    q0: number,
-    q1: number,
-  ): void;
+  gemmPanels: BlockKernel;
 }
 
 let kernel: GemmKernel | null | undefined;
